@@ -1,0 +1,209 @@
+"""crm projects add|sign|advance|correct|status|figure|convert|list|show"""
+from __future__ import annotations
+
+from crm.cli.context import print_json, print_table
+from crm.dates import parse_date, parse_optional_date
+from crm.i18n import pick, t
+
+
+def register(commands) -> None:
+    projects = commands.add_parser("projects", help=pick("签约项目", "signed projects"))
+    sub = projects.add_subparsers(dest="projects_command", metavar="ACTION", required=True)
+
+    p = sub.add_parser("add", help=pick("登记签约项目（或线索/在谈项目）", "register a signed project (or a lead)"))
+    p.add_argument("--name", required=True)
+    p.add_argument("--investor", required=True, metavar="ORG")
+    p.add_argument("--industry", required=True, metavar="IND")
+    p.add_argument("--city", required=True)
+    p.add_argument("--amount", metavar="WAN", help=pick("合同引资额（万元）", "contracted investment (万元)"))
+    p.add_argument("--signed-on", metavar="DATE")
+    p.add_argument("--event", metavar="REF")
+    p.add_argument("--form", choices=("contract", "agreement"), default="contract",
+                   help=pick("合同项目或协议项目", "contract or framework agreement"))
+    p.add_argument("--stage", choices=("lead", "negotiating", "signed"), default="signed")
+    p.add_argument("--park")
+    p.add_argument("--jobs", type=int)
+    p.add_argument("--unit", metavar="UNIT", help=pick("责任单位", "responsible unit"))
+    p.add_argument("--planned-construction", metavar="DATE")
+    p.add_argument("--planned-production", metavar="DATE")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(handler=add)
+
+    p = sub.add_parser("advance", help=pick("记录阶段推进（含线索/在谈项目签约）", "record a stage step"))
+    p.add_argument("ref")
+    p.add_argument("--to", required=True, choices=("negotiating", "signed", "construction", "production", "results"))
+    p.add_argument("--on", required=True, metavar="DATE")
+    p.add_argument("--note")
+    p.set_defaults(handler=advance)
+
+    p = sub.add_parser("correct", help=pick("更正阶段记录（另行记录，不覆盖）", "correct a stage step (recorded)"))
+    p.add_argument("ref")
+    p.add_argument("--step", type=int, metavar="ID", help=pick("要更正的记录（默认最近一次）", "the step (default: latest)"))
+    group = p.add_mutually_exclusive_group(required=True)
+    group.add_argument("--on", metavar="DATE", help=pick("正确的日期", "the right date"))
+    group.add_argument("--retract", action="store_true", help=pick("撤销最近一次阶段记录", "retract the latest step"))
+    p.add_argument("--note", required=True, help=pick("更正原因", "why"))
+    p.set_defaults(handler=correct)
+
+    p = sub.add_parser("status", help=pick("标记停滞、终止或恢复", "stall, terminate or reactivate"))
+    p.add_argument("ref")
+    p.add_argument("--to", required=True, choices=("active", "stalled", "terminated"))
+    p.add_argument("--on", metavar="DATE")
+    p.add_argument("--reason")
+    p.set_defaults(handler=status)
+
+    p = sub.add_parser("figure", help=pick("登记到位资金或累计完成投资", "report funds in place or investment completed"))
+    p.add_argument("ref")
+    which = p.add_mutually_exclusive_group(required=True)
+    which.add_argument("--funds", metavar="WAN", help=pick("到位资金累计（万元）", "funds in place to date (万元)"))
+    which.add_argument("--invested", metavar="WAN", help=pick("累计完成投资（万元）", "investment completed (万元)"))
+    p.add_argument("--on", metavar="DATE")
+    p.add_argument("--note")
+    p.set_defaults(handler=figure)
+
+    p = sub.add_parser("convert", help=pick("协议项目转为合同项目", "the agreement became a contract"))
+    p.add_argument("ref")
+    p.add_argument("--on", required=True, metavar="DATE")
+    p.set_defaults(handler=convert)
+
+    p = sub.add_parser("list", help=pick("项目清单", "list projects"))
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(handler=list_projects)
+
+    p = sub.add_parser("show", help=pick("项目详情及阶段历史", "one project with its history"))
+    p.add_argument("ref")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(handler=show)
+
+
+def add(ctx) -> int:
+    from db.models import SigningForm, Stage
+
+    from crm.services.projects import NewProject, add_project
+
+    a = ctx.args
+    new = NewProject(
+        name=a.name, investor=a.investor, industry=a.industry, city=a.city, amount=a.amount,
+        signed_on=parse_optional_date(a.signed_on), event_ref=a.event, stage=Stage(a.stage),
+        signing_form=SigningForm(a.form), park=a.park, jobs=_non_negative(a.jobs), responsible_unit=a.unit,
+        planned_construction_on=parse_optional_date(a.planned_construction),
+        planned_production_on=parse_optional_date(a.planned_production),
+    )
+    with ctx.db.unit_of_work() as session:
+        ref = add_project(session, new, actor=ctx.actor(session), today=ctx.today).ref
+    if a.json:
+        print_json({"ref": ref})
+    else:
+        print(ref)
+    return 0
+
+
+def _non_negative(value: int | None) -> int | None:
+    from crm.errors import CrmError
+
+    if value is not None and value < 0:
+        raise CrmError("bad_integer", value=value)
+    return value
+
+
+def advance(ctx) -> int:
+    from db.models import Stage
+
+    from crm.rules.stages import stage_label
+    from crm.services.projects import advance as record
+
+    a = ctx.args
+    on = parse_date(a.on)
+    with ctx.db.unit_of_work() as session:
+        step = record(session, a.ref, Stage(a.to), on, note=a.note, actor=ctx.actor(session), today=ctx.today)
+        ref = step.project.ref
+    print(t("stage_recorded", ref=ref, stage=stage_label(Stage(a.to)), date=on.isoformat()))
+    return 0
+
+
+def correct(ctx) -> int:
+    from crm.rules.stages import stage_label
+    from crm.services.projects import correct_step
+
+    a = ctx.args
+    with ctx.db.unit_of_work() as session:
+        step = correct_step(
+            session, a.ref, new_date=parse_optional_date(a.on), retract=a.retract, step_id=a.step, note=a.note,
+            actor=ctx.actor(session), today=ctx.today,
+        )
+        print(f"{step.project.ref}: {pick('已更正', 'corrected')} {stage_label(step.stage)} "
+              f"{pick('（已撤销）', '(retracted)') if step.retracted else step.happened_on.isoformat()}")
+    return 0
+
+
+def status(ctx) -> int:
+    from db.models import ProjectStatus
+
+    from crm.services.projects import set_status
+
+    a = ctx.args
+    with ctx.db.unit_of_work() as session:
+        set_status(session, a.ref, ProjectStatus(a.to), ctx.as_of(a.on), reason=a.reason, actor=ctx.actor(session))
+    print(f"{a.ref.upper()} {a.to}")
+    return 0
+
+
+def figure(ctx) -> int:
+    from db.models import FigureKind
+
+    from crm.services.projects import record_figure
+
+    a = ctx.args
+    kind, amount = (FigureKind.FUNDS_IN_PLACE, a.funds) if a.funds is not None else (FigureKind.INVESTMENT_COMPLETED, a.invested)
+    with ctx.db.unit_of_work() as session:
+        fig = record_figure(session, a.ref, kind, amount, ctx.as_of(a.on), note=a.note, actor=ctx.actor(session))
+        print(f"{a.ref.upper()} {kind.value} {fig.amount} ({fig.reported_on.isoformat()})")
+    return 0
+
+
+def convert(ctx) -> int:
+    from crm.services.projects import convert_to_contract
+
+    with ctx.db.unit_of_work() as session:
+        project = convert_to_contract(session, ctx.args.ref, parse_date(ctx.args.on))
+        print(f"{project.ref} contract {project.contract_on.isoformat()}")
+    return 0
+
+
+def list_projects(ctx) -> int:
+    from crm.rules.stages import stage_label
+    from crm.services.project_view import project_summary
+    from crm.services.projects import list_projects as load
+
+    with ctx.db.unit_of_work(write=False) as session:
+        rows = [project_summary(p) for p in load(session)]
+    if ctx.args.json:
+        print_json(rows)
+    else:
+        print_table(
+            [pick("编号", "ref"), pick("项目", "name"), pick("投资方", "investor"), pick("产业", "industry"),
+             pick("所在地", "city"), pick("万元", "万元"), pick("签约", "signed"), pick("阶段", "stage"), pick("状态", "status")],
+            [[r["ref"], r["name"], r["investor"], r["industry"], r["city"], r["amount"], r["signed_on"],
+              stage_label(r["stage"]), r["status"]] for r in rows],
+        )
+    return 0
+
+
+def show(ctx) -> int:
+    from crm.rules.stages import stage_label
+    from crm.services.project_view import project_detail
+    from crm.services.projects import get_project
+
+    with ctx.db.unit_of_work(write=False) as session:
+        row = project_detail(get_project(session, ctx.args.ref))
+    if ctx.args.json:
+        print_json(row)
+        return 0
+    scalars = {k: v for k, v in row.items() if not isinstance(v, list)}
+    print_table([pick("字段", "field"), pick("值", "value")], [[k, v] for k, v in scalars.items()])
+    print_table(
+        ["#", pick("阶段", "stage"), pick("日期", "date"), pick("说明", "note"), pick("类型", "kind")],
+        [[s["id"], stage_label(s["stage"]), s["on"], s["note"],
+          s["kind"] + (" ✗" if s["superseded"] or s["retracted"] else "")] for s in row["stage_history"]],
+    )
+    return 0

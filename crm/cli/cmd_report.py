@@ -1,0 +1,56 @@
+"""crm report kpi"""
+from __future__ import annotations
+
+from crm.cli.context import print_json, print_table
+from crm.dates import parse_optional_date
+from crm.i18n import pick
+
+
+def register(commands) -> None:
+    report = commands.add_parser("report", help=pick("统计报告", "reports"))
+    sub = report.add_subparsers(dest="report_command", metavar="REPORT", required=True)
+    p = sub.add_parser("kpi", help=pick("签约、开工率、投产率、见效率等指标", "signing, start, production and result rates"))
+    p.add_argument("--as-of", metavar="DATE")
+    p.add_argument("--from", dest="signed_from", metavar="DATE", help=pick("签约起始日期", "signed on or after"))
+    p.add_argument("--to", dest="signed_to", metavar="DATE", help=pick("签约截止日期", "signed on or before"))
+    p.add_argument("--event", metavar="REF")
+    p.add_argument("--industry", metavar="IND")
+    p.add_argument("--city")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(handler=kpi)
+
+
+def kpi(ctx) -> int:
+    from crm.services.events import get_event
+    from crm.services.kpi import Cohort, kpi_report
+    from crm.services.reference import find_industry, find_region
+
+    a = ctx.args
+    as_of = ctx.as_of(a.as_of)
+    with ctx.db.unit_of_work(write=False) as session:
+        cohort = Cohort(
+            signed_from=parse_optional_date(a.signed_from),
+            signed_to=parse_optional_date(a.signed_to),
+            event_id=get_event(session, a.event).id if a.event else None,
+            industry=find_industry(session, a.industry).name if a.industry else None,
+            city=find_region(session, a.city).name if a.city else None,
+        )
+        report = kpi_report(session, as_of, cohort)
+    if a.json:
+        print_json(report)
+        return 0
+
+    def pct(value):
+        return "—" if value is None else f"{value:.2%}"
+
+    rows = [[pick("全部", "all"), report]] + [[k, v] for k, v in report["by_industry"].items()]
+    print(pick(f"统计截至 {report['as_of']}", f"as of {report['as_of']}"))
+    print_table(
+        [pick("分组", "group"), pick("签约数", "signed"), pick("签约额(万元)", "amount (万元)"), pick("开工率", "started"),
+         pick("投产率", "production"), pick("见效率", "results"), pick("资金到位率", "funds"), pick("履约率", "performance"),
+         pick("问题办结率", "problems resolved")],
+        [[name, r["signed"], f"{r['signed_amount']:,.2f}", pct(r["started_rate"]), pct(r["production_rate"]),
+          pct(r["results_rate"]), pct(r["funds_in_place_rate"]), pct(r["performance_rate"]),
+          pct(r["problems_resolved_rate"])] for name, r in rows],
+    )
+    return 0

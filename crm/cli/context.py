@@ -1,0 +1,76 @@
+"""What every command gets: the database (created/migrated on first use), who acts, what day it is."""
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import sys
+from functools import cached_property
+
+from crm.dates import parse_date
+
+
+class Context:
+    def __init__(self, args: argparse.Namespace) -> None:
+        self.args = args
+
+    @cached_property
+    def config(self) -> dict:
+        from crm.config import load_config
+
+        return load_config()
+
+    @cached_property
+    def db(self):
+        from db.migrate import ensure_ready
+        from db.session import Database
+
+        database = Database(self.args.db)
+        backup = ensure_ready(database)
+        if backup is not None:
+            from crm.i18n import t
+
+            print(t("db_backup_taken", path=backup), file=sys.stderr)
+        return database
+
+    @cached_property
+    def login(self) -> str:
+        from crm.services.actor import current_login
+
+        return current_login(self.args.user, self.config)
+
+    def actor(self, session):
+        from crm.services.actor import staff_for
+
+        return staff_for(session, self.login)
+
+    @cached_property
+    def today(self) -> dt.date:
+        # CRM_TODAY pins "today" for training sessions and reproducible scripts.
+        return parse_date(os.environ["CRM_TODAY"]) if os.environ.get("CRM_TODAY") else dt.date.today()
+
+    def as_of(self, value: str | None) -> dt.date:
+        return parse_date(value) if value else self.today
+
+    def close(self) -> None:
+        if "db" in self.__dict__:
+            self.db.dispose()
+
+
+def print_json(data) -> None:
+    json.dump(data, sys.stdout, ensure_ascii=False, indent=2, default=str)
+    sys.stdout.write("\n")
+
+
+def print_table(columns: list[str], rows: list[list]) -> None:
+    """A readable table on a terminal; user text is printed as text (Rich markup off)."""
+    from rich.console import Console
+    from rich.table import Table
+    from rich.text import Text
+
+    table = Table(*columns, show_lines=False, highlight=False)
+    for row in rows:
+        # Text, not str: a name like "[VIP]客户" is data, never Rich markup.
+        table.add_row(*(Text("" if v is None else str(v)) for v in row))
+    Console(highlight=False, emoji=False).print(table)

@@ -1,0 +1,140 @@
+"""Entry point of `crm`. Imports stay light here so that `crm --help` answers at once."""
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+
+from crm import i18n
+from crm.errors import EXIT_DATABASE, EXIT_INVALID, EXIT_USAGE, CrmError
+from crm.i18n import pick, t
+
+COMMAND_MODULES = (
+    "crm.cli.cmd_demo",
+    "crm.cli.cmd_events",
+    "crm.cli.cmd_projects",
+    "crm.cli.cmd_followups",
+    "crm.cli.cmd_report",
+    "crm.cli.cmd_db",
+    "crm.cli.cmd_tui",
+)
+
+
+class Parser(argparse.ArgumentParser):
+    def error(self, message: str):  # noqa: D102 - one translated line, exit 2, as for every failure
+        print(f"{self.prog}: {t('usage', detail=message)}", file=sys.stderr)
+        raise SystemExit(EXIT_USAGE)
+
+
+def build_parser() -> Parser:
+    import importlib
+
+    parser = Parser(
+        prog="crm",
+        description=pick("招商项目跟踪：活动、客商邀请、签约项目与跟踪服务", "Investment-promotion pipeline tracker"),
+    )
+    parser.add_argument("--db", metavar="URL", help=pick("数据库 URL 或 SQLite 文件路径（默认用户数据目录）",
+                                                          "database URL or SQLite file (default: user data dir)"))
+    parser.add_argument("--lang", choices=i18n.LANGUAGES, help=pick("界面语言", "language"))
+    parser.add_argument("--user", metavar="LOGIN", help=pick("记录人（默认 CRM_USER 或系统用户）",
+                                                             "who records (default CRM_USER or the OS user)"))
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=Parser)
+    for name in COMMAND_MODULES:
+        importlib.import_module(name).register(commands)
+    return parser
+
+
+def _preset_language(argv: list[str]) -> None:
+    """Help texts are built before parsing: honour --lang early."""
+    for i, arg in enumerate(argv):
+        if arg == "--lang" and i + 1 < len(argv) and argv[i + 1] in i18n.LANGUAGES:
+            i18n.set_language(argv[i + 1])
+        elif arg.startswith("--lang=") and arg.split("=", 1)[1] in i18n.LANGUAGES:
+            i18n.set_language(arg.split("=", 1)[1])
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    _preset_language(argv)
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.command is None:
+        args = parser.parse_args([*argv, "tui"])
+    from crm.cli.context import Context
+
+    context = Context(args)
+    try:
+        if not args.lang and context.config.get("lang") in i18n.LANGUAGES:
+            i18n.set_language(context.config["lang"])
+        return args.handler(context) or 0
+    except CrmError as error:
+        _fail(error.message)
+        return error.exit_code
+    except KeyboardInterrupt:
+        _fail(t("interrupted"))
+        return 130
+    except BrokenPipeError:  # `crm … | head`: the reader has gone, nothing to report
+        sys.stderr.close()
+        return 0
+    except Exception as error:  # database and file-system failures: one line, never a traceback
+        if os.environ.get("CRM_DEBUG"):
+            raise
+        code, message = describe_failure(error, context)
+        _fail(message)
+        return code
+    finally:
+        context.close()
+
+
+def describe_failure(error: Exception, context) -> tuple[int, str]:
+    from sqlalchemy.exc import DBAPIError, OperationalError
+    from sqlalchemy.orm.exc import StaleDataError
+
+    from db.migrate import MigrationError
+
+    url = _display_url(context)
+    if isinstance(error, MigrationError):
+        return EXIT_DATABASE, t(error.key, **error.params)
+    if isinstance(error, StaleDataError):
+        return 6, t("stale_edit", what="", who="")
+    if isinstance(error, OperationalError):
+        reason = str(error.orig).splitlines()[0] if error.orig else str(error)
+        if "locked" in reason:
+            from db.engine import SQLITE_BUSY_TIMEOUT_S
+
+            return EXIT_DATABASE, t("db_locked", seconds=int(SQLITE_BUSY_TIMEOUT_S), url=url)
+        return EXIT_DATABASE, t("db_unreachable", url=url, reason=_scrub(reason, context))
+    if isinstance(error, DBAPIError):
+        reason = str(error.orig).splitlines()[0] if error.orig else type(error).__name__
+        return EXIT_DATABASE, t("db_error", reason=_scrub(reason, context))
+    if isinstance(error, OSError):
+        return EXIT_INVALID, t("write_failed", path=error.filename or "", reason=error.strerror or str(error))
+    return EXIT_INVALID, t("db_error", reason=f"{type(error).__name__}: {error}")
+
+
+def _display_url(context) -> str:
+    from db.engine import display_url, resolve_url
+
+    try:
+        return display_url(resolve_url(context.args.db))
+    except Exception:
+        return "?"
+
+
+def _scrub(text: str, context) -> str:
+    """Drivers sometimes quote the connection string: never let a password through."""
+    from db.engine import resolve_url
+
+    try:
+        password = resolve_url(context.args.db).password
+    except Exception:
+        password = None
+    return text.replace(password, "***") if password else text
+
+
+def _fail(message: str) -> None:
+    print(f"crm: {t('error')}: {message}", file=sys.stderr)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

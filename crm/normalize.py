@@ -1,0 +1,80 @@
+"""Normalised forms and identity keys of names, organizations, mobiles and emails (one place)."""
+from __future__ import annotations
+
+import re
+import unicodedata
+
+_SPACES = re.compile(r"\s+")
+_CJK = r"\u3400-\u9fff\uf900-\ufaff"
+_SPACE_BETWEEN_CJK = re.compile(rf"(?<=[{_CJK}·])\s+(?=[{_CJK}·])")
+_NON_DIGITS = re.compile(r"\D")
+PLACEHOLDER_NAMES = {"待定", "tbd", "tba", "暂定", "未定", "待确定", "-", "—", "/", "无"}
+
+
+def half_width(text: str) -> str:
+    """Full-width digits, letters and symbols (１３８, ＡＢＣ, ＠) to their ASCII forms; ideographic space too."""
+    return "".join(
+        chr(ord(ch) - 0xFEE0) if 0xFF01 <= ord(ch) <= 0xFF5E else (" " if ch == "\u3000" else ch) for ch in text
+    )
+
+
+def clean_text(value: object) -> str | None:
+    """Trim, fold full-width forms, collapse runs of white space. Empty → None."""
+    if value is None:
+        return None
+    text = str(value)
+    if isinstance(value, float) and value.is_integer():
+        text = str(int(value))
+    text = _SPACES.sub(" ", half_width(text).replace("\u00a0", " ")).strip()
+    return text or None
+
+
+def clean_person_name(value: object) -> str | None:
+    """张  三 → 张三; Western names keep their single spaces."""
+    text = clean_text(value)
+    if text is None:
+        return None
+    return _SPACE_BETWEEN_CJK.sub("", text)
+
+
+def is_placeholder_name(name: str | None) -> bool:
+    return name is None or name.strip().lower() in PLACEHOLDER_NAMES
+
+
+def name_key(name: str) -> str:
+    return _SPACES.sub("", unicodedata.normalize("NFKC", name)).casefold()
+
+
+def organization_key(name: str) -> str:
+    """Same organization ⇔ same key: NFKC, no spaces or brackets' width differences, case folded."""
+    key = unicodedata.normalize("NFKC", name).casefold()
+    return _SPACES.sub("", key)
+
+
+def mobile_key(value: object) -> str | None:
+    """138 0013 8000, +86 138-0013-8000, 8613800138000, 13800138000.0, a numeric cell → 13800138000.
+    Anything that is not a mainland mobile number gives None (kept as typed in the mobile field)."""
+    if value is None:
+        return None
+    if isinstance(value, float):
+        if not value.is_integer():
+            return None
+        value = int(value)
+    text = half_width(str(value)).strip()
+    if text.endswith(".0"):
+        text = text[:-2]
+    digits = _NON_DIGITS.sub("", text)
+    if digits.startswith("0086"):
+        digits = digits[4:]
+    elif digits.startswith("86") and len(digits) == 13:
+        digits = digits[2:]
+    if len(digits) == 11 and digits.startswith("1"):
+        return digits
+    return None
+
+
+def email_key(value: object) -> str | None:
+    text = clean_text(value)
+    if not text or "@" not in text:
+        return None
+    return text.replace(" ", "").casefold()

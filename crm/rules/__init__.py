@@ -1,0 +1,1 @@
+"""Business rules as pure functions over plain values: each rule lives here once."""

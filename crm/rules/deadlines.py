@@ -1,0 +1,34 @@
+"""Event deadlines from the seed (三、(一) and (三)): plan 45 days before events in the name of the
+provincial government, 30 days before all others; summary within 14 days after. An event known only
+by month or quarter counts from the earliest day it can fall on."""
+from __future__ import annotations
+
+import datetime as dt
+
+from db.models.enums import EventLevel
+
+PLAN_LEAD_DAYS = {EventLevel.PROVINCIAL: 45, EventLevel.CITY: 30}
+SUMMARY_DAYS = 14
+# A deadline shows up as "due" this many days before it falls.
+REMINDER_DAYS = 14
+
+DONE, DUE, OVERDUE = "done", "due", "overdue"
+
+
+def plan_due(level: EventLevel, starts_on: dt.date) -> dt.date:
+    return starts_on - dt.timedelta(days=PLAN_LEAD_DAYS[EventLevel(level)])
+
+
+def summary_due(starts_on: dt.date, ends_on: dt.date, date_fixed: bool) -> dt.date:
+    return (ends_on if date_fixed else starts_on) + dt.timedelta(days=SUMMARY_DAYS)
+
+
+def deadline_status(due: dt.date, submitted_on: dt.date | None, as_of: dt.date) -> str | None:
+    """done / overdue / due, or None while the deadline is still further away than the reminder."""
+    if submitted_on is not None and submitted_on <= as_of:
+        return DONE if due <= as_of + dt.timedelta(days=REMINDER_DAYS) else None
+    if as_of > due:
+        return OVERDUE
+    if as_of >= due - dt.timedelta(days=REMINDER_DAYS):
+        return DUE
+    return None

@@ -1,0 +1,110 @@
+"""The numbers leaders read (DOMAIN.md). Every rate's denominator is the signed projects of the cohort,
+and everything is evaluated as of one date."""
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from db.models.enums import SigningForm, Stage
+
+from crm.rules.stages import rank
+
+# 万元 thresholds of the size tiers leaders ask for: 亿元以上, 5亿元以上, 10亿元以上, 50亿元以上, 100亿元以上.
+SIZE_TIERS_WAN: tuple[int, ...] = (10_000, 50_000, 100_000, 500_000, 1_000_000)
+
+
+@dataclass(frozen=True)
+class ProjectFacts:
+    """A project as it stood on the as-of date (prepared by crm.services.kpi)."""
+
+    signed_on: dt.date
+    signing_form: SigningForm | None
+    converted_on: dt.date | None  # agreement → contract
+    amount: Decimal  # 万元
+    stage: Stage  # furthest stage reached by the as-of date
+    terminated: bool
+    funds_in_place: Decimal
+    problems_raised: int
+    problems_resolved: int
+    industry: str | None = None
+    city: str | None = None
+
+
+def _rate(numerator: Decimal | int, denominator: Decimal | int) -> float | None:
+    if not denominator:
+        return None
+    return round(float(Decimal(numerator) / Decimal(denominator)), 4)
+
+
+@dataclass
+class Kpi:
+    signed: int = 0
+    signed_amount: Decimal = Decimal(0)
+    started: int = 0
+    in_production: int = 0
+    with_results: int = 0
+    funds_in_place: Decimal = Decimal(0)
+    not_terminated: int = 0
+    agreements: int = 0
+    agreements_converted: int = 0
+    problems_raised: int = 0
+    problems_resolved: int = 0
+    tiers: dict[int, list] = field(default_factory=lambda: {t: [0, Decimal(0)] for t in SIZE_TIERS_WAN})
+
+    def add(self, p: ProjectFacts) -> None:
+        self.signed += 1
+        self.signed_amount += p.amount
+        self.started += rank(p.stage) >= rank(Stage.CONSTRUCTION)
+        self.in_production += rank(p.stage) >= rank(Stage.PRODUCTION)
+        self.with_results += rank(p.stage) >= rank(Stage.RESULTS)
+        self.funds_in_place += p.funds_in_place
+        self.not_terminated += not p.terminated
+        if p.signing_form == SigningForm.AGREEMENT:
+            self.agreements += 1
+            self.agreements_converted += p.converted_on is not None
+        self.problems_raised += p.problems_raised
+        self.problems_resolved += p.problems_resolved
+        for threshold in SIZE_TIERS_WAN:
+            if p.amount >= threshold:
+                self.tiers[threshold][0] += 1
+                self.tiers[threshold][1] += p.amount
+
+    def as_dict(self) -> dict:
+        return {
+            "signed": self.signed,
+            "signed_amount": float(self.signed_amount),
+            "started": self.started,
+            "in_production": self.in_production,
+            "with_results": self.with_results,
+            "started_rate": _rate(self.started, self.signed),
+            "production_rate": _rate(self.in_production, self.signed),
+            "results_rate": _rate(self.with_results, self.signed),
+            "funds_in_place": float(self.funds_in_place),
+            "funds_in_place_rate": _rate(self.funds_in_place, self.signed_amount),
+            "performance_rate": _rate(self.not_terminated, self.signed),
+            "agreements": self.agreements,
+            "agreement_conversion_rate": _rate(self.agreements_converted, self.agreements),
+            "problems_raised": self.problems_raised,
+            "problems_resolved": self.problems_resolved,
+            "problems_resolved_rate": _rate(self.problems_resolved, self.problems_raised),
+            "size_tiers": [
+                {"min_wan": threshold, "count": count, "amount": float(amount)}
+                for threshold, (count, amount) in self.tiers.items()
+            ],
+        }
+
+
+def compute(facts: Iterable[ProjectFacts]) -> Kpi:
+    kpi = Kpi()
+    for p in facts:
+        kpi.add(p)
+    return kpi
+
+
+def compute_by(facts: Iterable[ProjectFacts], key: Callable[[ProjectFacts], str | None]) -> dict[str, Kpi]:
+    groups: dict[str, Kpi] = {}
+    for p in facts:
+        groups.setdefault(key(p) or "", Kpi()).add(p)
+    return dict(sorted(groups.items()))

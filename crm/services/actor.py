@@ -1,0 +1,29 @@
+"""Who is recording: --user, else CRM_USER, else `user` in config.toml, else the OS login."""
+from __future__ import annotations
+
+import getpass
+import os
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from db.models import Staff
+
+
+def current_login(explicit: str | None = None, config: dict | None = None) -> str:
+    for candidate in (explicit, os.environ.get("CRM_USER"), (config or {}).get("user")):
+        if candidate:
+            return candidate.strip()
+    try:
+        return getpass.getuser()
+    except Exception:  # no login name in some containers
+        return "unknown"
+
+
+def staff_for(session: Session, login: str) -> Staff:
+    staff = session.scalar(select(Staff).where(Staff.login == login))
+    if staff is None:
+        staff = Staff(login=login, name=login)
+        session.add(staff)
+        session.flush()
+    return staff

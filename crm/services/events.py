@@ -1,0 +1,139 @@
+"""Events: the programme tree, deadlines per event, fixing dates and marking plans/summaries filed."""
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, selectinload
+
+from db.models import DatePrecision, Event, EventOrganizer, OrganizerRole
+
+from crm.errors import NotFound, RuleViolation
+from crm.rules import deadlines
+
+ROLE_KEYS = {
+    OrganizerRole.HOST: "hosts",
+    OrganizerRole.CO_HOST: "co_hosts",
+    OrganizerRole.SUPPORT: "supporters",
+    OrganizerRole.COORDINATOR: "coordinators",
+}
+
+
+def _loaded():
+    return (
+        selectinload(Event.organizers).selectinload(EventOrganizer.unit),
+        selectinload(Event.industries),
+        selectinload(Event.quotas),
+        selectinload(Event.region),
+        selectinload(Event.parent),
+        selectinload(Event.children),
+    )
+
+
+def list_events(session: Session) -> list[Event]:
+    """Every live event, in programme order (parents before their meetings)."""
+    events = session.scalars(
+        select(Event).where(Event.deleted_at.is_(None)).options(*_loaded()).order_by(Event.id)
+    ).all()
+    return _tree_order(list(events))
+
+
+def _tree_order(events: list[Event]) -> list[Event]:
+    by_parent: dict[int | None, list[Event]] = {}
+    for e in events:
+        by_parent.setdefault(e.parent_id, []).append(e)
+    ordered: list[Event] = []
+
+    def walk(parent_id: int | None) -> None:
+        for e in sorted(by_parent.get(parent_id, []), key=lambda e: (e.position, e.id)):
+            ordered.append(e)
+            walk(e.id)
+
+    walk(None)
+    return ordered
+
+
+def get_event(session: Session, ref: str) -> Event:
+    event = session.scalar(
+        select(Event).where(Event.ref == (ref or "").strip(), Event.deleted_at.is_(None)).options(*_loaded())
+    )
+    if event is None:
+        raise NotFound("unknown_event", ref=ref)
+    return event
+
+
+def is_meeting(event: Event) -> bool:
+    """Plans and summaries are filed per meeting: an event that holds no further meetings."""
+    return not event.children
+
+
+def plan_due(event: Event) -> dt.date:
+    return deadlines.plan_due(event.level, event.starts_on)
+
+
+def summary_due(event: Event) -> dt.date:
+    return deadlines.summary_due(event.starts_on, event.ends_on, event.date_fixed)
+
+
+def units_by_role(event: Event) -> dict[str, list[str]]:
+    result = {key: [] for key in ROLE_KEYS.values()}
+    for organizer in event.organizers:
+        result[ROLE_KEYS[organizer.role]].append(organizer.unit.name)
+    return result
+
+
+def event_dict(event: Event) -> dict:
+    """The stable JSON form of an event (`crm events list --json`)."""
+    return {
+        "ref": event.ref,
+        "title": event.title,
+        "parent": event.parent.ref if event.parent else None,
+        "programme_group": event.programme_group,
+        "level": event.level.value,
+        "kind": event.kind.value,
+        "city": event.region.name if event.region else None,
+        "venue": event.venue,
+        "starts_on": event.starts_on.isoformat(),
+        "ends_on": event.ends_on.isoformat(),
+        "date_fixed": event.date_fixed,
+        "date_precision": event.date_precision.value,
+        "planned_scale": event.planned_scale,
+        **units_by_role(event),
+        "industries": [i.name for i in event.industries],
+        "invitee_types": list(event.invitee_types or []),
+        "quotas": [
+            {"industry": q.industry.name if q.industry else None, "min": q.min_projects, "max": q.max_projects}
+            for q in event.quotas
+        ],
+        "plan_due": plan_due(event).isoformat(),
+        "summary_due": summary_due(event).isoformat(),
+        "plan_submitted_on": event.plan_submitted_on.isoformat() if event.plan_submitted_on else None,
+        "summary_submitted_on": event.summary_submitted_on.isoformat() if event.summary_submitted_on else None,
+    }
+
+
+def fix_date(session: Session, ref: str, starts_on: dt.date, ends_on: dt.date | None = None) -> Event:
+    event = get_event(session, ref)
+    ends_on = ends_on or starts_on
+    if ends_on < starts_on:
+        raise RuleViolation(
+            "date_before", field="结束日期", date=ends_on.isoformat(), other="开始日期", other_date=starts_on.isoformat()
+        )
+    event.starts_on, event.ends_on = starts_on, ends_on
+    event.date_precision = DatePrecision.DAY
+    session.flush()
+    return event
+
+
+def mark_plan_submitted(session: Session, ref: str, on: dt.date) -> Event:
+    event = get_event(session, ref)
+    event.plan_submitted_on = on
+    session.flush()
+    return event
+
+
+def mark_summary_submitted(session: Session, ref: str, on: dt.date) -> Event:
+    event = get_event(session, ref)
+    event.summary_submitted_on = on
+    session.flush()
+    return event

@@ -1,0 +1,87 @@
+"""The JSON form of projects (`crm projects list/show --json`), shared by the CLI and the TUI."""
+from __future__ import annotations
+
+from db.models import FigureKind, Project
+
+from crm.services.projects import latest_figure
+
+
+def _iso(day) -> str | None:
+    return day.isoformat() if day else None
+
+
+def project_summary(project: Project) -> dict:
+    return {
+        "ref": project.ref,
+        "name": project.name,
+        "investor": project.investor.name if project.investor else None,
+        "industry": project.industry.name if project.industry else None,
+        "city": project.region.name if project.region else None,
+        "park": project.park,
+        "signing_form": project.signing_form.value if project.signing_form else None,
+        "signed_on": _iso(project.signed_on),
+        "contract_on": _iso(project.contract_on),
+        "event": project.signing_event.ref if project.signing_event else None,
+        "amount": float(project.contracted_amount) if project.contracted_amount is not None else None,
+        "stage": project.stage.value,
+        "stage_on": _iso(project.stage_on),
+        "status": project.status.value,
+        "status_reason": project.status_reason,
+        "planned_construction_on": _iso(project.planned_construction_on),
+        "planned_production_on": _iso(project.planned_production_on),
+        "version": project.version,
+    }
+
+
+def project_detail(project: Project) -> dict:
+    return {
+        **project_summary(project),
+        "jobs": project.jobs,
+        "responsible_unit": project.responsible_unit.name if project.responsible_unit else None,
+        "funds_in_place": float(latest_figure(project, FigureKind.FUNDS_IN_PLACE)),
+        "investment_completed": float(latest_figure(project, FigureKind.INVESTMENT_COMPLETED)),
+        "stage_history": [
+            {
+                "id": s.id,
+                "stage": s.stage.value,
+                "on": s.happened_on.isoformat(),
+                "note": s.note,
+                "kind": s.kind.value,
+                "corrects": s.corrects_id,
+                "retracted": s.retracted,
+                "superseded": s.superseded,
+                "recorded_by": s.recorded_by.login if s.recorded_by else None,
+                "recorded_at": s.recorded_at.isoformat(),
+            }
+            for s in project.steps
+        ],
+        "status_history": [
+            {"status": c.status.value, "on": c.changed_on.isoformat(), "reason": c.reason} for c in project.status_changes
+        ],
+        "figures": [
+            {"kind": f.kind.value, "amount": float(f.amount), "on": f.reported_on.isoformat(), "note": f.note}
+            for f in project.figures
+        ],
+        "followups": [
+            {
+                "id": f.id,
+                "on": f.happened_on.isoformat(),
+                "kind": f.kind.value,
+                "content": f.content,
+                "next_step": f.next_step,
+                "next_on": _iso(f.next_on),
+            }
+            for f in project.followups
+        ],
+        "problems": [
+            {
+                "id": p.id,
+                "description": p.description,
+                "raised_on": p.raised_on.isoformat(),
+                "responsible_unit": p.responsible_unit.name if p.responsible_unit else None,
+                "resolved_on": _iso(p.resolved_on),
+                "resolution": p.resolution,
+            }
+            for p in project.problems
+        ],
+    }

@@ -1,0 +1,270 @@
+"""Projects: signing, stage steps and their corrections, status, investment figures, listing."""
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, selectinload
+
+from db.models import (
+    FigureKind,
+    Organization,
+    Project,
+    ProjectFigure,
+    ProjectStatus,
+    SigningForm,
+    Stage,
+    StageStep,
+    Staff,
+    StatusChange,
+    StepKind,
+)
+
+from crm.errors import CrmError, NotFound, RuleViolation
+from crm.normalize import clean_text, organization_key
+from crm.rules import stages
+from crm.services.reference import find_industry, find_region, find_unit
+from crm.services.events import get_event
+
+
+def parse_amount(value: str | Decimal | int | float | None) -> Decimal:
+    """万元, exact; negative or non-numeric amounts are refused."""
+    try:
+        amount = Decimal(str(value).replace(",", "").strip())
+    except (InvalidOperation, AttributeError):
+        raise CrmError("bad_amount", value=value) from None
+    if not amount.is_finite() or amount < 0:
+        raise CrmError("bad_amount", value=value)
+    return amount.quantize(Decimal("0.01"))
+
+
+def get_project(session: Session, ref: str) -> Project:
+    project = session.scalar(
+        select(Project)
+        .where(Project.ref == (ref or "").strip().upper(), Project.deleted_at.is_(None))
+        .options(selectinload(Project.steps), selectinload(Project.figures))
+    )
+    if project is None:
+        raise NotFound("unknown_project", ref=ref)
+    return project
+
+
+def find_or_create_organization(session: Session, name: str) -> Organization:
+    cleaned = clean_text(name)
+    if not cleaned:
+        raise CrmError("empty_field", field="投资方")
+    key = organization_key(cleaned)
+    org = session.scalar(select(Organization).where(Organization.name_key == key))
+    if org is None:
+        org = Organization(name=cleaned, name_key=key)
+        session.add(org)
+        session.flush()
+    return org
+
+
+def effective_steps(project: Project) -> list[StageStep]:
+    """The stage history as it stands after corrections, oldest first."""
+    return [s for s in project.steps if not s.superseded and not s.retracted]
+
+
+def _as_rule_steps(steps: list[StageStep]) -> list[stages.Step]:
+    return [stages.Step(s.stage, s.happened_on) for s in steps]
+
+
+def _refresh_stage_cache(project: Project) -> None:
+    steps = effective_steps(project)
+    last = steps[-1] if steps else None
+    project.stage = last.stage if last else Stage.LEAD
+    project.stage_on = last.happened_on if last else None
+    signed = next((s for s in steps if s.stage == Stage.SIGNED), None)
+    project.signed_on = signed.happened_on if signed else None
+
+
+@dataclass
+class NewProject:
+    name: str
+    investor: str
+    industry: str
+    city: str
+    amount: str | Decimal | None = None
+    signed_on: dt.date | None = None
+    event_ref: str | None = None
+    stage: Stage = Stage.SIGNED  # LEAD or NEGOTIATING for a project followed before signing
+    signing_form: SigningForm = SigningForm.CONTRACT
+    park: str | None = None
+    jobs: int | None = None
+    responsible_unit: str | None = None
+    planned_construction_on: dt.date | None = None
+    planned_production_on: dt.date | None = None
+    entered_on: dt.date | None = None  # date of the first step for a lead
+
+
+def add_project(session: Session, new: NewProject, *, actor: Staff, today: dt.date) -> Project:
+    name = clean_text(new.name)
+    if not name:
+        raise CrmError("empty_field", field="项目名称")
+    signed = new.stage not in stages.PRE_SIGNING_STAGES
+    amount = parse_amount(new.amount) if new.amount is not None else None
+    if signed and new.signed_on is None:
+        raise CrmError("bad_date", value="--signed-on")
+    first_on = new.signed_on if signed else (new.entered_on or today)
+    if first_on > today:
+        raise RuleViolation("stage_date_in_future", date=first_on.isoformat())
+    project = Project(
+        ref=f"TMP-{uuid.uuid4().hex[:20]}",
+        name=name,
+        investor=find_or_create_organization(session, new.investor),
+        industry=find_industry(session, new.industry),
+        region=find_region(session, new.city),
+        park=clean_text(new.park),
+        contracted_amount=amount,
+        signing_form=new.signing_form if signed else None,
+        contract_on=new.signed_on if signed and new.signing_form == SigningForm.CONTRACT else None,
+        signing_event=get_event(session, new.event_ref) if new.event_ref else None,
+        jobs=new.jobs,
+        responsible_unit=find_unit(session, new.responsible_unit) if new.responsible_unit else None,
+        planned_construction_on=new.planned_construction_on,
+        planned_production_on=new.planned_production_on,
+        status=ProjectStatus.ACTIVE,
+    )
+    first_stage = Stage.SIGNED if signed else new.stage
+    project.steps.append(StageStep(stage=first_stage, happened_on=first_on, recorded_by=actor))
+    _refresh_stage_cache(project)
+    session.add(project)
+    session.flush()
+    project.ref = f"P{project.id:05d}"
+    session.flush()
+    return project
+
+
+def advance(
+    session: Session, ref: str, to: Stage, on: dt.date, *, note: str | None, actor: Staff, today: dt.date
+) -> StageStep:
+    """Record that the project reached `to` on `on` (signing included, for a lead or negotiation)."""
+    project = get_project(session, ref)
+    if project.status == ProjectStatus.TERMINATED:
+        raise RuleViolation("project_terminated", ref=project.ref)
+    steps = effective_steps(project)
+    stages.check_advance(project.ref, _as_rule_steps(steps), to, on, today)
+    step = StageStep(stage=to, happened_on=on, note=clean_text(note), recorded_by=actor)
+    project.steps.append(step)
+    _refresh_stage_cache(project)
+    session.flush()
+    return step
+
+
+def correct_step(
+    session: Session,
+    ref: str,
+    *,
+    new_date: dt.date | None = None,
+    retract: bool = False,
+    step_id: int | None = None,
+    note: str | None,
+    actor: Staff,
+    today: dt.date,
+) -> StageStep:
+    """Correct a wrong stage step: move its date, or retract it (only the latest). The original row is
+    kept and marked superseded; the correction is a row of its own."""
+    project = get_project(session, ref)
+    steps = effective_steps(project)
+    if not steps:
+        raise RuleViolation("no_step_to_correct", ref=project.ref)
+    index = len(steps) - 1 if step_id is None else next((i for i, s in enumerate(steps) if s.id == step_id), None)
+    if index is None:
+        raise RuleViolation("no_step_to_correct", ref=project.ref)
+    original = steps[index]
+    if retract:
+        if index != len(steps) - 1 or len(steps) == 1:
+            raise RuleViolation("only_latest_step_retractable", stage=stages.stage_label(steps[-1].stage))
+        happened_on = original.happened_on
+    else:
+        if new_date is None:
+            raise CrmError("bad_date", value="--on")
+        stages.check_redate(_as_rule_steps(steps), index, new_date, today)
+        happened_on = new_date
+    correction = StageStep(
+        stage=original.stage,
+        happened_on=happened_on,
+        note=clean_text(note),
+        kind=StepKind.CORRECTION,
+        corrects_id=original.id,
+        retracted=retract,
+        recorded_by=actor,
+    )
+    original.superseded = True
+    project.steps.append(correction)
+    _refresh_stage_cache(project)
+    session.flush()
+    return correction
+
+
+def set_status(
+    session: Session, ref: str, status: ProjectStatus, on: dt.date, *, reason: str | None, actor: Staff
+) -> StatusChange:
+    project = get_project(session, ref)
+    if project.status == status:
+        raise RuleViolation("status_unchanged", ref=project.ref, status=status.value)
+    reason = clean_text(reason)
+    if status != ProjectStatus.ACTIVE and not reason:
+        raise RuleViolation("reason_required")
+    change = StatusChange(status=status, changed_on=on, reason=reason, recorded_by_id=actor.id)
+    project.status_changes.append(change)
+    project.status = status
+    project.status_reason = reason
+    session.flush()
+    return change
+
+
+def record_figure(
+    session: Session, ref: str, kind: FigureKind, amount: str | Decimal, on: dt.date, *, note: str | None, actor: Staff
+) -> ProjectFigure:
+    """A new cumulative figure (到位资金 or 累计完成投资) as reported on a day; earlier ones stay."""
+    project = get_project(session, ref)
+    figure = ProjectFigure(
+        kind=kind, amount=parse_amount(amount), reported_on=on, note=clean_text(note), recorded_by_id=actor.id
+    )
+    project.figures.append(figure)
+    session.flush()
+    return figure
+
+
+def convert_to_contract(session: Session, ref: str, on: dt.date) -> Project:
+    """协议转化: the framework agreement became a contract on `on`."""
+    project = get_project(session, ref)
+    if project.signed_on is None:
+        raise RuleViolation("project_not_signed", ref=project.ref)
+    if on < project.signed_on:
+        raise RuleViolation(
+            "date_before", field="转合同日期", date=on.isoformat(), other="签约日期", other_date=project.signed_on.isoformat()
+        )
+    project.contract_on = on
+    session.flush()
+    return project
+
+
+def latest_figure(project: Project, kind: FigureKind, as_of: dt.date | None = None) -> Decimal:
+    figures = [f for f in project.figures if f.kind == kind and (as_of is None or f.reported_on <= as_of)]
+    if not figures:
+        return Decimal(0)
+    return max(figures, key=lambda f: (f.reported_on, f.id)).amount
+
+
+def list_projects(session: Session, *, include_terminated: bool = True) -> list[Project]:
+    query = (
+        select(Project)
+        .where(Project.deleted_at.is_(None))
+        .options(
+            selectinload(Project.investor),
+            selectinload(Project.industry),
+            selectinload(Project.region),
+            selectinload(Project.signing_event),
+        )
+        .order_by(Project.id)
+    )
+    if not include_terminated:
+        query = query.where(Project.status != ProjectStatus.TERMINATED)
+    return list(session.scalars(query))

@@ -1,0 +1,180 @@
+"""Projects as they stood on an as-of date, loaded in a few set-based queries (shared by the KPI
+report, the warnings and the weekly sheet)."""
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass
+from decimal import Decimal
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from db.models import (
+    FigureKind,
+    FollowUp,
+    Industry,
+    Problem,
+    Project,
+    ProjectFigure,
+    ProjectStatus,
+    Region,
+    Stage,
+    StageStep,
+    StatusChange,
+)
+
+from crm.rules import signals, stages
+
+
+@dataclass
+class ProjectState:
+    id: int
+    ref: str
+    name: str
+    industry: str | None
+    city: str | None
+    signing_event_id: int | None
+    signing_form: object
+    signed_on: dt.date | None
+    converted_on: dt.date | None
+    amount: Decimal
+    stage: Stage | None  # furthest stage reached by the as-of date
+    stage_on: dt.date | None
+    status: ProjectStatus  # as of the date
+    planned_construction_on: dt.date | None
+    planned_production_on: dt.date | None
+    funds_in_place: Decimal
+    investment_completed: Decimal
+    problems_raised: int
+    problems_resolved: int
+    last_followup_on: dt.date | None
+    next_followup_on: dt.date | None
+
+    @property
+    def signed(self) -> bool:
+        return self.signed_on is not None
+
+    def warnings(self, as_of: dt.date) -> list[signals.PlannedDateWarning]:
+        if self.status == ProjectStatus.TERMINATED or not self.signed:
+            return []
+        return signals.planned_date_warnings(self.stage, self.planned_construction_on, self.planned_production_on, as_of)
+
+    def stale(self, as_of: dt.date) -> bool:
+        return (
+            self.signed
+            and self.status != ProjectStatus.TERMINATED
+            and signals.followup_is_stale(self.signed_on, self.last_followup_on, as_of)
+        )
+
+    def colour(self, as_of: dt.date) -> str:
+        return signals.colour(self.status, self.warnings(as_of), self.stale(as_of))
+
+
+def project_states(session: Session, as_of: dt.date, project_ids: list[int] | None = None) -> list[ProjectState]:
+    """Every live project known by as_of (its first step on or before it), as it stood that day."""
+    def scoped(query, column):
+        return query.where(column.in_(project_ids)) if project_ids is not None else query
+
+    steps: dict[int, list[stages.Step]] = defaultdict(list)
+    for pid, stage, on in session.execute(
+        scoped(
+            select(StageStep.project_id, StageStep.stage, StageStep.happened_on)
+            .where(StageStep.superseded.is_(False), StageStep.retracted.is_(False), StageStep.happened_on <= as_of)
+            .order_by(StageStep.project_id, StageStep.happened_on, StageStep.id),
+            StageStep.project_id,
+        )
+    ):
+        steps[pid].append(stages.Step(stage, on))
+
+    status: dict[int, ProjectStatus] = {}
+    for pid, st in session.execute(
+        scoped(
+            select(StatusChange.project_id, StatusChange.status)
+            .where(StatusChange.changed_on <= as_of)
+            .order_by(StatusChange.project_id, StatusChange.changed_on, StatusChange.id),
+            StatusChange.project_id,
+        )
+    ):
+        status[pid] = st
+
+    figures: dict[tuple[int, FigureKind], Decimal] = {}
+    for pid, kind, amount in session.execute(
+        scoped(
+            select(ProjectFigure.project_id, ProjectFigure.kind, ProjectFigure.amount)
+            .where(ProjectFigure.reported_on <= as_of)
+            .order_by(ProjectFigure.project_id, ProjectFigure.reported_on, ProjectFigure.id),
+            ProjectFigure.project_id,
+        )
+    ):
+        figures[(pid, kind)] = amount
+
+    problems: dict[int, list[int]] = defaultdict(lambda: [0, 0])
+    for pid, resolved_on in session.execute(
+        scoped(select(Problem.project_id, Problem.resolved_on).where(Problem.raised_on <= as_of), Problem.project_id)
+    ):
+        problems[pid][0] += 1
+        problems[pid][1] += resolved_on is not None and resolved_on <= as_of
+
+    followups: dict[int, tuple[dt.date, dt.date | None]] = {}
+    last_per_project = (
+        select(FollowUp.project_id, func.max(FollowUp.happened_on).label("last"))
+        .where(FollowUp.happened_on <= as_of)
+        .group_by(FollowUp.project_id)
+        .subquery()
+    )
+    for pid, last, next_on in session.execute(
+        scoped(
+            select(FollowUp.project_id, FollowUp.happened_on, FollowUp.next_on)
+            .join(last_per_project, (last_per_project.c.project_id == FollowUp.project_id)
+                  & (last_per_project.c.last == FollowUp.happened_on))
+            .order_by(FollowUp.project_id, FollowUp.id),
+            FollowUp.project_id,
+        )
+    ):
+        followups[pid] = (last, next_on)
+
+    rows = session.execute(
+        scoped(
+            select(Project, Industry.name, Region.name)
+            .outerjoin(Industry, Project.industry_id == Industry.id)
+            .outerjoin(Region, Project.region_id == Region.id)
+            .where(Project.deleted_at.is_(None))
+            .order_by(Project.id),
+            Project.id,
+        )
+    )
+    result = []
+    for project, industry, city in rows:
+        history = steps.get(project.id)
+        if not history:
+            continue
+        signed_step = next((s for s in history if s.stage == Stage.SIGNED), None)
+        reached = stages.stage_as_of(history, as_of)
+        last, next_on = followups.get(project.id, (None, None))
+        result.append(
+            ProjectState(
+                id=project.id,
+                ref=project.ref,
+                name=project.name,
+                industry=industry,
+                city=city,
+                signing_event_id=project.signing_event_id,
+                signing_form=project.signing_form,
+                signed_on=signed_step.happened_on if signed_step else None,
+                converted_on=project.contract_on if project.contract_on and project.contract_on <= as_of else None,
+                amount=project.contracted_amount or Decimal(0),
+                stage=reached,
+                stage_on=max((s.happened_on for s in history if s.stage == reached), default=None),
+                status=status.get(project.id, ProjectStatus.ACTIVE),
+                planned_construction_on=project.planned_construction_on,
+                planned_production_on=project.planned_production_on,
+                funds_in_place=figures.get((project.id, FigureKind.FUNDS_IN_PLACE), Decimal(0)),
+                investment_completed=figures.get((project.id, FigureKind.INVESTMENT_COMPLETED), Decimal(0)),
+                problems_raised=problems[project.id][0] if project.id in problems else 0,
+                problems_resolved=problems[project.id][1] if project.id in problems else 0,
+                last_followup_on=last,
+                next_followup_on=next_on,
+            )
+        )
+    return result

@@ -1,0 +1,1 @@
+"""Data layer: engine, sessions, ORM models and migrations runner. Never imports Textual."""

@@ -1,0 +1,84 @@
+"""Where the database is and how to connect to it (SQLite pragmas, PostgreSQL through psycopg 3)."""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.engine import URL, make_url
+from sqlalchemy.pool import NullPool
+
+ENV_URL = "CRM_DATABASE_URL"
+# How long a writer waits for another SQLite writer before giving up with "database is locked".
+SQLITE_BUSY_TIMEOUT_S = 15.0
+
+
+def default_sqlite_path() -> Path:
+    from platformdirs import user_data_path
+
+    return user_data_path("crm", appauthor=False) / "crm.sqlite3"
+
+
+def resolve_url(explicit: str | None = None) -> URL:
+    """--db beats CRM_DATABASE_URL beats the per-user SQLite file. A bare path means a SQLite file."""
+    raw = explicit or os.environ.get(ENV_URL) or str(default_sqlite_path())
+    if "://" not in raw:
+        return URL.create("sqlite", database=str(Path(raw).expanduser().resolve()))
+    url = make_url(raw)
+    if url.drivername in ("postgresql", "postgres"):
+        url = url.set(drivername="postgresql+psycopg")
+    return url
+
+
+def display_url(url: URL) -> str:
+    """The URL as it may appear in any message or log: never with its password."""
+    return url.render_as_string(hide_password=True)
+
+
+def is_sqlite(url: URL) -> bool:
+    return url.get_backend_name() == "sqlite"
+
+
+def sqlite_file(url: URL) -> Path | None:
+    if not is_sqlite(url) or url.database in (None, "", ":memory:"):
+        return None
+    return Path(url.database)
+
+
+def make_engine(url: URL, *, foreign_keys: bool = True, pooled: bool = True) -> Engine:
+    if is_sqlite(url):
+        path = sqlite_file(url)
+        if path is not None:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        engine = create_engine(
+            url,
+            connect_args={"timeout": SQLITE_BUSY_TIMEOUT_S, "check_same_thread": False},
+            poolclass=None if pooled else NullPool,
+        )
+        _configure_sqlite(engine, foreign_keys=foreign_keys)
+        return engine
+    return create_engine(
+        url,
+        pool_pre_ping=True,
+        poolclass=None if pooled else NullPool,
+        connect_args={"connect_timeout": 10} if url.get_backend_name() == "postgresql" else {},
+    )
+
+
+def _configure_sqlite(engine: Engine, *, foreign_keys: bool) -> None:
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_conn, _record) -> None:
+        # Take transaction control from the sqlite3 module so that SAVEPOINTs and BEGIN IMMEDIATE work.
+        dbapi_conn.isolation_level = None
+        cursor = dbapi_conn.cursor()
+        cursor.execute(f"PRAGMA foreign_keys={'ON' if foreign_keys else 'OFF'}")
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn) -> None:
+        # Writers take the write lock up front: a deferred transaction that later wants to write
+        # fails at once with SQLITE_BUSY instead of waiting out the busy timeout.
+        mode = "IMMEDIATE" if conn.get_execution_options().get("crm_write") else "DEFERRED"
+        conn.exec_driver_sql(f"BEGIN {mode}")

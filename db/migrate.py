@@ -1,0 +1,130 @@
+"""Migrations at start and on request: backup first on SQLite, foreign keys off while tables are
+rebuilt, and a foreign-key check before the migration commits."""
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import Connection, text
+
+import migrations
+from db.backup import sqlite_backup
+from db.engine import is_sqlite, make_engine, sqlite_file
+from db.session import Database
+
+MIGRATIONS_DIR = Path(migrations.__file__).parent
+HAND_MADE_TABLE_PREFIXES = ("sqlite_", "contacts_fts", "search_")
+PG_MIGRATION_LOCK = 0x43524D  # any constant: serialises concurrent starters on one PostgreSQL
+
+
+class MigrationError(Exception):
+    def __init__(self, key: str, **params) -> None:
+        super().__init__(key)
+        self.key = key
+        self.params = params
+
+
+def alembic_config() -> Config:
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
+    return cfg
+
+
+def script_directory() -> ScriptDirectory:
+    return ScriptDirectory.from_config(alembic_config())
+
+
+def head_revision() -> str:
+    return script_directory().get_current_head()
+
+
+def current_revision(db: Database) -> str | None:
+    with db.engine.connect() as conn:
+        return MigrationContext.configure(conn).get_current_revision()
+
+
+def is_at_head(db: Database) -> bool:
+    return current_revision(db) == head_revision()
+
+
+def _known(revision: str | None) -> bool:
+    if revision is None:
+        return True
+    try:
+        return script_directory().get_revision(revision) is not None
+    except Exception:
+        return False
+
+
+def upgrade(db: Database, target: str = "head", *, backup: bool = True) -> Path | None:
+    """Bring the database to target. Returns the path of the backup taken first, if any."""
+    current = current_revision(db)
+    if not _known(current):
+        raise MigrationError("db_newer_than_app", revision=current)
+    backup_path = None
+    source = sqlite_file(db.url)
+    if backup and current is not None and source is not None and source.exists() and current != head_revision():
+        stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+        backup_path = source.with_name(f"{source.name}.before-migration-{current}-{stamp}.bak")
+        sqlite_backup(source, backup_path)
+    # Batch migrations on SQLite drop and recreate tables: with foreign keys on, that would cascade.
+    engine = make_engine(db.url, foreign_keys=False, pooled=False) if is_sqlite(db.url) else db.engine
+    cfg = alembic_config()
+    with engine.begin() as conn:
+        if conn.dialect.name == "postgresql":
+            conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": PG_MIGRATION_LOCK})
+        cfg.attributes["connection"] = conn
+        command.upgrade(cfg, target)
+        _check_foreign_keys(conn)
+    if engine is not db.engine:
+        engine.dispose()
+    return backup_path
+
+
+def downgrade(db: Database, target: str) -> None:
+    engine = make_engine(db.url, foreign_keys=False, pooled=False) if is_sqlite(db.url) else db.engine
+    cfg = alembic_config()
+    with engine.begin() as conn:
+        cfg.attributes["connection"] = conn
+        command.downgrade(cfg, target)
+        _check_foreign_keys(conn)
+    if engine is not db.engine:
+        engine.dispose()
+
+
+def _check_foreign_keys(conn: Connection) -> None:
+    if conn.dialect.name != "sqlite":
+        return
+    broken = conn.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+    if broken:
+        raise MigrationError("foreign_key_check_failed", count=len(broken), table=broken[0][0])
+
+
+def ensure_ready(db: Database) -> Path | None:
+    """Create or migrate the database on first use; a no-op when it is already at head."""
+    if is_at_head(db):
+        return None
+    return upgrade(db)
+
+
+def schema_differences(db: Database) -> list:
+    """What autogenerate would change: empty when the models match the migrated database."""
+    from alembic.autogenerate import compare_metadata
+
+    from db.base import Base
+
+    with db.engine.connect() as conn:
+        ctx = MigrationContext.configure(
+            conn,
+            opts={"compare_type": True, "compare_server_default": True, "include_object": include_object},
+        )
+        return compare_metadata(ctx, Base.metadata)
+
+
+def include_object(obj, name, type_, reflected, compare_to) -> bool:
+    """Tables made by hand in migrations (full-text search) are not the models' business."""
+    return not (type_ == "table" and name and name.startswith(HAND_MADE_TABLE_PREFIXES))

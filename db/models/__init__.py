@@ -1,0 +1,30 @@
+"""Every ORM model, imported here so that Base.metadata is complete for Alembic and create_all."""
+from db.models.contacts import Contact, Organization
+from db.models.enums import (
+    DatePrecision,
+    EventKind,
+    EventLevel,
+    FigureKind,
+    FollowUpKind,
+    InvitationStatus,
+    OrganizerRole,
+    OrgKind,
+    ProjectStatus,
+    SigningForm,
+    Stage,
+    StepKind,
+    UnitKind,
+)
+from db.models.events import Event, EventOrganizer, EventQuota, Programme, event_industries
+from db.models.invitations import Invitation
+from db.models.projects import FollowUp, Problem, Project, ProjectFigure, StageStep, StatusChange
+from db.models.records import AuditEntry, ImportBatch, ImportChange
+from db.models.reference import Industry, Region, Staff, Unit
+
+__all__ = [
+    "AuditEntry", "Contact", "DatePrecision", "Event", "EventKind", "EventLevel", "EventOrganizer",
+    "EventQuota", "FigureKind", "FollowUp", "FollowUpKind", "ImportBatch", "ImportChange", "Industry",
+    "Invitation", "InvitationStatus", "OrgKind", "Organization", "OrganizerRole", "Problem", "Programme",
+    "Project", "ProjectFigure", "ProjectStatus", "Region", "SigningForm", "Stage", "StageStep", "Staff",
+    "StatusChange", "StepKind", "Unit", "UnitKind", "event_industries",
+]

@@ -1,0 +1,48 @@
+"""Organizations (单位) and contacts (客商/嘉宾) with normalised identity keys."""
+from __future__ import annotations
+
+from sqlalchemy import ForeignKey, Index, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from db.base import Base, SoftDeletable, Timestamped, Versioned
+from db.models.enums import OrgKind, enum_column_type
+from db.models.reference import Industry, Region
+
+
+class Organization(Base, Versioned, Timestamped, SoftDeletable):
+    __tablename__ = "organizations"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(255))
+    # Identity: the normalised name (full-width folded, spaces removed, case folded).
+    name_key: Mapped[str] = mapped_column(String(255), unique=True)
+    kind: Mapped[OrgKind] = mapped_column(enum_column_type(OrgKind, "org_kind"), default=OrgKind.OTHER)
+    region_id: Mapped[int | None] = mapped_column(ForeignKey("regions.id"), index=True)
+    industry_id: Mapped[int | None] = mapped_column(ForeignKey("industries.id"), index=True)
+    notes: Mapped[str | None] = mapped_column(Text)
+
+    contacts: Mapped[list[Contact]] = relationship(back_populates="organization")
+    industry: Mapped[Industry | None] = relationship()
+    region: Mapped[Region | None] = relationship()
+
+
+class Contact(Base, Versioned, Timestamped, SoftDeletable):
+    __tablename__ = "contacts"
+    __table_args__ = (
+        Index("ix_contacts_org_name_key", "organization_id", "name_key"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(64))
+    organization_id: Mapped[int | None] = mapped_column(ForeignKey("organizations.id"), index=True)
+    title: Mapped[str | None] = mapped_column(String(128))
+    mobile: Mapped[str | None] = mapped_column(String(32))
+    phone: Mapped[str | None] = mapped_column(String(64))
+    email: Mapped[str | None] = mapped_column(String(255))
+    notes: Mapped[str | None] = mapped_column(Text)
+    # Identity keys (see crm.normalize): 11-digit mobile, case-folded email, name without spaces.
+    mobile_key: Mapped[str | None] = mapped_column(String(16), index=True)
+    email_key: Mapped[str | None] = mapped_column(String(255), index=True)
+    name_key: Mapped[str] = mapped_column(String(64))
+
+    organization: Mapped[Organization | None] = relationship(back_populates="contacts")

@@ -1,0 +1,109 @@
+"""The programme (e.g. 五四四), its events with parent/child meetings, organizer roles and quotas."""
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import Column, ForeignKey, String, Table, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from db.base import Base, SoftDeletable, Timestamped, Versioned
+from db.models.enums import (
+    DatePrecision,
+    EventKind,
+    EventLevel,
+    OrganizerRole,
+    enum_column_type,
+)
+from db.models.reference import Industry, Region, Unit
+
+event_industries = Table(
+    "event_industries",
+    Base.metadata,
+    Column("event_id", ForeignKey("events.id", ondelete="CASCADE"), primary_key=True),
+    Column("industry_id", ForeignKey("industries.id"), primary_key=True),
+)
+
+
+class Programme(Base, Timestamped):
+    """A work plan that groups events, e.g. 江西省工信委2011年战略性新兴产业推介活动工作方案."""
+
+    __tablename__ = "programmes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(32), unique=True)
+    title: Mapped[str] = mapped_column(String(255))
+    document_no: Mapped[str | None] = mapped_column(String(64))
+    issued_on: Mapped[dt.date | None]
+
+    events: Mapped[list[Event]] = relationship(back_populates="programme")
+
+
+class Event(Base, Versioned, Timestamped, SoftDeletable):
+    __tablename__ = "events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    ref: Mapped[str] = mapped_column(String(32), unique=True)
+    title: Mapped[str] = mapped_column(String(255))
+    programme_id: Mapped[int | None] = mapped_column(ForeignKey("programmes.id"), index=True)
+    # 五/四/四: which part of the programme the event belongs to ("major", "matchmaking", ...).
+    programme_group: Mapped[str | None] = mapped_column(String(32))
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("events.id"), index=True)
+    position: Mapped[int] = mapped_column(default=0)
+    level: Mapped[EventLevel] = mapped_column(enum_column_type(EventLevel, "event_level"))
+    kind: Mapped[EventKind] = mapped_column(enum_column_type(EventKind, "event_kind"))
+    region_id: Mapped[int | None] = mapped_column(ForeignKey("regions.id"), index=True)
+    venue: Mapped[str | None] = mapped_column(String(255))
+    # The possible span while only a month or quarter is known; the exact days once fixed.
+    starts_on: Mapped[dt.date]
+    ends_on: Mapped[dt.date]
+    date_precision: Mapped[DatePrecision] = mapped_column(
+        enum_column_type(DatePrecision, "date_precision"), default=DatePrecision.DAY
+    )
+    planned_scale: Mapped[int | None]
+    invitee_types: Mapped[list] = mapped_column(default=list)
+    description: Mapped[str | None] = mapped_column(Text)
+    plan_submitted_on: Mapped[dt.date | None]
+    summary_submitted_on: Mapped[dt.date | None]
+
+    programme: Mapped[Programme | None] = relationship(back_populates="events")
+    parent: Mapped[Event | None] = relationship(remote_side=[id], back_populates="children")
+    children: Mapped[list[Event]] = relationship(back_populates="parent", order_by="Event.position")
+    region: Mapped[Region | None] = relationship()
+    industries: Mapped[list[Industry]] = relationship(secondary=event_industries, order_by="Industry.id")
+    organizers: Mapped[list[EventOrganizer]] = relationship(
+        back_populates="event", cascade="all, delete-orphan", order_by="EventOrganizer.position"
+    )
+    quotas: Mapped[list[EventQuota]] = relationship(back_populates="event", cascade="all, delete-orphan")
+
+    @property
+    def date_fixed(self) -> bool:
+        return self.date_precision == DatePrecision.DAY
+
+
+class EventOrganizer(Base):
+    __tablename__ = "event_organizers"
+    __table_args__ = (UniqueConstraint("event_id", "unit_id", "role"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"), index=True)
+    unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"), index=True)
+    role: Mapped[OrganizerRole] = mapped_column(enum_column_type(OrganizerRole, "organizer_role"))
+    position: Mapped[int] = mapped_column(default=0)
+
+    event: Mapped[Event] = relationship(back_populates="organizers")
+    unit: Mapped[Unit] = relationship()
+
+
+class EventQuota(Base):
+    """Projects each industry brings (e.g. 5–8 per industry). No industry = every industry alike."""
+
+    __tablename__ = "event_quotas"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"), index=True)
+    industry_id: Mapped[int | None] = mapped_column(ForeignKey("industries.id"))
+    min_projects: Mapped[int]
+    max_projects: Mapped[int]
+
+    event: Mapped[Event] = relationship(back_populates="quotas")
+    industry: Mapped[Industry | None] = relationship()

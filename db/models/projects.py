@@ -1,0 +1,163 @@
+"""Signed projects (签约项目) and everything recorded while serving them to results."""
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from sqlalchemy import ForeignKey, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from db.base import Base, SoftDeletable, Timestamped, Versioned, utcnow
+from db.models.contacts import Organization
+from db.models.enums import (
+    FigureKind,
+    FollowUpKind,
+    ProjectStatus,
+    SigningForm,
+    Stage,
+    StepKind,
+    enum_column_type,
+)
+from db.models.events import Event
+from db.models.reference import Industry, Region, Staff, Unit
+
+
+class Project(Base, Versioned, Timestamped, SoftDeletable):
+    __tablename__ = "projects"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    ref: Mapped[str] = mapped_column(String(32), unique=True)
+    name: Mapped[str] = mapped_column(String(255))
+    investor_id: Mapped[int | None] = mapped_column(ForeignKey("organizations.id"), index=True)
+    industry_id: Mapped[int | None] = mapped_column(ForeignKey("industries.id"), index=True)
+    region_id: Mapped[int | None] = mapped_column(ForeignKey("regions.id"), index=True)
+    park: Mapped[str | None] = mapped_column(String(128))
+    signing_form: Mapped[SigningForm | None] = mapped_column(enum_column_type(SigningForm, "signing_form"))
+    signed_on: Mapped[dt.date | None] = mapped_column(index=True)
+    # The day a framework agreement became a contract (协议转化).
+    contract_on: Mapped[dt.date | None]
+    signing_event_id: Mapped[int | None] = mapped_column(ForeignKey("events.id"), index=True)
+    contracted_amount: Mapped[Decimal | None]  # 合同引资额, 万元
+    jobs: Mapped[int | None]
+    responsible_unit_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"), index=True)
+    responsible_staff_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"), index=True)
+    planned_construction_on: Mapped[dt.date | None]
+    planned_production_on: Mapped[dt.date | None]
+    # Cached from the stage history by crm.services.projects; the history is the authority.
+    stage: Mapped[Stage] = mapped_column(enum_column_type(Stage, "stage"), default=Stage.SIGNED, index=True)
+    stage_on: Mapped[dt.date | None]
+    status: Mapped[ProjectStatus] = mapped_column(
+        enum_column_type(ProjectStatus, "project_status"), default=ProjectStatus.ACTIVE, index=True
+    )
+    status_reason: Mapped[str | None] = mapped_column(Text)
+    notes: Mapped[str | None] = mapped_column(Text)
+
+    investor: Mapped[Organization | None] = relationship()
+    industry: Mapped[Industry | None] = relationship()
+    region: Mapped[Region | None] = relationship()
+    signing_event: Mapped[Event | None] = relationship()
+    responsible_unit: Mapped[Unit | None] = relationship()
+    responsible_staff: Mapped[Staff | None] = relationship()
+    steps: Mapped[list[StageStep]] = relationship(
+        back_populates="project", order_by="StageStep.id", cascade="all, delete-orphan"
+    )
+    status_changes: Mapped[list[StatusChange]] = relationship(
+        back_populates="project", order_by="StatusChange.id", cascade="all, delete-orphan"
+    )
+    figures: Mapped[list[ProjectFigure]] = relationship(
+        back_populates="project", order_by="ProjectFigure.id", cascade="all, delete-orphan"
+    )
+    followups: Mapped[list[FollowUp]] = relationship(
+        back_populates="project", order_by="FollowUp.id", cascade="all, delete-orphan"
+    )
+    problems: Mapped[list[Problem]] = relationship(
+        back_populates="project", order_by="Problem.id", cascade="all, delete-orphan"
+    )
+
+
+class StageStep(Base):
+    """One recorded stage step. A correction is a new row that supersedes an earlier one."""
+
+    __tablename__ = "stage_steps"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    project_id: Mapped[int] = mapped_column(ForeignKey("projects.id", ondelete="CASCADE"), index=True)
+    stage: Mapped[Stage] = mapped_column(enum_column_type(Stage, "stage"))
+    happened_on: Mapped[dt.date]
+    note: Mapped[str | None] = mapped_column(Text)
+    kind: Mapped[StepKind] = mapped_column(enum_column_type(StepKind, "step_kind"), default=StepKind.ADVANCE)
+    # For a correction: the step it replaces (or retracts, when retracted is true).
+    corrects_id: Mapped[int | None] = mapped_column(ForeignKey("stage_steps.id"))
+    retracted: Mapped[bool] = mapped_column(default=False)
+    superseded: Mapped[bool] = mapped_column(default=False)
+    recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
+    recorded_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+    project: Mapped[Project] = relationship(back_populates="steps")
+    recorded_by: Mapped[Staff | None] = relationship()
+
+
+class StatusChange(Base):
+    __tablename__ = "status_changes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    project_id: Mapped[int] = mapped_column(ForeignKey("projects.id", ondelete="CASCADE"), index=True)
+    status: Mapped[ProjectStatus] = mapped_column(enum_column_type(ProjectStatus, "project_status"))
+    changed_on: Mapped[dt.date]
+    reason: Mapped[str | None] = mapped_column(Text)
+    recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
+    recorded_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+    project: Mapped[Project] = relationship(back_populates="status_changes")
+
+
+class ProjectFigure(Base):
+    """A cumulative figure reported on a day: funds in place (到位资金) or investment completed."""
+
+    __tablename__ = "project_figures"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    project_id: Mapped[int] = mapped_column(ForeignKey("projects.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[FigureKind] = mapped_column(enum_column_type(FigureKind, "figure_kind"))
+    amount: Mapped[Decimal]  # 万元, cumulative to reported_on
+    reported_on: Mapped[dt.date]
+    note: Mapped[str | None] = mapped_column(Text)
+    recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
+    recorded_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+    project: Mapped[Project] = relationship(back_populates="figures")
+
+
+class FollowUp(Base):
+    __tablename__ = "followups"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    project_id: Mapped[int] = mapped_column(ForeignKey("projects.id", ondelete="CASCADE"), index=True)
+    happened_on: Mapped[dt.date] = mapped_column(index=True)
+    kind: Mapped[FollowUpKind] = mapped_column(enum_column_type(FollowUpKind, "followup_kind"))
+    content: Mapped[str] = mapped_column(Text)
+    next_step: Mapped[str | None] = mapped_column(Text)
+    next_on: Mapped[dt.date | None]
+    staff_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
+    recorded_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+    project: Mapped[Project] = relationship(back_populates="followups")
+    staff: Mapped[Staff | None] = relationship()
+
+
+class Problem(Base, Versioned):
+    __tablename__ = "problems"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    project_id: Mapped[int] = mapped_column(ForeignKey("projects.id", ondelete="CASCADE"), index=True)
+    description: Mapped[str] = mapped_column(Text)
+    raised_on: Mapped[dt.date]
+    responsible_unit_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"))
+    followup_id: Mapped[int | None] = mapped_column(ForeignKey("followups.id"))
+    resolved_on: Mapped[dt.date | None]
+    resolution: Mapped[str | None] = mapped_column(Text)
+    recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
+    recorded_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+    project: Mapped[Project] = relationship(back_populates="problems")
+    responsible_unit: Mapped[Unit | None] = relationship()
