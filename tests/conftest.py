@@ -77,7 +77,8 @@ def pg_database_url():
     """One migrated PostgreSQL database per xdist worker (None where no PostgreSQL is configured)."""
     admin = pg_admin_url()
     if admin is None:
-        return None
+        yield None
+        return
     name = f"crm_test_{_worker()}"
     engine = create_engine(admin, isolation_level="AUTOCOMMIT")
     with engine.connect() as conn:

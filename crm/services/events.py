@@ -6,7 +6,7 @@ import datetime as dt
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
-from db.models import DatePrecision, Event, EventOrganizer, OrganizerRole
+from db.models import DatePrecision, Event, EventIndustry, EventOrganizer, OrganizerRole
 
 from crm.errors import NotFound, RuleViolation
 from crm.rules import deadlines
@@ -22,7 +22,7 @@ ROLE_KEYS = {
 def _loaded():
     return (
         selectinload(Event.organizers).selectinload(EventOrganizer.unit),
-        selectinload(Event.industries),
+        selectinload(Event.industry_links).selectinload(EventIndustry.industry),
         selectinload(Event.quotas),
         selectinload(Event.region),
         selectinload(Event.parent),

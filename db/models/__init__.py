@@ -15,7 +15,7 @@ from db.models.enums import (
     StepKind,
     UnitKind,
 )
-from db.models.events import Event, EventOrganizer, EventQuota, Programme, event_industries
+from db.models.events import Event, EventIndustry, EventOrganizer, EventQuota, Programme
 from db.models.invitations import Invitation
 from db.models.projects import FollowUp, Problem, Project, ProjectFigure, StageStep, StatusChange
 from db.models.records import AuditEntry, ImportBatch, ImportChange
@@ -26,5 +26,5 @@ __all__ = [
     "EventQuota", "FigureKind", "FollowUp", "FollowUpKind", "ImportBatch", "ImportChange", "Industry",
     "Invitation", "InvitationStatus", "OrgKind", "Organization", "OrganizerRole", "Problem", "Programme",
     "Project", "ProjectFigure", "ProjectStatus", "Region", "SigningForm", "Stage", "StageStep", "Staff",
-    "StatusChange", "StepKind", "Unit", "UnitKind", "event_industries",
+    "StatusChange", "StepKind", "Unit", "UnitKind", "EventIndustry",
 ]

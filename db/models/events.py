@@ -3,7 +3,9 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import Column, ForeignKey, String, Table, Text, UniqueConstraint
+from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy.ext.associationproxy import AssociationProxy, association_proxy
+from sqlalchemy.ext.orderinglist import ordering_list
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from db.base import Base, SoftDeletable, Timestamped, Versioned
@@ -16,12 +18,16 @@ from db.models.enums import (
 )
 from db.models.reference import Industry, Region, Unit
 
-event_industries = Table(
-    "event_industries",
-    Base.metadata,
-    Column("event_id", ForeignKey("events.id", ondelete="CASCADE"), primary_key=True),
-    Column("industry_id", ForeignKey("industries.id"), primary_key=True),
-)
+class EventIndustry(Base):
+    """An industry an event promotes, in the order the plan names them."""
+
+    __tablename__ = "event_industries"
+
+    event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"), primary_key=True)
+    industry_id: Mapped[int] = mapped_column(ForeignKey("industries.id"), primary_key=True)
+    position: Mapped[int] = mapped_column(default=0)
+
+    industry: Mapped[Industry] = relationship()
 
 
 class Programme(Base, Timestamped):
@@ -69,7 +75,12 @@ class Event(Base, Versioned, Timestamped, SoftDeletable):
     parent: Mapped[Event | None] = relationship(remote_side=[id], back_populates="children")
     children: Mapped[list[Event]] = relationship(back_populates="parent", order_by="Event.position")
     region: Mapped[Region | None] = relationship()
-    industries: Mapped[list[Industry]] = relationship(secondary=event_industries, order_by="Industry.id")
+    industry_links: Mapped[list[EventIndustry]] = relationship(
+        order_by="EventIndustry.position", cascade="all, delete-orphan", collection_class=ordering_list("position")
+    )
+    industries: AssociationProxy[list[Industry]] = association_proxy(
+        "industry_links", "industry", creator=lambda industry: EventIndustry(industry=industry)
+    )
     organizers: Mapped[list[EventOrganizer]] = relationship(
         back_populates="event", cascade="all, delete-orphan", order_by="EventOrganizer.position"
     )

@@ -141,6 +141,7 @@ def upgrade() -> None:
     op.create_table('event_industries',
     sa.Column('event_id', sa.Integer(), nullable=False),
     sa.Column('industry_id', sa.Integer(), nullable=False),
+    sa.Column('position', sa.Integer(), nullable=False),
     sa.ForeignKeyConstraint(['event_id'], ['events.id'], name=op.f('fk_event_industries_event_id_events'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['industry_id'], ['industries.id'], name=op.f('fk_event_industries_industry_id_industries')),
     sa.PrimaryKeyConstraint('event_id', 'industry_id', name=op.f('pk_event_industries'))
