@@ -21,6 +21,8 @@ def register(commands) -> None:
     p.add_argument("--form", choices=("contract", "agreement"), default="contract",
                    help=pick("合同项目或协议项目", "contract or framework agreement"))
     p.add_argument("--stage", choices=("lead", "negotiating", "signed"), default="signed")
+    p.add_argument("--entered-on", metavar="DATE", help=pick("线索/在谈项目的登记日期（默认今天）",
+                                                             "for a lead: the day it entered (default: today)"))
     p.add_argument("--park")
     p.add_argument("--jobs", type=int)
     p.add_argument("--unit", metavar="UNIT", help=pick("责任单位", "responsible unit"))
@@ -88,6 +90,7 @@ def add(ctx) -> int:
         signing_form=SigningForm(a.form), park=a.park, jobs=_non_negative(a.jobs), responsible_unit=a.unit,
         planned_construction_on=parse_optional_date(a.planned_construction),
         planned_production_on=parse_optional_date(a.planned_production),
+        entered_on=parse_optional_date(a.entered_on),
     )
     with ctx.db.unit_of_work() as session:
         ref = add_project(session, new, actor=ctx.actor(session), today=ctx.today).ref

@@ -1,0 +1,162 @@
+"""events, deadlines, report kpi, demo, db and backup through `crm`, with failure cases."""
+import sqlite3
+
+import pytest
+
+
+@pytest.fixture
+def db(cli, backend):
+    assert cli("--db", backend.url, "demo").code == 0
+    return backend.url
+
+
+def test_fix_date_changes_deadlines_and_marks_fixed(cli, db):
+    result = cli("--db", db, "events", "fix-date", "A2-PV", "--on", "2011-11-18", "--to", "2011-11-19")
+    assert result.code == 0, result.err
+    event = cli("--db", db, "events", "show", "A2-PV", "--json").json()
+    assert event["date_fixed"] is True
+    assert (event["starts_on"], event["ends_on"]) == ("2011-11-18", "2011-11-19")
+    assert event["plan_due"] == "2011-10-04"  # 45 days before 18 Nov
+    assert event["summary_due"] == "2011-12-03"  # 14 days after 19 Nov
+
+
+def test_fix_date_refuses_end_before_start(cli, db):
+    result = cli("--db", db, "events", "fix-date", "B1", "--on", "2011-03-10", "--to", "2011-03-09")
+    assert result.code == 1 and "不能早于" in result.err
+
+
+def test_deadlines_as_of_a_date(cli, db):
+    # 2011-09-10: A2 meetings' plans due 2011-09-17 (due); B4 plan due 2011-09-01 (overdue);
+    # C1 plan due 2011-07-18 and C2's 2011-06-17: overdue; C3 summary due 2011-07-15: overdue ...
+    rows = cli("--db", db, "deadlines", "--as-of", "2011-09-10", "--json").json()
+    by_key = {(r["kind"], r["ref"]): r for r in rows}
+    assert by_key[("plan", "A2-PV")]["status"] == "due" and by_key[("plan", "A2-PV")]["due"] == "2011-09-17"
+    assert by_key[("plan", "B4")]["status"] == "overdue"
+    assert ("plan", "A2") not in by_key  # an activity holding meetings files no plan of its own
+    assert set(rows[0]) == {"kind", "ref", "title", "due", "status"}
+    statuses = [r["status"] for r in rows]
+    assert statuses == sorted(statuses, key=["overdue", "due", "done"].index)
+
+
+def test_plan_submitted_turns_deadline_done(cli, db):
+    assert cli("--db", db, "events", "plan-submitted", "A2-PV", "--on", "2011-09-05").code == 0
+    rows = cli("--db", db, "deadlines", "--as-of", "2011-09-10", "--json").json()
+    assert {(r["kind"], r["ref"]): r["status"] for r in rows}[("plan", "A2-PV")] == "done"
+
+
+def test_deadlines_bad_date(cli, db):
+    result = cli("--db", db, "deadlines", "--as-of", "2011-13-01", "--json")
+    assert result.code == 1 and "日期无效" in result.err and result.out == ""
+
+
+def test_unknown_event(cli, db):
+    result = cli("--db", db, "events", "show", "Z1")
+    assert result.code == 1 and "找不到活动：Z1" in result.err
+
+
+def _project(cli, db, name, industry, city, amount, signed, event=None, form="contract"):
+    args = ["--db", db, "projects", "add", "--name", name, "--investor", f"{name}投资方", "--industry", industry,
+            "--city", city, "--amount", amount, "--signed-on", signed, "--form", form, "--json"]
+    if event:
+        args += ["--event", event]
+    result = cli(*args)
+    assert result.code == 0, result.err
+    return result.json()["ref"]
+
+
+def test_kpi_report_by_hand(cli, db):
+    a = _project(cli, db, "甲", "光伏", "新余", "100000", "2011-11-20", "A2-PV")
+    b = _project(cli, db, "乙", "光伏", "上饶", "50000", "2011-11-20", "A2-PV", form="agreement")
+    c = _project(cli, db, "丙", "铜", "鹰潭", "50000", "2011-10-20", "B4")
+    _project(cli, db, "丁", "铜", "鹰潭", "10000", "2012-05-01")  # signed after the as-of date
+    cli("--db", db, "projects", "advance", a, "--to", "construction", "--on", "2012-02-01")
+    cli("--db", db, "projects", "advance", a, "--to", "production", "--on", "2012-03-01")
+    cli("--db", db, "projects", "advance", c, "--to", "construction", "--on", "2012-04-01")  # after as-of
+    cli("--db", db, "projects", "figure", a, "--funds", "60000", "--on", "2012-02-15")
+    cli("--db", db, "projects", "figure", b, "--funds", "15000", "--on", "2012-01-15")
+    cli("--db", db, "projects", "convert", b, "--on", "2012-01-10")
+    cli("--db", db, "problems", "raise", c, "--on", "2012-01-05", "--text", "电力增容")
+    cli("--db", db, "problems", "raise", a, "--on", "2012-01-05", "--text", "用地")
+    cli("--db", db, "problems", "resolve", "2", "--on", "2012-02-01")
+    cli("--db", db, "projects", "status", c, "--to", "terminated", "--on", "2012-03-01", "--reason", "撤资")
+
+    report = cli("--db", db, "report", "kpi", "--as-of", "2012-03-31", "--json").json()
+    assert report["as_of"] == "2012-03-31"
+    assert report["signed"] == 3 and report["signed_amount"] == 200000.0
+    assert report["started_rate"] == 0.3333  # only 甲 by 31 March
+    assert report["production_rate"] == 0.3333
+    assert report["results_rate"] == 0.0
+    assert report["funds_in_place_rate"] == 0.375  # 75000 / 200000
+    assert report["problems_resolved_rate"] == 0.5
+    assert report["performance_rate"] == 0.6667  # 丙 terminated
+    assert report["agreement_conversion_rate"] == 1.0
+    assert report["by_industry"]["光伏"]["signed"] == 2
+    assert report["by_city"]["鹰潭市"]["signed"] == 1
+    # The same data a year earlier: nothing signed yet.
+    assert cli("--db", db, "report", "kpi", "--as-of", "2011-01-01", "--json").json()["signed"] == 0
+    # A cohort: signed at one event.
+    event_report = cli("--db", db, "report", "kpi", "--as-of", "2012-03-31", "--event", "A2-PV", "--json").json()
+    assert event_report["signed"] == 2 and event_report["started_rate"] == 0.5
+
+
+def test_report_kpi_plain_output(cli, db):
+    result = cli("--db", db, "report", "kpi", "--as-of", "2012-01-01")
+    assert result.code == 0 and "统计截至 2012-01-01" in result.out
+
+
+def test_demo_refuses_to_overwrite_without_force(cli, db):
+    again = cli("--db", db, "demo")
+    assert again.code == 1 and "--force" in again.err
+    forced = cli("--db", db, "demo", "--force")
+    assert forced.code == 0, forced.err
+    assert len(cli("--db", db, "events", "list", "--json").json()) == 16
+
+
+def test_db_commands(cli, backend):
+    assert cli("--db", backend.url, "db", "upgrade").code == 0
+    current = cli("--db", backend.url, "db", "current")
+    assert current.code == 0 and "0001" in current.out
+    check = cli("--db", backend.url, "db", "check")
+    assert check.code == 0, check.err
+
+
+def test_db_check_on_empty_database_fails_until_upgraded(cli, tmp_path):
+    url = str(tmp_path / "fresh.sqlite3")
+    assert cli("--db", url, "db", "check").code == 1
+    assert cli("--db", url, "db", "upgrade").code == 0
+    assert cli("--db", url, "db", "check").code == 0
+
+
+def test_first_use_creates_and_migrates(cli, tmp_path):
+    url = str(tmp_path / "sub" / "new.sqlite3")
+    result = cli("--db", url, "events", "list", "--json")
+    assert result.code == 0 and result.json() == []
+
+
+def test_backup_is_a_consistent_copy(cli, tmp_path):
+    url = str(tmp_path / "live.sqlite3")
+    assert cli("--db", url, "demo", "--size", "small").code == 0
+    target = tmp_path / "copy.sqlite3"
+    result = cli("--db", url, "backup", str(target))
+    assert result.code == 0, result.err
+    with sqlite3.connect(target) as conn:
+        assert conn.execute("SELECT count(*) FROM projects").fetchone()[0] == 42
+        assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    assert cli("--db", str(target), "events", "list", "--json").code == 0
+
+
+def test_unreachable_postgres_is_one_line_without_password(cli):
+    result = cli("--db", "postgresql://crm:s3cret-pw@127.0.0.1:1/crm", "events", "list")
+    assert result.code == 5
+    assert "无法连接数据库" in result.err and "s3cret-pw" not in result.err and "***" in result.err
+    assert result.err.count("\n") == 1
+
+
+def test_unwritable_sqlite_location(cli):
+    result = cli("--db", "/proc/no-such-dir/crm.sqlite3", "events", "list")
+    assert result.code != 0 and "Traceback" not in result.err and result.err.count("\n") == 1
+
+
+def test_usage_error_is_translated_and_exit_2(cli):
+    result = cli("projects", "advance", "P1", "--to", "finished", "--on", "2011-01-01")
+    assert result.code == 2 and "用法错误" in result.err
