@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from alembic import context
+from sqlalchemy import Engine
 
 import db.models  # noqa: F401  (registers every table on the metadata)
 from db.base import Base
@@ -10,6 +11,11 @@ from db.migrate import include_object
 
 def run_migrations_online() -> None:
     connection = context.config.attributes.get("connection")
+    if isinstance(connection, Engine):  # pytest-alembic hands over an engine
+        with connection.connect() as conn:
+            _run(conn)
+            conn.commit()
+        return
     if connection is None:
         from db.engine import make_engine, resolve_url
 

@@ -1,0 +1,64 @@
+"""Where the database lives and how SQLite connections are set up."""
+import os
+import subprocess
+import sys
+
+from sqlalchemy import text
+
+from db.engine import display_url, resolve_url
+from db.session import Database
+
+
+def test_bare_path_is_a_sqlite_file(tmp_path):
+    url = resolve_url(str(tmp_path / "x.sqlite3"))
+    assert url.get_backend_name() == "sqlite" and url.database == str(tmp_path / "x.sqlite3")
+
+
+def test_environment_url_and_postgres_driver(monkeypatch):
+    monkeypatch.setenv("CRM_DATABASE_URL", "postgresql://u:pw@db.example:5432/crm")
+    url = resolve_url(None)
+    assert url.drivername == "postgresql+psycopg"
+    assert "pw" not in display_url(url) and "***" in display_url(url)
+    assert resolve_url("/tmp/explicit.sqlite3").get_backend_name() == "sqlite"  # --db wins
+
+
+def test_default_is_in_the_user_data_directory(tmp_path):
+    env = {**os.environ, "XDG_DATA_HOME": str(tmp_path), "HOME": str(tmp_path)}
+    env.pop("CRM_DATABASE_URL", None)
+    out = subprocess.run([sys.executable, "-c", "from db.engine import resolve_url; print(resolve_url(None).database)"],
+                         env=env, capture_output=True, text=True, check=True).stdout.strip()
+    assert out == str(tmp_path / "crm" / "crm.sqlite3")
+
+
+def test_sqlite_connections_use_wal_and_foreign_keys(database, backend):
+    if backend.name != "sqlite":
+        return
+    with database.engine.connect() as conn:
+        assert conn.execute(text("PRAGMA journal_mode")).scalar() == "wal"
+        assert conn.execute(text("PRAGMA foreign_keys")).scalar() == 1
+
+
+def test_unit_of_work_rolls_back_everything_on_error(database):
+    from db.models import Industry
+
+    try:
+        with database.unit_of_work() as session:
+            session.add(Industry(name="测试产业", code="test"))
+            session.flush()
+            raise RuntimeError("boom")
+    except RuntimeError:
+        pass
+    with database.unit_of_work(write=False) as session:
+        assert session.query(Industry).count() == 0
+
+
+def test_foreign_keys_are_enforced(database):
+    import pytest
+    from sqlalchemy.exc import IntegrityError
+
+    from db.models import Unit, UnitKind
+
+    with pytest.raises(IntegrityError):
+        with database.unit_of_work() as session:
+            session.add(Unit(name="孤立单位", kind=UnitKind.OFFICE, region_id=999))
+            session.flush()
