@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import ForeignKey, String, Text
+from sqlalchemy import ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from db.base import Base, utcnow
@@ -36,7 +36,10 @@ class ImportChange(Base):
 
 
 class AuditEntry(Base):
+    """One change to a tracked record (db.audit): who, when, which field, old and new value as text."""
+
     __tablename__ = "audit_entries"
+    __table_args__ = (Index("ix_audit_entries_entity_entity_id", "entity", "entity_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     entity: Mapped[str] = mapped_column(String(32))
@@ -47,3 +50,7 @@ class AuditEntry(Base):
     new_value: Mapped[str | None] = mapped_column(Text)
     staff_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
     at: Mapped[dt.datetime] = mapped_column(default=utcnow, index=True)
+    # The record's version after the change: every version of a record has its entries.
+    version: Mapped[int | None]
+    # Why, when the user said so (the reason given for a deletion).
+    note: Mapped[str | None] = mapped_column(Text)
