@@ -114,8 +114,10 @@ def test_demo_refuses_to_overwrite_without_force(cli, db):
 
 def test_db_commands(cli, backend):
     assert cli("--db", backend.url, "db", "upgrade").code == 0
+    from db.migrate import head_revision
+
     current = cli("--db", backend.url, "db", "current")
-    assert current.code == 0 and "0001" in current.out
+    assert current.code == 0 and f"{head_revision()}（最新：{head_revision()}）" in current.out
     check = cli("--db", backend.url, "db", "check")
     assert check.code == 0, check.err
 
