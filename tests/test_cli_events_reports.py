@@ -162,3 +162,54 @@ def test_unwritable_sqlite_location(cli):
 def test_usage_error_is_translated_and_exit_2(cli):
     result = cli("projects", "advance", "P1", "--to", "finished", "--on", "2011-01-01")
     assert result.code == 2 and "用法错误" in result.err
+
+
+def test_summary_submitted(cli, db):
+    assert cli("--db", db, "events", "summary-submitted", "B1", "--on", "2011-03-20").code == 0
+    assert cli("--db", db, "events", "show", "B1", "--json").json()["summary_submitted_on"] == "2011-03-20"
+    rows = cli("--db", db, "deadlines", "--as-of", "2011-03-25", "--json").json()
+    assert {(r["kind"], r["ref"]): r["status"] for r in rows}[("summary", "B1")] == "done"
+
+
+def test_project_warnings_in_deadlines(cli, db):
+    ref = cli("--db", db, "projects", "add", "--name", "晚开工项目", "--investor", "示例公司", "--industry", "铜",
+              "--city", "鹰潭", "--amount", "5000", "--signed-on", "2011-10-20", "--planned-construction",
+              "2012-01-31", "--planned-production", "2012-12-31", "--json").json()["ref"]
+    cli("--db", db, "followups", "add", ref, "--on", "2011-12-01", "--note", "电话了解进度", "--kind", "call",
+        "--next-on", "2011-12-20")
+    rows = cli("--db", db, "deadlines", "--as-of", "2012-02-01", "--json").json()
+    mine = {r["kind"]: r for r in rows if r["ref"] == ref}
+    assert mine["construction"]["status"] == "overdue" and mine["construction"]["due"] == "2012-01-31"
+    assert mine["followup"]["due"] == "2011-12-20" and mine["followup"]["status"] == "overdue"
+    assert mine["stale"]["due"] == "2011-12-31"  # 30 days after the last follow-up
+    assert "production" not in mine  # 31 Dec 2012 is still far away
+    cli("--db", db, "projects", "advance", ref, "--to", "construction", "--on", "2012-01-25")
+    rows = cli("--db", db, "deadlines", "--as-of", "2012-02-01", "--json").json()
+    assert "construction" not in {r["kind"] for r in rows if r["ref"] == ref}
+
+
+def test_correct_a_chosen_step_and_bad_corrections(cli, db):
+    ref = cli("--db", db, "projects", "add", "--name", "陶瓷项目", "--investor", "示例陶瓷", "--industry", "ceramics",
+              "--city", "萍乡", "--amount", "8000", "--signed-on", "2011-07-20", "--json").json()["ref"]
+    cli("--db", db, "projects", "advance", ref, "--to", "construction", "--on", "2011-09-01")
+    history = cli("--db", db, "projects", "show", ref, "--json").json()["stage_history"]
+    signed_id = history[0]["id"]
+    too_late = cli("--db", db, "projects", "correct", ref, "--step", str(signed_id), "--on", "2011-09-02",
+                   "--note", "x")
+    assert too_late.code == 1 and "晚于下一阶段" in too_late.err
+    ok = cli("--db", db, "projects", "correct", ref, "--step", str(signed_id), "--on", "2011-07-18", "--note", "签约日")
+    assert ok.code == 0, ok.err
+    assert cli("--db", db, "projects", "show", ref, "--json").json()["signed_on"] == "2011-07-18"
+    missing = cli("--db", db, "projects", "correct", ref, "--retract")
+    assert missing.code == 2  # --note is required
+
+
+def test_figure_invested_and_convert_before_signing_refused(cli, db):
+    ref = cli("--db", db, "projects", "add", "--name", "光伏组件", "--investor", "示例光伏", "--industry", "pv",
+              "--city", "新余", "--amount", "30000", "--signed-on", "2011-11-20", "--form", "agreement",
+              "--json").json()["ref"]
+    assert cli("--db", db, "projects", "figure", ref, "--invested", "12000.5", "--on", "2012-03-01").code == 0
+    assert cli("--db", db, "projects", "show", ref, "--json").json()["investment_completed"] == 12000.5
+    early = cli("--db", db, "projects", "convert", ref, "--on", "2011-11-01")
+    assert early.code == 1 and "不能早于" in early.err
+    assert cli("--db", db, "projects", "figure", ref, "--funds", "-1").code == 1

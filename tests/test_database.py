@@ -62,3 +62,22 @@ def test_foreign_keys_are_enforced(database):
         with database.unit_of_work() as session:
             session.add(Unit(name="孤立单位", kind=UnitKind.OFFICE, region_id=999))
             session.flush()
+
+
+def test_sqlite_is_backed_up_before_a_migration(tmp_path):
+    import sqlite3
+
+    from db import migrate
+
+    path = tmp_path / "old.sqlite3"
+    db = Database(str(path))
+    migrate.upgrade(db, "0001", backup=False)
+    with db.engine.begin() as conn:
+        conn.execute(text("INSERT INTO industries (name, code) VALUES ('光伏', 'pv')"))
+    backup = migrate.ensure_ready(db)
+    db.dispose()
+    assert backup is not None and backup.exists() and "before-migration-0001" in backup.name
+    with sqlite3.connect(backup) as conn:
+        assert conn.execute("SELECT version_num FROM alembic_version").fetchone()[0] == "0001"
+        assert conn.execute("SELECT name FROM industries").fetchall() == [("光伏",)]
+    assert migrate.ensure_ready(Database(str(path))) is None  # at head now: no second copy
