@@ -54,6 +54,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "{what} 已被{who}在您打开之后修改，您的修改未保存；请重新载入后再改",
         "{what} was changed by {who} after you opened it; your edit was not saved. Reload and try again",
     ),
+    "stale_edit_at": (
+        "{what} 已被{who}于 {when} 修改（在您打开之后），您的修改未保存；请重新载入后再改",
+        "{what} was changed by {who} at {when}, after you opened it; your edit was not saved. Reload and try again",
+    ),
     "db_unreachable": ("无法连接数据库 {url}：{reason}", "cannot reach the database {url}: {reason}"),
     "db_locked": ("数据库被其他程序占用（已等待 {seconds} 秒）：{url}", "the database is locked by another writer (waited {seconds} s): {url}"),
     "db_error": ("数据库错误：{reason}", "database error: {reason}"),
@@ -72,6 +76,50 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "write_failed": ("无法写入 {path}：{reason}", "cannot write {path}: {reason}"),
     "interrupted": ("已中断，未保存任何更改", "interrupted; nothing was saved"),
     "usage": ("用法错误：{detail}", "usage error: {detail}"),
+    # History, deleting and restoring records (crm history, crm projects delete|restore)
+    "unknown_record": (
+        "找不到记录：{ref}（项目如 P00012，活动如 A2，客商 C#12，单位 O#3，邀请 I#5，问题 #7）",
+        "no such record: {ref} (project P00012, event A2, contact C#12, organization O#3, invitation I#5, problem #7)",
+    ),
+    "record_already_deleted": ("{what} 已删除", "{what} is already deleted"),
+    "record_not_deleted": ("{what} 未被删除，无需恢复", "{what} is not deleted: nothing to restore"),
+    "field_not_editable": ("字段 {field} 不能直接修改", "the field {field} cannot be edited directly"),
+    "record_deleted": ("已删除 {what}（可用 restore 恢复）", "{what} deleted (undo with restore)"),
+    "record_restored": ("已恢复 {what}", "{what} restored"),
+    "history_empty": ("{what} 没有变更记录", "{what} has no recorded changes"),
+    "db_permission": (
+        "数据库用户权限不足：{reason}（结构变更与恢复须由数据库所有者执行，如 crm db upgrade）",
+        "the database user lacks the right: {reason} (schema changes and restores are the owner's: e.g. crm db upgrade)",
+    ),
+    # Backups and restores (crm backup, crm restore)
+    "backup_written_kind": ("已备份到 {path}（{kind}）", "backup written to {path} ({kind})"),
+    "backup_pg_dump_mismatch": (
+        "pg_dump {client} 与服务器 {server} 主版本不同，改用可移植格式备份",
+        "pg_dump {client} does not match the server {server}: writing a portable backup instead",
+    ),
+    "backup_tool_failed": ("{tool} 失败：{reason}；数据库未改动", "{tool} failed: {reason}; the database was not changed"),
+    "restore_not_a_backup": (
+        "{path} 不是可识别的备份（SQLite 数据库、pg_dump 自定义格式或本程序的可移植备份）",
+        "{path} is not a backup this program reads (a SQLite database, a pg_dump custom-format file or a portable backup)",
+    ),
+    "restore_broken_file": ("备份文件损坏：{path}（{reason}）；数据库未改动", "the backup file is damaged: {path} ({reason}); the database was not changed"),
+    "restore_target_has_data": (
+        "目标数据库已有数据（{url}）；确认覆盖请加 --force",
+        "the target database already holds data ({url}); add --force to overwrite it",
+    ),
+    "restore_pg_dump_needs_pg": (
+        "{path} 是 PostgreSQL 备份，只能恢复到 PostgreSQL；如需换库，请用 crm backup --portable 重新备份",
+        "{path} is a PostgreSQL dump and restores only into PostgreSQL; for another database make a backup with --portable",
+    ),
+    "restore_pg_extra_tables": (
+        "目标数据库有备份中没有的表（{tables}）：请恢复到空数据库，再运行 crm db upgrade",
+        "the target database has tables the backup lacks ({tables}): restore into an empty database, then run crm db upgrade",
+    ),
+    "backup_newer_than_app": (
+        "备份的数据库版本 {revision} 比本程序新，请升级程序",
+        "the backup is at revision {revision}, newer than this program: upgrade the program",
+    ),
+    "restored": ("已从 {path} 恢复到 {url}（{rows} 行）", "restored {path} into {url} ({rows} rows)"),
     # Plain output
     "project_added": ("已添加项目 {ref}", "project {ref} added"),
     "stage_recorded": ("已记录：{ref} {stage}（{date}）", "recorded: {ref} {stage} on {date}"),

@@ -11,6 +11,16 @@ from sqlalchemy.pool import NullPool
 ENV_URL = "CRM_DATABASE_URL"
 # How long a writer waits for another SQLite writer before giving up with "database is locked".
 SQLITE_BUSY_TIMEOUT_S = 15.0
+ENV_BUSY_TIMEOUT = "CRM_SQLITE_BUSY_TIMEOUT"
+
+
+def sqlite_busy_timeout() -> float:
+    """Seconds to wait for the write lock: CRM_SQLITE_BUSY_TIMEOUT when it is a number ≥ 0, else the default."""
+    try:
+        seconds = float(os.environ.get(ENV_BUSY_TIMEOUT, ""))
+    except ValueError:
+        return SQLITE_BUSY_TIMEOUT_S
+    return seconds if seconds >= 0 else SQLITE_BUSY_TIMEOUT_S
 
 
 def default_sqlite_path() -> Path:
@@ -52,7 +62,7 @@ def make_engine(url: URL, *, foreign_keys: bool = True, pooled: bool = True) -> 
             path.parent.mkdir(parents=True, exist_ok=True)
         engine = create_engine(
             url,
-            connect_args={"timeout": SQLITE_BUSY_TIMEOUT_S, "check_same_thread": False},
+            connect_args={"timeout": sqlite_busy_timeout(), "check_same_thread": False},
             poolclass=None if pooled else NullPool,
         )
         _configure_sqlite(engine, foreign_keys=foreign_keys)

@@ -1,19 +1,24 @@
 """The Database handle and the unit of work: one user action, one import, one CLI command."""
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
 from sqlalchemy import Engine
 from sqlalchemy.engine import URL
 from sqlalchemy.orm import Session, sessionmaker
 
+from db import audit
 from db.engine import display_url, make_engine, resolve_url
 
 
 class Database:
-    def __init__(self, url: URL | str | None = None, *, engine: Engine | None = None) -> None:
+    def __init__(
+        self, url: URL | str | None = None, *, engine: Engine | None = None, actor: Callable[[Session], object] | None = None
+    ) -> None:
         self.url = url if isinstance(url, URL) else resolve_url(url)
+        # Who acts in a write unit of work when the caller does not say: session -> Staff (the CLI's login).
+        self.actor = actor
         self.engine = engine or make_engine(self.url)
         # Objects stay readable after commit: the TUI shows them while the next action is prepared.
         self._reader = sessionmaker(self.engine, expire_on_commit=False)
@@ -26,16 +31,20 @@ class Database:
         return display_url(self.url)
 
     @contextmanager
-    def unit_of_work(self, *, write: bool = True) -> Iterator[Session]:
-        """Commit when the block succeeds, roll back everything when it raises."""
+    def unit_of_work(self, *, write: bool = True, actor=None) -> Iterator[Session]:
+        """Commit when the block succeeds, roll back everything when it raises. Changes are recorded in
+        the audit trail as made by `actor` (a Staff or staff id), else by `self.actor(session)`."""
         session = (self._writer if write else self._reader)()
         try:
+            if write and (actor is not None or self.actor is not None):
+                audit.set_actor(session, actor if actor is not None else self.actor(session))
             yield session
             if write:
                 session.commit()
             else:
                 session.rollback()
-        except BaseException:
+        except BaseException as error:
+            audit.note_stale_rows(error, session)
             session.rollback()
             raise
         finally:

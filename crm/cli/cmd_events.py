@@ -1,6 +1,7 @@
 """crm events list|show|fix-date|plan-submitted|summary-submitted, and crm deadlines."""
 from __future__ import annotations
 
+from crm.cli.cmd_history import add_delete_restore
 from crm.cli.context import print_json, print_table
 from crm.dates import parse_date, parse_optional_date
 from crm.i18n import pick
@@ -33,6 +34,8 @@ def register(commands) -> None:
         p.add_argument("ref")
         p.add_argument("--on", required=True, metavar="DATE")
         p.set_defaults(handler=mark_submitted, which=attr)
+
+    add_delete_restore(sub, "events")
 
     p = commands.add_parser("deadlines", help=pick("到期与超期提醒", "what is due or overdue"))
     p.add_argument("--as-of", metavar="DATE")

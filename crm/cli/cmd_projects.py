@@ -1,6 +1,7 @@
 """crm projects add|sign|advance|correct|status|figure|convert|list|show"""
 from __future__ import annotations
 
+from crm.cli.cmd_history import add_delete_restore
 from crm.cli.context import print_json, print_table
 from crm.dates import parse_date, parse_optional_date
 from crm.i18n import pick, t
@@ -76,6 +77,8 @@ def register(commands) -> None:
     p.add_argument("ref")
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=show)
+
+    add_delete_restore(sub, "projects")
 
 
 def add(ctx) -> int:

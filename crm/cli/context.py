@@ -26,7 +26,7 @@ class Context:
         from db.migrate import ensure_ready
         from db.session import Database
 
-        database = Database(self.args.db)
+        database = Database(self.args.db, actor=self.actor)  # changes are recorded as made by the login
         backup = ensure_ready(database)
         if backup is not None:
             from crm.i18n import t

@@ -15,6 +15,7 @@ COMMAND_MODULES = (
     "crm.cli.cmd_projects",
     "crm.cli.cmd_followups",
     "crm.cli.cmd_report",
+    "crm.cli.cmd_history",
     "crm.cli.cmd_db",
     "crm.cli.cmd_tui",
 )
@@ -96,20 +97,34 @@ def describe_failure(error: Exception, context) -> tuple[int, str]:
     if isinstance(error, MigrationError):
         return EXIT_DATABASE, t(error.key, **error.params)
     if isinstance(error, StaleDataError):
-        return 6, t("stale_edit", what="", who="")
+        return _stale(error, context)
     if isinstance(error, OperationalError):
         reason = str(error.orig).splitlines()[0] if error.orig else str(error)
         if "locked" in reason:
-            from db.engine import SQLITE_BUSY_TIMEOUT_S
+            from db.engine import sqlite_busy_timeout
 
-            return EXIT_DATABASE, t("db_locked", seconds=int(SQLITE_BUSY_TIMEOUT_S), url=url)
+            return EXIT_DATABASE, t("db_locked", seconds=f"{sqlite_busy_timeout():g}", url=url)
         return EXIT_DATABASE, t("db_unreachable", url=url, reason=_scrub(reason, context))
     if isinstance(error, DBAPIError):
         reason = str(error.orig).splitlines()[0] if error.orig else type(error).__name__
+        if getattr(error.orig, "sqlstate", None) == "42501":  # insufficient privilege: the app's role
+            return EXIT_DATABASE, t("db_permission", reason=_scrub(reason, context))
         return EXIT_DATABASE, t("db_error", reason=_scrub(reason, context))
     if isinstance(error, OSError):
         return EXIT_INVALID, t("write_failed", path=error.filename or "", reason=error.strerror or str(error))
     return EXIT_INVALID, t("db_error", reason=f"{type(error).__name__}: {error}")
+
+
+def _stale(error: Exception, context) -> tuple[int, str]:
+    """A version check lost at flush: name the record, who changed it and when (audit trail)."""
+    from crm.errors import StaleEdit
+    from crm.services.editing import explain_stale
+
+    try:
+        stale = explain_stale(context.db.engine, getattr(error, "crm_rows", []))
+    except Exception:  # the database is gone as well: still say what happened
+        stale = StaleEdit("stale_edit", what=pick("该记录", "the record"), who=pick("他人", "someone else"))
+    return stale.exit_code, stale.message
 
 
 def _display_url(context) -> str:

@@ -6,6 +6,7 @@ import datetime as dt
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
+from db.audit import UNAUDITED, set_actor
 from db.base import Base
 from db.models import Contact, Event, Project
 
@@ -18,8 +19,10 @@ def has_data(session: Session) -> bool:
 
 
 def erase_everything(session: Session) -> None:
+    # The audit trail goes too: a wiped database starts a new history, with no staff to name yet.
     for table in reversed(Base.metadata.sorted_tables):
-        session.execute(delete(table))
+        session.execute(delete(table).execution_options(**UNAUDITED))
+    set_actor(session, None)
 
 
 def load_demo(session: Session, *, size: str | None, force: bool, today: dt.date, progress=None) -> dict:

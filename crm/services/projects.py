@@ -41,12 +41,19 @@ def parse_amount(value: str | Decimal | int | float | None) -> Decimal:
     return amount.quantize(Decimal("0.01"))
 
 
-def get_project(session: Session, ref: str) -> Project:
-    project = session.scalar(
+def get_project(session: Session, ref: str, *, for_update: bool = False) -> Project:
+    """`for_update`: for actions that append to the project's history AND update its cached columns
+    (stage steps, status). The row is locked and read afresh, so concurrent appenders queue up instead
+    of failing the version check (PostgreSQL; SQLite writers are serial already). FOR NO KEY UPDATE
+    leaves follow-ups and figures, whose foreign keys only share-lock the row, free to go on."""
+    query = (
         select(Project)
         .where(Project.ref == (ref or "").strip().upper(), Project.deleted_at.is_(None))
         .options(selectinload(Project.steps), selectinload(Project.figures))
     )
+    if for_update:
+        query = query.with_for_update(key_share=True).execution_options(populate_existing=True)
+    project = session.scalar(query)
     if project is None:
         raise NotFound("unknown_project", ref=ref)
     return project
@@ -144,7 +151,7 @@ def advance(
     session: Session, ref: str, to: Stage, on: dt.date, *, note: str | None, actor: Staff, today: dt.date
 ) -> StageStep:
     """Record that the project reached `to` on `on` (signing included, for a lead or negotiation)."""
-    project = get_project(session, ref)
+    project = get_project(session, ref, for_update=True)
     if project.status == ProjectStatus.TERMINATED:
         raise RuleViolation("project_terminated", ref=project.ref)
     steps = effective_steps(project)
@@ -169,7 +176,7 @@ def correct_step(
 ) -> StageStep:
     """Correct a wrong stage step: move its date, or retract it (only the latest). The original row is
     kept and marked superseded; the correction is a row of its own."""
-    project = get_project(session, ref)
+    project = get_project(session, ref, for_update=True)
     steps = effective_steps(project)
     if not steps:
         raise RuleViolation("no_step_to_correct", ref=project.ref)
@@ -205,7 +212,7 @@ def correct_step(
 def set_status(
     session: Session, ref: str, status: ProjectStatus, on: dt.date, *, reason: str | None, actor: Staff
 ) -> StatusChange:
-    project = get_project(session, ref)
+    project = get_project(session, ref, for_update=True)
     if project.status == status:
         raise RuleViolation("status_unchanged", ref=project.ref, status=status.value)
     reason = clean_text(reason)
