@@ -135,6 +135,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "db_check_failed": ("数据库结构与程序不一致：{diff}", "the database schema differs from the program: {diff}"),
     "backup_written": ("已备份到 {path}", "backup written to {path}"),
     "none": ("无", "none"),
+    # Exports (crm export …)
+    "week_in_future": ("周次 {value} 尚未开始（今天是 {today}）", "week {value} has not begun yet (today is {today})"),
+    "export_not_xlsx": ("输出文件须以 .xlsx 结尾：{path}", "the output file must end in .xlsx: {path}"),
+    "export_written": ("已导出 {path}（{sheets}）", "exported {path} ({sheets})"),
 }
 
 

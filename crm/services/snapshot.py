@@ -14,14 +14,17 @@ from db.models import (
     FigureKind,
     FollowUp,
     Industry,
+    Organization,
     Problem,
     Project,
     ProjectFigure,
     ProjectStatus,
     Region,
+    Staff,
     Stage,
     StageStep,
     StatusChange,
+    Unit,
 )
 
 from crm.rules import signals, stages
@@ -50,6 +53,10 @@ class ProjectState:
     problems_resolved: int
     last_followup_on: dt.date | None
     next_followup_on: dt.date | None
+    investor: str | None = None
+    responsible_unit: str | None = None
+    responsible_staff: str | None = None
+    next_step: str | None = None  # written with the latest follow-up
 
     @property
     def signed(self) -> bool:
@@ -116,65 +123,79 @@ def project_states(session: Session, as_of: dt.date, project_ids: list[int] | No
         problems[pid][0] += 1
         problems[pid][1] += resolved_on is not None and resolved_on <= as_of
 
-    followups: dict[int, tuple[dt.date, dt.date | None]] = {}
+    followups: dict[int, tuple[dt.date, dt.date | None, str | None]] = {}
     last_per_project = (
         select(FollowUp.project_id, func.max(FollowUp.happened_on).label("last"))
         .where(FollowUp.happened_on <= as_of)
         .group_by(FollowUp.project_id)
         .subquery()
     )
-    for pid, last, next_on in session.execute(
+    for pid, last, next_on, next_step in session.execute(
         scoped(
-            select(FollowUp.project_id, FollowUp.happened_on, FollowUp.next_on)
+            select(FollowUp.project_id, FollowUp.happened_on, FollowUp.next_on, FollowUp.next_step)
             .join(last_per_project, (last_per_project.c.project_id == FollowUp.project_id)
                   & (last_per_project.c.last == FollowUp.happened_on))
             .order_by(FollowUp.project_id, FollowUp.id),
             FollowUp.project_id,
         )
     ):
-        followups[pid] = (last, next_on)
+        followups[pid] = (last, next_on, next_step)
 
+    # Plain columns rather than Project objects: ten thousand ORM instances cost more than every query here.
     rows = session.execute(
         scoped(
-            select(Project, Industry.name, Region.name)
+            select(
+                Project.id, Project.ref, Project.name, Project.signing_event_id, Project.signing_form,
+                Project.contract_on, Project.contracted_amount, Project.planned_construction_on,
+                Project.planned_production_on, Industry.name, Region.name, Organization.name, Unit.name, Staff.name,
+            )
             .outerjoin(Industry, Project.industry_id == Industry.id)
             .outerjoin(Region, Project.region_id == Region.id)
+            .outerjoin(Organization, Project.investor_id == Organization.id)
+            .outerjoin(Unit, Project.responsible_unit_id == Unit.id)
+            .outerjoin(Staff, Project.responsible_staff_id == Staff.id)
             .where(Project.deleted_at.is_(None))
             .order_by(Project.id),
             Project.id,
         )
     )
     result = []
-    for project, industry, city in rows:
-        history = steps.get(project.id)
+    for (pid, ref, name, signing_event_id, signing_form, contract_on, amount, planned_construction_on,
+         planned_production_on, industry, city, investor, unit, staff) in rows:
+        history = steps.get(pid)
         if not history:
             continue
         signed_step = next((s for s in history if s.stage == Stage.SIGNED), None)
         reached = stages.stage_as_of(history, as_of)
-        last, next_on = followups.get(project.id, (None, None))
+        last, next_on, next_step = followups.get(pid, (None, None, None))
+        raised, resolved = problems.get(pid, (0, 0))
         result.append(
             ProjectState(
-                id=project.id,
-                ref=project.ref,
-                name=project.name,
+                id=pid,
+                ref=ref,
+                name=name,
                 industry=industry,
                 city=city,
-                signing_event_id=project.signing_event_id,
-                signing_form=project.signing_form,
+                signing_event_id=signing_event_id,
+                signing_form=signing_form,
                 signed_on=signed_step.happened_on if signed_step else None,
-                converted_on=project.contract_on if project.contract_on and project.contract_on <= as_of else None,
-                amount=project.contracted_amount or Decimal(0),
+                converted_on=contract_on if contract_on and contract_on <= as_of else None,
+                amount=amount or Decimal(0),
                 stage=reached,
                 stage_on=max((s.happened_on for s in history if s.stage == reached), default=None),
-                status=status.get(project.id, ProjectStatus.ACTIVE),
-                planned_construction_on=project.planned_construction_on,
-                planned_production_on=project.planned_production_on,
-                funds_in_place=figures.get((project.id, FigureKind.FUNDS_IN_PLACE), Decimal(0)),
-                investment_completed=figures.get((project.id, FigureKind.INVESTMENT_COMPLETED), Decimal(0)),
-                problems_raised=problems[project.id][0] if project.id in problems else 0,
-                problems_resolved=problems[project.id][1] if project.id in problems else 0,
+                status=status.get(pid, ProjectStatus.ACTIVE),
+                planned_construction_on=planned_construction_on,
+                planned_production_on=planned_production_on,
+                funds_in_place=figures.get((pid, FigureKind.FUNDS_IN_PLACE), Decimal(0)),
+                investment_completed=figures.get((pid, FigureKind.INVESTMENT_COMPLETED), Decimal(0)),
+                problems_raised=raised,
+                problems_resolved=resolved,
                 last_followup_on=last,
                 next_followup_on=next_on,
+                investor=investor,
+                responsible_unit=unit,
+                responsible_staff=staff,
+                next_step=next_step,
             )
         )
     return result

@@ -1,0 +1,69 @@
+"""crm export weekly|event|plan — workbooks leaders print (the services live in crm.exporting)."""
+from __future__ import annotations
+
+from crm.i18n import pick, t
+
+
+def register(commands) -> None:
+    export = commands.add_parser("export", help=pick("导出周报、活动总结材料、活动工作方案（Excel）",
+                                                     "export the weekly sheet, event package, event plan (Excel)"))
+    sub = export.add_subparsers(dest="export_command", metavar="WHAT", required=True)
+
+    p = sub.add_parser("weekly", help=pick("项目推进周报", "weekly progress sheet"))
+    when = p.add_mutually_exclusive_group()
+    when.add_argument("--as-of", metavar="DATE", help=pick("截至日期（默认今天），本周即其所在周",
+                                                           "as-of date (default today); the week is the one it falls in"))
+    when.add_argument("--week", metavar="YYYY-Www", help=pick("ISO 周次，如 2026-W48（截至该周周日）",
+                                                              "ISO week, e.g. 2026-W48 (as of its Sunday)"))
+    p.add_argument("--city", help=pick("只看一个设区市", "one city only"))
+    p.add_argument("--industry", metavar="IND", help=pick("只看一个产业", "one industry only"))
+    _out(p)
+    p.set_defaults(handler=weekly)
+
+    for name, handler, zh, en in (
+        ("event", event_package, "活动总结材料：活动概况、签约项目、客商邀请名单", "event summary package"),
+        ("plan", event_plan, "活动工作方案（报备）", "event work plan for filing"),
+    ):
+        p = sub.add_parser(name, help=pick(zh, en))
+        p.add_argument("ref", metavar="REF", help=pick("活动编号", "event ref"))
+        p.add_argument("--as-of", metavar="DATE", help=pick("截至日期（默认今天）", "as-of date (default today)"))
+        _out(p)
+        p.set_defaults(handler=handler)
+
+
+def _out(parser) -> None:
+    parser.add_argument("--out", required=True, metavar="FILE.xlsx", help=pick("输出文件", "output file"))
+
+
+def weekly(ctx) -> int:
+    from crm.exporting.weekly import export_weekly
+
+    a = ctx.args
+    with ctx.db.unit_of_work(write=False) as session:
+        report = export_weekly(session, a.out, today=ctx.today, as_of=ctx.as_of(a.as_of) if a.as_of else None,
+                               week=a.week, city=a.city, industry=a.industry)
+    _written(a.out, pick(f"{len(report.projects)} 个项目", f"{len(report.projects)} projects"))
+    return 0
+
+
+def event_package(ctx) -> int:
+    from crm.exporting.event_package import export_event_package
+
+    with ctx.db.unit_of_work(write=False) as session:
+        report = export_event_package(session, ctx.args.ref, ctx.args.out, as_of=ctx.as_of(ctx.args.as_of))
+    _written(ctx.args.out, pick(f"{len(report.projects)} 个签约项目，{len(report.invitees)} 位受邀客商",
+                                f"{len(report.projects)} signed projects, {len(report.invitees)} invitees"))
+    return 0
+
+
+def event_plan(ctx) -> int:
+    from crm.exporting.event_plan import export_event_plan
+
+    with ctx.db.unit_of_work(write=False) as session:
+        plan = export_event_plan(session, ctx.args.ref, ctx.args.out, as_of=ctx.as_of(ctx.args.as_of))
+    _written(ctx.args.out, pick(f"报送截止 {plan.due.isoformat()}，{plan.filing}", f"due {plan.due.isoformat()}, {plan.filing}"))
+    return 0
+
+
+def _written(path: str, what: str) -> None:
+    print(t("export_written", path=path, sheets=what))

@@ -1,0 +1,335 @@
+"""The weekly progress workbook (周报 / 项目推进表): 项目推进表, 本周变化, 问题清单, 活动与时限, 汇总."""
+from __future__ import annotations
+
+import datetime as dt
+import os
+from decimal import Decimal
+
+from sqlalchemy.orm import Session
+
+from crm.exporting.workbook import (
+    CENTER,
+    COUNT,
+    DATE,
+    INTEGER,
+    PERCENT,
+    SIGNAL_FILLS,
+    STAGE_FILLS,
+    TEXT,
+    WRAP,
+    YI,
+    Column,
+    ExportBook,
+    Sheet,
+    export_book,
+)
+from crm.i18n import pick
+from crm.labels import deadline_label, event_period_label, followup_kind_label, signal_label
+from crm.rules import deadlines
+from crm.rules.stages import PIPELINE_STAGES, stage_label
+from crm.services.weekly import KpiRow, ReportWeek, WeeklyReport, WeekItem, report_week, weekly_report
+
+WAN_PER_YI = Decimal(10_000)
+
+
+def yi(amount_wan: Decimal | float | None) -> Decimal | None:
+    """万元 → 亿元, exact (the cell shows two decimals)."""
+    return None if amount_wan is None else Decimal(amount_wan) / WAN_PER_YI
+
+
+def export_weekly(
+    session: Session,
+    path: str | os.PathLike,
+    *,
+    today: dt.date,
+    as_of: dt.date | None = None,
+    week: str | None = None,
+    city: str | None = None,
+    industry: str | None = None,
+) -> WeeklyReport:
+    """Write the weekly workbook to `path` (whole or not at all) and return the report it shows."""
+    report = weekly_report(session, report_week(as_of=as_of, week=week, today=today), city=city, industry=industry)
+    write_weekly(report, path)
+    return report
+
+
+def write_weekly(report: WeeklyReport, path: str | os.PathLike) -> None:
+    with export_book(path, title=_week_title(report.week), as_of=report.week.as_of) as book:
+        subtitle = _subtitle(report)
+        _progress_sheet(book, report, subtitle)
+        _changes_sheet(book, report, subtitle)
+        _problems_sheet(book, report, subtitle)
+        _deadlines_sheet(book, report, subtitle)
+        _summary_sheet(book, report, subtitle)
+
+
+def _week_title(week: ReportWeek) -> str:
+    year, number, _ = week.monday.isocalendar()
+    return pick(f"招商签约项目推进周报（{year}年第{number}周）", f"Weekly progress of signed projects ({week.label})")
+
+
+def _subtitle(report: WeeklyReport) -> str:
+    week = report.week
+    scope = "、".join(x for x in (report.city, report.industry) if x) or pick("全部", "all")
+    return pick(
+        f"截至 {week.as_of.isoformat()}　本周：{week.monday.isoformat()} 至 {week.sunday.isoformat()}　范围：{scope}",
+        f"As of {week.as_of.isoformat()}   week: {week.monday.isoformat()} to {week.sunday.isoformat()}   scope: {scope}",
+    )
+
+
+def _or_unknown(value: str | None) -> str:
+    return value or pick("未填", "not given")
+
+
+def _short(day: dt.date) -> str:
+    return f"{day.month:02d}-{day.day:02d}"
+
+
+def _week_line(item: WeekItem) -> str:
+    if item.stage is not None:
+        head = pick(f"{stage_label(item.stage)}（阶段）", f"reached {stage_label(item.stage)}")
+    else:
+        head = followup_kind_label(item.followup_kind)
+    return f"{_short(item.happened_on)} {head}" + (f"：{item.text}" if item.text else "")
+
+
+STAGE_COLUMN, SIGNAL_COLUMN = 8, 16
+
+
+def progress_columns() -> list[Column]:
+    """Built when asked, so that headers follow the language chosen at run time."""
+    return [
+        Column(pick("序号", "No."), INTEGER),
+        Column(pick("项目名称", "Project"), TEXT, 20),
+        Column(pick("投资方", "Investor"), TEXT, 20),
+        Column(pick("产业", "Industry"), TEXT, 12),
+        Column(pick("所在地", "City"), CENTER, 10),
+        Column(pick("总投资\n（亿元）", "Investment\n(亿元)"), YI),
+        Column(pick("签约时间", "Signed on"), DATE),
+        Column(pick("签约活动", "Signed at"), TEXT, 16),
+        Column(pick("当前阶段", "Stage"), CENTER),
+        Column(pick("阶段日期", "Stage date"), DATE),
+        Column(pick("本周进展", "This week"), WRAP, 30),
+        Column(pick("存在问题", "Open problems"), WRAP, 24),
+        Column(pick("下步计划", "Next step"), WRAP, 20),
+        Column(pick("责任单位", "Responsible unit"), TEXT, 18),
+        Column(pick("责任人", "Responsible"), CENTER, 8),
+        Column(pick("最近跟进", "Last follow-up"), DATE),
+        Column(pick("状态", "Signal"), CENTER),
+    ]
+
+
+def _stage_fill(stage) -> tuple[str, str | None] | None:
+    return STAGE_FILLS.get(stage.value) if stage is not None else None
+
+
+def _progress_sheet(book: ExportBook, report: WeeklyReport, subtitle: str) -> None:
+    columns = progress_columns()
+    sheet = book.sheet(pick("项目推进表", "Progress"), title=pick("签约项目推进表", "Progress of signed projects"),
+                       subtitle=subtitle + pick(f"　共 {len(report.projects)} 个项目", f"   {len(report.projects)} projects"),
+                       width=len(columns), freeze_columns=2)
+    sheet.table(columns)
+    for n, row in enumerate(report.projects, start=1):
+        p = row.project
+        next_step = p.next_step
+        if next_step and p.next_followup_on:
+            next_step += pick(f"（{p.next_followup_on.isoformat()}）", f" ({p.next_followup_on.isoformat()})")
+        sheet.row(
+            (
+                n, p.name, p.investor, p.industry, p.city, yi(p.amount), p.signed_on, row.event_title,
+                stage_label(p.stage), p.stage_on,
+                "\n".join(_week_line(item) for item in row.week_items),
+                "\n".join(_problem_line(problem) for problem in row.problems),
+                next_step, p.responsible_unit, p.responsible_staff, p.last_followup_on,
+                signal_label(row.colour, p.status),
+            ),
+            fills={STAGE_COLUMN: _stage_fill(p.stage), SIGNAL_COLUMN: SIGNAL_FILLS[row.colour]},
+        )
+
+
+def _problem_line(problem) -> str:
+    raised = problem.raised_on.isoformat()
+    where = pick(f"（{raised} 提出", f" (raised {raised}") + (f"，{problem.unit}" if problem.unit else "") + pick("）", ")")
+    return problem.description + where
+
+
+def _changes_sheet(book: ExportBook, report: WeeklyReport, subtitle: str) -> None:
+    columns = [
+        Column(pick("序号", "No."), INTEGER),
+        Column(pick("日期", "Date"), DATE),
+        Column(pick("变化", "Change"), CENTER),
+        Column(pick("项目名称", "Project"), TEXT, 20),
+        Column(pick("投资方", "Investor"), TEXT, 20),
+        Column(pick("产业", "Industry"), TEXT, 12),
+        Column(pick("所在地", "City"), CENTER, 10),
+        Column(pick("总投资\n（亿元）", "Investment\n(亿元)"), YI),
+        Column(pick("签约活动", "Signed at"), TEXT, 16),
+        Column(pick("说明", "Note"), WRAP, 30),
+    ]
+    signings = sum(1 for c in report.changes if c.stage.value == "signed")
+    sheet = book.sheet(pick("本周变化", "Changes"), title=pick("本周新签约与阶段变化", "New signings and stage steps this week"),
+                       subtitle=subtitle + pick(f"　新签约 {signings} 个，阶段变化 {len(report.changes) - signings} 个",
+                                                f"   {signings} signed, {len(report.changes) - signings} stage steps"),
+                       width=len(columns))
+    sheet.table(columns)
+    for n, change in enumerate(report.changes, start=1):
+        p = change.project
+        label = pick("新签约", "signed") if change.stage.value == "signed" else stage_label(change.stage)
+        sheet.row(
+            (n, change.happened_on, label, p.name, p.investor, p.industry, p.city, yi(p.amount), change.event_title,
+             change.note),
+            fills={2: _stage_fill(change.stage)},
+        )
+
+
+def _problems_sheet(book: ExportBook, report: WeeklyReport, subtitle: str) -> None:
+    columns = [
+        Column(pick("序号", "No."), INTEGER),
+        Column(pick("问题", "Problem"), WRAP, 30),
+        Column(pick("项目名称", "Project"), TEXT, 20),
+        Column(pick("所在地", "City"), CENTER, 10),
+        Column(pick("产业", "Industry"), TEXT, 12),
+        Column(pick("提出日期", "Raised on"), DATE),
+        Column(pick("已历时\n（天）", "Open\n(days)"), COUNT),
+        Column(pick("责任单位", "Responsible unit"), TEXT, 18),
+        Column(pick("项目状态", "Signal"), CENTER),
+    ]
+    sheet = book.sheet(pick("问题清单", "Problems"), title=pick("项目存在问题清单", "Open problems of signed projects"),
+                       subtitle=subtitle + pick(f"　未办结 {len(report.problems)} 个", f"   {len(report.problems)} open"),
+                       width=len(columns))
+    sheet.table(columns)
+    colours = {row.project.id: row.colour for row in report.projects}
+    for n, problem in enumerate(report.problems, start=1):
+        p = problem.project
+        colour = colours[p.id]
+        sheet.row(
+            (n, problem.description, p.name, p.city, p.industry, problem.raised_on, problem.age_days, problem.unit,
+             signal_label(colour, p.status)),
+            fills={8: SIGNAL_FILLS[colour]},
+        )
+
+
+def _deadlines_sheet(book: ExportBook, report: WeeklyReport, subtitle: str) -> None:
+    columns = [
+        Column(pick("序号", "No."), INTEGER),
+        Column(pick("活动名称", "Event"), TEXT, 30),
+        Column(pick("时间", "When"), TEXT, 22),
+        Column(pick("地点", "Where"), TEXT, 16),
+        Column(pick("事项", "Document"), CENTER),
+        Column(pick("截止日期", "Due"), DATE),
+        Column(pick("状态", "State"), CENTER, 12),
+        Column(pick("衔接协调处室", "Coordinating office"), TEXT, 18),
+    ]
+    sheet = book.sheet(pick("活动与时限", "Deadlines"), title=pick("活动工作方案与总结报送时限", "Event plans and summaries due"),
+                       subtitle=subtitle + pick(f"　到期或超期 {len(report.deadlines)} 项", f"   {len(report.deadlines)} due or overdue"),
+                       width=len(columns))
+    sheet.table(columns)
+    as_of = report.week.as_of
+    for n, item in enumerate(report.deadlines, start=1):
+        event = item.event
+        days = abs((as_of - item.due).days)
+        if item.status == deadlines.OVERDUE:
+            state, fill = pick(f"已超期 {days} 天", f"{days} days overdue"), SIGNAL_FILLS["red"]
+        else:
+            state, fill = pick(f"{deadline_label(item.status)}（还剩 {days} 天）", f"due in {days} days"), SIGNAL_FILLS["yellow"]
+        place = " ".join(x for x in (event.region.name if event.region else None, event.venue) if x)
+        coordinators = "、".join(o.unit.name for o in event.organizers if o.role.value == "coordinator")
+        sheet.row(
+            (n, event.title, event_period_label(event.starts_on, event.ends_on, event.date_precision), place,
+             pick("工作方案", "work plan") if item.kind == "plan" else pick("工作总结", "summary"), item.due, state,
+             coordinators),
+            fills={6: fill},
+        )
+
+
+def _summary_sheet(book: ExportBook, report: WeeklyReport, subtitle: str) -> None:
+    stage_columns = []
+    for stage in PIPELINE_STAGES:
+        label = stage_label(stage)
+        stage_columns += [Column(pick(f"处于{label}\n（个）", f"at {label}\n(count)"), COUNT),
+                          Column(pick(f"处于{label}\n（亿元）", f"at {label}\n(亿元)"), YI)]
+    rates = [
+        Column(pick("开工率", "Started"), PERCENT), Column(pick("投产率", "In production"), PERCENT),
+        Column(pick("见效率", "With results"), PERCENT), Column(pick("资金到位率", "Funds in place"), PERCENT),
+        Column(pick("问题办结率", "Problems resolved"), PERCENT),
+    ]
+    signed = [Column(pick("签约项目\n（个）", "Signed\n(count)"), COUNT),
+              Column(pick("签约投资\n（亿元）", "Signed\n(亿元)"), YI)]
+    by_industry = [Column(pick("产业", "Industry"), TEXT, 22), *signed, *stage_columns,
+                   Column(pick("已终止\n（个）", "Terminated\n(count)"), COUNT), *rates]
+    by_city = [Column(pick("设区市", "City"), TEXT, 22), *signed, *rates]
+    # The two tables and the chart fill one page: leaders read the summary at a glance.
+    sheet = book.sheet(pick("汇总", "Summary"), title=pick("签约项目推进情况汇总", "Signed projects: summary"),
+                       subtitle=subtitle, width=len(by_industry), one_page=True)
+
+    sheet.table(by_industry)
+    first_row = sheet.next_row
+    for row in report.by_industry:
+        sheet.row(_industry_values(row, _or_unknown(row.label)))
+    last_row = sheet.next_row - 1
+    sheet.row(_industry_values(report.overall, pick("合计", "Total")), total=True)
+
+    sheet.skip()
+    chart_row, chart_column = sheet.next_row, len(by_city) + 1
+    sheet.caption(pick("各产业项目推进情况（个，不含已终止）", "Pipeline by industry (projects not terminated)"),
+                  column=chart_column, advance=False)
+    sheet.caption(pick("按设区市", "By city"))
+    sheet.table(by_city)
+    for row in report.by_city:
+        sheet.row(_city_values(row, _or_unknown(row.label)))
+    sheet.row(_city_values(report.overall, pick("合计", "Total")), total=True)
+    if report.by_industry:
+        rows = max(sheet.next_row - chart_row - 1, len(report.by_industry) + 4)
+        sheet.chart(_pipeline_chart(book, sheet, first_row, last_row), row=chart_row + 1, column=chart_column,
+                    rows=rows)
+        sheet.skip(max(0, chart_row + 1 + rows - sheet.next_row))
+
+    sheet.skip()
+    sheet.note(pick(
+        f"统计口径：截至 {report.week.as_of.isoformat()} 已签约的全部项目（含已终止），按首次签约计一次；"
+        "各比率的分母为同口径签约项目数（资金到位率为到位资金 ÷ 签约投资，问题办结率为已办结 ÷ 已提出）；"
+        "“处于某阶段”只计未终止的项目。",
+        f"Cohort: every project signed by {report.week.as_of.isoformat()} (terminated ones included), counted once "
+        "at its first signing; each rate's denominator is the signed projects of the cohort (funds in place ÷ "
+        "signed investment; problems resolved ÷ raised). 'At a stage' counts projects not terminated.",
+    ))
+
+
+def _rate_values(row: KpiRow) -> list:
+    k = row.total.as_dict()
+    return [
+        "—" if k[key] is None else k[key]
+        for key in ("started_rate", "production_rate", "results_rate", "funds_in_place_rate", "problems_resolved_rate")
+    ]
+
+
+def _industry_values(row: KpiRow, label: str) -> list:
+    stages = []
+    for stage in PIPELINE_STAGES:
+        at = row.by_stage[stage]
+        stages += [at.signed, yi(at.signed_amount)]
+    return [label, row.total.signed, yi(row.total.signed_amount), *stages,
+            row.total.signed - row.total.not_terminated, *_rate_values(row)]
+
+
+def _city_values(row: KpiRow, label: str) -> list:
+    return [label, row.total.signed, yi(row.total.signed_amount), *_rate_values(row)]
+
+
+def _pipeline_chart(book: ExportBook, sheet: Sheet, first_row: int, last_row: int):
+    chart = book.chart({"type": "bar", "subtype": "stacked"})
+    for i, stage in enumerate(PIPELINE_STAGES):
+        column = 3 + 2 * i  # the count column of the stage
+        chart.add_series({
+            "name": stage_label(stage),
+            "categories": [sheet.name, first_row, 0, last_row, 0],
+            "values": [sheet.name, first_row, column, last_row, column],
+            "fill": {"color": STAGE_FILLS[stage.value][0]},
+            "border": {"color": "#5B7FA6"},
+            "gap": 60,
+        })
+    chart.set_y_axis({"reverse": True, "num_font": {"name": "宋体", "size": 9}})
+    chart.set_x_axis({"num_font": {"name": "宋体", "size": 9}, "major_gridlines": {"visible": True}})
+    chart.set_legend({"position": "top", "font": {"name": "宋体", "size": 9}})
+    chart.set_title({"none": True})
+    return chart

@@ -1,0 +1,376 @@
+"""The sheet form every export shares, so that each workbook looks like what a careful staff member makes
+in Excel: A4 landscape fitted to one page wide, the header row repeated on every printed page, a frozen
+header and an autofilter, columns sized for Chinese text, wrapped long text, a title and the as-of date
+on top, 亿元 with two decimals, real dates, a CJK font.
+
+User text is written as text and nothing else: always a string cell (XlsxWriter with formulas and URLs
+off), with Excel's quote prefix when it starts like a formula, minus the control characters XML cannot
+hold. The file appears whole or not at all: written beside the target, then renamed over it.
+
+XlsxWriter rather than openpyxl for speed; its normal mode rather than constant_memory because a shared
+string table (short labels repeat on every row) writes the 10,000-project sheet in about half the time
+(bench/bench_export.py measures both)."""
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import math
+import os
+import re
+import tempfile
+import unicodedata
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+
+import xlsxwriter
+from xlsxwriter.exceptions import FileCreateError
+
+from crm.errors import CrmError
+from crm.i18n import pick
+
+BODY_FONT = "宋体"
+HEADING_FONT = "黑体"
+BODY_SIZE = 10
+LINE_HEIGHT_PT = 14.5  # one line of BODY_SIZE text, CJK fonts included
+A4 = 9  # XlsxWriter's paper code
+
+# Column kinds: how a value is written, aligned and formatted.
+TEXT, WRAP, CENTER, INTEGER, COUNT, YI, DATE, PERCENT = "text", "wrap", "center", "integer", "count", "yi", "date", "percent"
+_NUMBER_FORMATS = {INTEGER: "0", COUNT: "#,##0", YI: "#,##0.00", DATE: "yyyy-mm-dd", PERCENT: "0.00%"}
+_ALIGN = {TEXT: "left", WRAP: "left", CENTER: "center", INTEGER: "center", COUNT: "right", YI: "right",
+          DATE: "center", PERCENT: "right"}
+# Widest a column grows (in '0' widths) before its text wraps; numbers get what they need.
+_WIDTH_CAP = {TEXT: 24, WRAP: 36, CENTER: 12}
+_NUMBER_WIDTH = {DATE: 10, PERCENT: 7}
+MIN_WIDTH = 4
+PADDING = 2
+
+# Fills: the 三色 of project signals and a blue ramp for the stages (deeper = further along).
+SIGNAL_FILLS = {"green": ("#C6EFCE", "#006100"), "yellow": ("#FFEB9C", "#9C5700"), "red": ("#FFC7CE", "#9C0006")}
+STAGE_FILLS = {"signed": ("#DDEBF7", None), "construction": ("#BDD7EE", None), "production": ("#9BC2E6", None),
+               "results": ("#6FA8DC", None)}
+HEADER_FILL = "#D9D9D9"
+
+# Characters XML 1.0 cannot carry (tab, LF and CR can).
+_ILLEGAL_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+# A cell starting with one of these could be taken for a formula (OWASP "CSV injection").
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n")
+MAX_CELL_CHARS = 32_767
+_EXCEL_EPOCH = dt.date(1899, 12, 30)
+
+
+def safe_text(value: object) -> str:
+    """Text as a cell can hold it: no XML-illegal characters, at most Excel's 32,767 characters."""
+    text = _ILLEGAL_XML.sub("", str(value))
+    return text[:MAX_CELL_CHARS]
+
+
+def looks_like_formula(text: str) -> bool:
+    return text.startswith(_FORMULA_START)
+
+
+def display_width(text: str) -> int:
+    """Width of the longest line in '0' widths: East Asian wide and full-width characters count 2."""
+    return max(
+        (sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in line) for line in text.split("\n")),
+        default=0,
+    )
+
+
+def excel_serial(day: dt.date) -> int:
+    return (day - _EXCEL_EPOCH).days
+
+
+@dataclass(frozen=True)
+class Column:
+    header: str
+    kind: str = TEXT
+    cap: int | None = None  # widest before wrapping; None = the kind's default
+    least: int = 0  # narrowest it may be
+
+
+Fill = tuple[str, str | None]  # (background, font colour)
+
+
+class Sheet:
+    """One worksheet: title and as-of line, then tables written top to bottom. The first table is the
+    main one: its header is frozen, repeated on printed pages and carries the autofilter."""
+
+    def __init__(self, book: ExportBook, name: str, *, title: str, subtitle: str, width: int,
+                 freeze_columns: int = 0, one_page: bool = False) -> None:
+        self.book = book
+        self.name = name
+        self.ws = book.xlsx.add_worksheet(name)
+        self.n_columns = width
+        self.freeze_columns = freeze_columns
+        self.one_page = one_page
+        self.widths = [MIN_WIDTH] * width
+        self.columns: list[Column] = []
+        self.next_row = 0
+        self.main_header: int | None = None
+        self.main_last: int | None = None
+        self.main_width = 0
+        self._in_main = False
+        # Text that may wrap, as (row, first column, last column, text): rows get their height at the end,
+        # since neither LibreOffice nor Excel (for merged cells) sizes a row to wrapped text by itself.
+        self._wrapping: list[tuple[int, int, int, str]] = []
+        self._charts: list[tuple[int, int, int, object]] = []  # (row, column, rows tall, chart)
+        self.ws.set_row(0, 30)
+        self._merged(0, 0, width - 1, title, book.style("title"))
+        self._merged(1, 0, width - 1, subtitle, book.style("subtitle"))
+        self.next_row = 2
+
+    # --- writing -------------------------------------------------------------------------------------
+    def table(self, columns: Sequence[Column], *, main: bool = True) -> None:
+        """Start a table: its header row, then row() fills it. The first main table gets the frozen header,
+        the printed title rows and the autofilter; a form's side table (main=False) gets none."""
+        assert len(columns) <= self.n_columns
+        self.columns = list(columns)
+        r = self.next_row
+        style = self.book.style("header")
+        for c, column in enumerate(columns):
+            self.ws.write_string(r, c, column.header, style)
+            self._measure_text(c, column.header, cap=40)
+            self.widths[c] = max(self.widths[c], column.least)
+            if "\n" in column.header:
+                self._wrapping.append((r, c, c, column.header))
+        self._in_main = main and self.main_header is None
+        if self._in_main:
+            self.main_header = self.main_last = r
+            self.main_width = len(columns)
+        self.next_row += 1
+
+    def row(self, values: Sequence[object], *, fills: Mapping[int, Fill] | None = None, total: bool = False) -> None:
+        """One row of the current table; a total row is bold and stays out of the autofilter's range."""
+        if total:
+            self._in_main = False
+        bold = total
+        r = self.next_row
+        ws, style, columns = self.ws, self.book.cell_style, self.columns
+        for c, value in enumerate(values):
+            column = columns[c]
+            fill = fills.get(c) if fills else None
+            if value is None or value == "":
+                ws.write_blank(r, c, None, style(column.kind, fill, bold))
+            elif isinstance(value, str):
+                text = safe_text(value)
+                ws.write_string(r, c, text, style(column.kind, fill, bold, looks_like_formula(text)))
+                self._measure_text(c, text, column.cap or _WIDTH_CAP.get(column.kind, _WIDTH_CAP[TEXT]))
+                if 2 * len(text) > self.widths[c] or "\n" in text:
+                    self._wrapping.append((r, c, c, text))
+            elif isinstance(value, dt.date):
+                ws.write_number(r, c, excel_serial(value), style(DATE, fill, bold))
+                self._measure_number(c, DATE, 0)
+            else:
+                number = float(value)
+                ws.write_number(r, c, number, style(column.kind, fill, bold))
+                self._measure_number(c, column.kind, number)
+        if self._in_main:
+            self.main_last = r
+        self.next_row += 1
+
+    def field(self, label: str, value: object, *, kind: str = TEXT) -> None:
+        """A form line: the label in the first column, the value across the others."""
+        self._in_main = False
+        r = self.next_row
+        self.ws.write_string(r, 0, safe_text(label), self.book.style("label"))
+        self._measure_text(0, label, cap=_WIDTH_CAP[TEXT])
+        if isinstance(value, dt.date):
+            style = self.book.cell_style(DATE, None, False, align="left")
+            self.ws.merge_range(r, 1, r, self.n_columns - 1, "", style)
+            self.ws.write_number(r, 1, excel_serial(value), style)
+        elif isinstance(value, (int, float, Decimal)) and not isinstance(value, bool):
+            style = self.book.cell_style(kind, None, False, align="left")
+            self.ws.merge_range(r, 1, r, self.n_columns - 1, "", style)
+            self.ws.write_number(r, 1, float(value), style)
+        else:
+            text = safe_text(value if value is not None else "")
+            self._merged(r, 1, self.n_columns - 1, text, self.book.cell_style(TEXT, None, False, looks_like_formula(text)))
+            self._wrapping.append((r, 1, self.n_columns - 1, text))
+        self.next_row += 1
+
+    def caption(self, text: str, *, column: int = 0, advance: bool = True) -> None:
+        """A sub-heading between tables (advance=False: another one follows on the same row)."""
+        self._in_main = False
+        self.ws.write_string(self.next_row, column, safe_text(text), self.book.style("caption"))
+        self.ws.set_row(self.next_row, 20)
+        if advance:
+            self.next_row += 1
+
+    def note(self, text: str) -> None:
+        """A wrapped remark across the sheet (cohort, filters)."""
+        self._in_main = False
+        text = safe_text(text)
+        self._merged(self.next_row, 0, self.n_columns - 1, text, self.book.style("note"))
+        self._wrapping.append((self.next_row, 0, self.n_columns - 1, text))
+        self.next_row += 1
+
+    def skip(self, rows: int = 1) -> None:
+        self._in_main = False
+        self.next_row += rows
+
+    def chart(self, chart, *, row: int, column: int, rows: int) -> None:
+        """A chart from (row, column) to the sheet's last column, `rows` default rows tall."""
+        self._charts.append((row, column, rows, chart))
+
+    # --- layout --------------------------------------------------------------------------------------
+    def _merged(self, r: int, first: int, last: int, text: str, style) -> None:
+        text = safe_text(text)
+        if last > first:
+            self.ws.merge_range(r, first, r, last, "", style)
+        self.ws.write_string(r, first, text, style)
+
+    def _measure_text(self, c: int, text: str, cap: int) -> None:
+        current = self.widths[c]
+        # Skip the exact measure when even all-wide characters could not widen the column.
+        if current < cap and 2 * len(text) > current:
+            self.widths[c] = max(current, min(display_width(text), cap))
+
+    def _measure_number(self, c: int, kind: str, number: float) -> None:
+        shown = _NUMBER_WIDTH.get(kind) or len(f"{number:,.2f}" if kind == YI else f"{number:,.0f}")
+        if shown > self.widths[c]:
+            self.widths[c] = shown
+
+    def finish(self) -> None:
+        ws = self.ws
+        widths = [w + PADDING for w in self.widths]
+        for c, width in enumerate(widths):
+            ws.set_column(c, c, width)
+        lines_per_row: dict[int, int] = {}
+        for r, first, last, text in self._wrapping:
+            room = sum(widths[first:last + 1]) - 1  # less the cell's inner margins
+            if 2 * len(text) <= room and "\n" not in text:
+                continue
+            lines = sum(max(1, math.ceil(display_width(line) / room)) for line in text.split("\n"))
+            if lines > lines_per_row.get(r, 1):
+                lines_per_row[r] = lines
+        for r, lines in lines_per_row.items():
+            ws.set_row(r, lines * LINE_HEIGHT_PT + 3)
+        for r, c, rows, chart in self._charts:
+            chart.set_size({"width": int(sum(w * 7 + 5 for w in widths[c:])), "height": rows * 20})
+            ws.insert_chart(r, c, chart, {"object_position": 1})
+        if self.main_header is not None:
+            ws.freeze_panes(self.main_header + 1, self.freeze_columns)
+            ws.repeat_rows(self.main_header)
+            ws.autofilter(self.main_header, 0, self.main_last, self.main_width - 1)
+        ws.print_area(0, 0, max(self.next_row - 1, 0), self.n_columns - 1)
+        ws.set_landscape()
+        ws.set_paper(A4)
+        ws.fit_to_pages(1, 1 if self.one_page else 0)
+        ws.center_horizontally()
+        ws.set_margins(left=0.4, right=0.4, top=0.6, bottom=0.6)
+        ws.set_footer(pick("&C第 &P 页，共 &N 页", "&CPage &P of &N"))
+
+
+class ExportBook:
+    """The workbook being written (see export_book)."""
+
+    def __init__(self, path: str, *, title: str, as_of: dt.date) -> None:
+        self.xlsx = xlsxwriter.Workbook(
+            path,
+            {
+                "strings_to_formulas": False,
+                "strings_to_urls": False,
+                "strings_to_numbers": False,
+                "default_format_properties": {"font_name": BODY_FONT, "font_size": BODY_SIZE},
+            },
+        )
+        # Same data, same file: the only date inside is the as-of date.
+        stamp = dt.datetime.combine(as_of, dt.time(), dt.timezone.utc)
+        self.xlsx.set_properties({"title": title, "created": stamp, "author": "", "comments": ""})
+        self.sheets: list[Sheet] = []
+        self._styles: dict[object, object] = {}
+
+    def sheet(self, name: str, *, title: str, subtitle: str, width: int, freeze_columns: int = 0,
+              one_page: bool = False) -> Sheet:
+        sheet = Sheet(self, name, title=title, subtitle=subtitle, width=width, freeze_columns=freeze_columns,
+                      one_page=one_page)
+        self.sheets.append(sheet)
+        return sheet
+
+    def chart(self, spec: dict):
+        return self.xlsx.add_chart(spec)
+
+    def style(self, name: str):
+        if name not in self._styles:
+            base = {"font_name": BODY_FONT, "font_size": BODY_SIZE, "valign": "vcenter"}
+            props = {
+                "title": {"font_name": HEADING_FONT, "font_size": 16, "align": "center", "valign": "vcenter"},
+                "subtitle": {**base, "font_color": "#404040", "align": "left"},
+                "header": {"font_name": HEADING_FONT, "font_size": BODY_SIZE, "bg_color": HEADER_FILL, "border": 1,
+                           "align": "center", "valign": "vcenter", "text_wrap": True},
+                "label": {"font_name": HEADING_FONT, "font_size": BODY_SIZE, "bg_color": HEADER_FILL, "border": 1,
+                          "align": "left", "valign": "vcenter", "text_wrap": True},
+                "caption": {"font_name": HEADING_FONT, "font_size": 12, "valign": "vcenter"},
+                "note": {**base, "font_color": "#404040", "text_wrap": True, "align": "left"},
+            }[name]
+            # These cells hold only text, some of it the user's (titles name events): keep it text on edit too.
+            self._styles[name] = self.xlsx.add_format({**props, "quote_prefix": True})
+        return self._styles[name]
+
+    def cell_style(self, kind: str, fill: Fill | None, bold: bool, quote_prefix: bool = False, *,
+                   align: str | None = None):
+        key = (kind, fill, bold, quote_prefix, align)
+        style = self._styles.get(key)
+        if style is None:
+            props = {"font_name": BODY_FONT, "font_size": BODY_SIZE, "border": 1, "valign": "vcenter",
+                     "align": align or _ALIGN[kind]}
+            if kind in (TEXT, WRAP, CENTER):
+                props["text_wrap"] = True
+            if kind in _NUMBER_FORMATS:
+                props["num_format"] = _NUMBER_FORMATS[kind]
+            if fill:
+                props["bg_color"] = fill[0]
+                if fill[1]:
+                    props["font_color"] = fill[1]
+            if bold:
+                props["bold"] = True
+            if quote_prefix:
+                # Excel's leading apostrophe: the cell stays text even when someone edits it.
+                props["quote_prefix"] = True
+            style = self._styles[key] = self.xlsx.add_format(props)
+        return style
+
+
+@contextlib.contextmanager
+def export_book(path: str | os.PathLike, *, title: str, as_of: dt.date) -> Iterator[ExportBook]:
+    """Write a workbook to `path` whole or not at all: into a temporary file in the same folder, renamed
+    over the target once complete. An existing file is left untouched when anything fails."""
+    target = Path(path)
+    if target.suffix.lower() != ".xlsx":
+        raise CrmError("export_not_xlsx", path=str(target))
+    if target.is_dir():
+        raise CrmError("write_failed", path=str(target), reason=pick("这是一个文件夹", "it is a folder"))
+    try:
+        handle, temporary = tempfile.mkstemp(prefix=f".{target.stem}.", suffix=".tmp.xlsx",
+                                             dir=target.parent if str(target.parent) else ".")
+    except OSError as error:
+        raise CrmError("write_failed", path=str(target), reason=error.strerror or str(error)) from None
+    os.close(handle)
+    try:
+        book = ExportBook(temporary, title=title, as_of=as_of)
+        yield book
+        for sheet in book.sheets:
+            sheet.finish()
+        try:
+            book.xlsx.close()
+            os.chmod(temporary, _new_file_mode(target))
+            os.replace(temporary, target)
+        except (OSError, FileCreateError) as error:
+            reason = getattr(error, "strerror", None) or str(error)
+            raise CrmError("write_failed", path=str(target), reason=reason) from None
+    finally:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(temporary)
+
+
+def _new_file_mode(target: Path) -> int:
+    """Keep the replaced file's permissions; a new file gets what the umask gives (mkstemp makes 0600)."""
+    try:
+        return target.stat().st_mode & 0o777
+    except FileNotFoundError:
+        umask = os.umask(0)
+        os.umask(umask)
+        return 0o666 & ~umask

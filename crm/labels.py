@@ -1,0 +1,145 @@
+"""Display labels of the domain's closed vocabularies (Chinese, or English with --lang en), shared by
+the exports and the TUI. Stage labels live with the stage rules (crm.rules.stages.stage_label)."""
+from __future__ import annotations
+
+import datetime as dt
+
+from db.models.enums import (
+    DatePrecision,
+    EventKind,
+    EventLevel,
+    FollowUpKind,
+    InvitationStatus,
+    OrganizerRole,
+    OrgKind,
+    ProjectStatus,
+    SigningForm,
+)
+
+from crm.i18n import pick
+from crm.rules import deadlines, signals
+
+_ORG_KINDS = {
+    OrgKind.MULTINATIONAL: ("跨国公司", "multinational"),
+    OrgKind.CENTRAL_SOE: ("央企", "central SOE"),
+    OrgKind.PRIVATE: ("民企", "private firm"),
+    OrgKind.RESEARCH: ("科研院所", "research institute"),
+    OrgKind.FINANCIAL: ("金融机构", "financial institution"),
+    OrgKind.GOVERNMENT: ("政府部门", "government"),
+    OrgKind.ASSOCIATION: ("协会", "association"),
+    OrgKind.OTHER: ("其他", "other"),
+}
+_INVITATION_STATUSES = {
+    InvitationStatus.PROPOSED: ("拟邀请", "proposed"),
+    InvitationStatus.INVITED: ("已邀请", "invited"),
+    InvitationStatus.CONFIRMED: ("已确认", "confirmed"),
+    InvitationStatus.ATTENDED: ("已出席", "attended"),
+    InvitationStatus.DECLINED: ("婉拒", "declined"),
+}
+_ROLES = {
+    OrganizerRole.HOST: ("承办单位", "hosts"),
+    OrganizerRole.CO_HOST: ("协办单位", "co-hosts"),
+    OrganizerRole.SUPPORT: ("配合单位", "supporting units"),
+    OrganizerRole.COORDINATOR: ("衔接协调处室", "coordinating office"),
+}
+_LEVELS = {
+    EventLevel.PROVINCIAL: ("以省政府名义", "in the name of the provincial government"),
+    EventLevel.CITY: ("以设区市为主", "led by a city"),
+}
+_KINDS = {
+    EventKind.PROMOTION: ("推介会", "promotion conference"),
+    EventKind.COOPERATION: ("合作推进会", "cooperation promotion meeting"),
+    EventKind.MATCHMAKING: ("对接会", "matchmaking meeting"),
+    EventKind.FINANCE: ("融资对接会", "finance matchmaking"),
+    EventKind.GROUNDBREAKING: ("开工仪式", "groundbreaking ceremony"),
+    EventKind.SEMINAR: ("研讨会", "seminar"),
+    EventKind.FORUM: ("论坛", "forum"),
+    EventKind.ACTIVITY: ("系列活动", "activity"),
+}
+_FOLLOWUP_KINDS = {
+    FollowUpKind.VISIT: ("走访", "visit"),
+    FollowUpKind.CALL: ("电话", "call"),
+    FollowUpKind.MEETING: ("会议", "meeting"),
+    FollowUpKind.COORDINATION: ("协调", "coordination"),
+}
+_SIGNING_FORMS = {SigningForm.AGREEMENT: ("协议项目", "agreement"), SigningForm.CONTRACT: ("合同项目", "contract")}
+_SIGNALS = {signals.GREEN: ("正常", "on time"), signals.YELLOW: ("预警", "late"), signals.RED: ("超期", "overdue")}
+_DEADLINES = {
+    deadlines.DONE: ("已报送", "filed"),
+    deadlines.DUE: ("即将到期", "due"),
+    deadlines.OVERDUE: ("已超期", "overdue"),
+    None: ("未到期", "not yet due"),
+}
+
+
+def org_kind_label(kind: OrgKind | str) -> str:
+    return pick(*_ORG_KINDS[OrgKind(kind)])
+
+
+def category_label(category: str | None) -> str:
+    """客商类别 as lists give it: one of our kinds (multinational …) gets its label, other words stay."""
+    if not category:
+        return pick("未分类", "unclassified")
+    try:
+        return org_kind_label(category)
+    except ValueError:
+        return category
+
+
+def invitation_status_label(status: InvitationStatus | str) -> str:
+    return pick(*_INVITATION_STATUSES[InvitationStatus(status)])
+
+
+def organizer_role_label(role: OrganizerRole | str) -> str:
+    return pick(*_ROLES[OrganizerRole(role)])
+
+
+def event_level_label(level: EventLevel | str) -> str:
+    return pick(*_LEVELS[EventLevel(level)])
+
+
+def event_kind_label(kind: EventKind | str) -> str:
+    return pick(*_KINDS[EventKind(kind)])
+
+
+def plan_recipient_label(level: EventLevel | str) -> str:
+    """Where a work plan is filed (seed 三、(一)): the provincial government for its own events, else the commission."""
+    if EventLevel(level) == EventLevel.PROVINCIAL:
+        return pick("省政府", "the provincial government")
+    return pick("省工信委", "the commission")
+
+
+def signing_form_label(form: SigningForm | str | None) -> str:
+    return pick(*_SIGNING_FORMS[SigningForm(form)]) if form else ""
+
+
+def signal_label(colour: str, status: ProjectStatus | str) -> str:
+    """The word beside the 三色 fill: a stalled project says so rather than just 'late'."""
+    if ProjectStatus(status) == ProjectStatus.STALLED:
+        return pick("停滞", "stalled")
+    return pick(*_SIGNALS[colour])
+
+
+def deadline_label(status: str | None) -> str:
+    return pick(*_DEADLINES[status])
+
+
+def event_period_label(starts_on: dt.date, ends_on: dt.date, precision: DatePrecision | str) -> str:
+    """2011-11-18, 2011-11-18 至 2011-11-20, or 2011年11月（日期未定） while only the month is known."""
+    precision = DatePrecision(precision)
+    if precision == DatePrecision.DAY:
+        if starts_on == ends_on:
+            return starts_on.isoformat()
+        return pick(f"{starts_on.isoformat()} 至 {ends_on.isoformat()}", f"{starts_on.isoformat()} to {ends_on.isoformat()}")
+    if precision == DatePrecision.MONTH:
+        known = pick(f"{starts_on.year}年{starts_on.month}月", f"{starts_on:%Y-%m}")
+    elif precision == DatePrecision.QUARTER:
+        quarter = (starts_on.month - 1) // 3 + 1
+        known = pick(f"{starts_on.year}年第{quarter}季度", f"{starts_on.year} Q{quarter}")
+    else:
+        known = pick(f"{starts_on.year}年", str(starts_on.year))
+    return known + pick("（日期未定）", " (date not fixed)")
+
+
+def followup_kind_label(kind: FollowUpKind | str) -> str:
+    return pick(*_FOLLOWUP_KINDS[FollowUpKind(kind)])

@@ -1,0 +1,111 @@
+"""What an event's summary package and work plan report, as data: the event and the meetings it holds,
+its invitations (the invitee list and the counts by category × status) and the projects signed there.
+Shared by `crm export event|plan` and the TUI's export dialog."""
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from dataclasses import dataclass
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from db.models import Contact, Event, Invitation, InvitationStatus, Organization, OrgKind, Project
+
+from crm.labels import category_label, org_kind_label
+from crm.services import events as event_service
+from crm.services.snapshot import ProjectState, project_states
+
+
+@dataclass(frozen=True)
+class Invitee:
+    event_id: int
+    name: str | None  # None while the person is still 待定
+    organization: str | None
+    title: str | None
+    mobile: str | None
+    phone: str | None
+    email: str | None
+    category: str  # its display label (跨国公司 …, or the list's own word)
+    status: InvitationStatus
+    notes: str | None
+
+
+@dataclass
+class EventReport:
+    event: Event
+    scope: list[Event]  # the event, then the meetings it holds
+    as_of: dt.date
+    invitees: list[Invitee]
+    categories: list[str]  # display order
+    counts: Counter  # (category, status) -> invitations
+    projects: list[ProjectState]
+
+    @property
+    def titles(self) -> dict[int, str]:
+        return {e.id: e.title for e in self.scope}
+
+    def count(self, status: InvitationStatus, category: str | None = None) -> int:
+        if category is None:
+            return sum(n for (_, s), n in self.counts.items() if s == status)
+        return self.counts[(category, status)]
+
+
+def scope_of(event: Event) -> list[Event]:
+    """The event and every meeting under it, in programme order."""
+    found = [event]
+    for child in sorted(event.children, key=lambda e: (e.position, e.id)):
+        if child.deleted_at is None:
+            found.extend(scope_of(child))
+    return found
+
+
+def event_report(session: Session, ref: str, as_of: dt.date) -> EventReport:
+    event = event_service.get_event(session, ref)
+    scope = scope_of(event)
+    ids = [e.id for e in scope]
+    invitees = _invitees(session, ids)
+    order = _category_order()
+    categories = sorted({i.category for i in invitees}, key=lambda c: (order.get(c, len(order)), c))
+    rank = {c: i for i, c in enumerate(categories)}
+    invitees.sort(key=lambda i: (rank[i.category], i.organization or "", i.name or "", i.event_id))
+    project_ids = list(session.scalars(
+        select(Project.id).where(Project.signing_event_id.in_(ids), Project.deleted_at.is_(None))
+    ))
+    projects = [s for s in project_states(session, as_of, project_ids) if s.signed] if project_ids else []
+    projects.sort(key=lambda s: (s.signed_on, s.ref))
+    return EventReport(
+        event=event,
+        scope=scope,
+        as_of=as_of,
+        invitees=invitees,
+        categories=categories,
+        counts=Counter((i.category, i.status) for i in invitees),
+        projects=projects,
+    )
+
+
+def _category_order() -> dict[str, int]:
+    """Our organization kinds first, in their order; words of the lists after them; 未分类 last."""
+    order = {org_kind_label(kind): i for i, kind in enumerate(OrgKind)}
+    order[category_label(None)] = len(order) + 1
+    return order
+
+
+def _invitees(session: Session, event_ids: list[int]) -> list[Invitee]:
+    organization_id = func.coalesce(Invitation.organization_id, Contact.organization_id)
+    rows = session.execute(
+        select(
+            Invitation.event_id, Contact.name, Organization.name, Contact.title, Contact.mobile, Contact.phone,
+            Contact.email, Invitation.category, Organization.kind, Invitation.status, Invitation.notes,
+        )
+        .outerjoin(Contact, Invitation.contact_id == Contact.id)
+        .outerjoin(Organization, Organization.id == organization_id)
+        .where(Invitation.event_id.in_(event_ids), Invitation.deleted_at.is_(None))
+        .order_by(Invitation.id)
+    )
+    return [
+        Invitee(event_id, name, organization, title, mobile, phone, email,
+                category_label(category or (kind.value if kind else None)), status, notes)
+        for event_id, name, organization, title, mobile, phone, email, category, kind, status, notes in rows
+    ]

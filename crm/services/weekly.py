@@ -1,0 +1,256 @@
+"""The weekly progress report (周报 / 项目推进表) as data: every signed project still alive as it stood on
+the as-of date, what happened to it in the week, open problems, event deadlines and the KPIs. Shared by
+`crm export weekly` and the TUI's export dialog."""
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from db.models import Event, FollowUp, FollowUpKind, Industry, ProjectStatus, Region, Stage, StageStep
+
+from crm.dates import parse_week, week_of
+from crm.errors import CrmError
+from crm.rules import deadlines, kpi
+from crm.rules.stages import PIPELINE_STAGES, rank
+from crm.services import events as event_service
+from crm.services.followups import open_problems
+from crm.services.kpi import Cohort, facts
+from crm.services.reference import find_industry, find_region
+from crm.services.snapshot import ProjectState, project_states
+from crm.services.warnings import STATUS_ORDER, event_deadlines
+
+
+@dataclass(frozen=True)
+class ReportWeek:
+    """The ISO week reported on and the as-of date (never later than today for a week chosen by number)."""
+
+    as_of: dt.date
+    monday: dt.date
+    sunday: dt.date
+
+    @property
+    def last_day(self) -> dt.date:
+        """The week's days counted: up to the as-of date."""
+        return min(self.sunday, self.as_of)
+
+    @property
+    def label(self) -> str:
+        year, week, _ = self.monday.isocalendar()
+        return f"{year}-W{week:02d}"
+
+
+def report_week(*, as_of: dt.date | None, week: str | None, today: dt.date) -> ReportWeek:
+    if week:
+        monday, sunday = parse_week(week)
+        if monday > today:
+            raise CrmError("week_in_future", value=week, today=today.isoformat())
+        return ReportWeek(min(sunday, today), monday, sunday)
+    day = as_of or today
+    monday, sunday = week_of(day)
+    return ReportWeek(day, monday, sunday)
+
+
+@dataclass(frozen=True)
+class WeekItem:
+    """One thing that happened to a project in the week: a follow-up or a stage step."""
+
+    happened_on: dt.date
+    stage: Stage | None  # set for a stage step
+    followup_kind: FollowUpKind | None  # set for a follow-up
+    text: str | None
+
+
+@dataclass(frozen=True)
+class OpenProblem:
+    id: int
+    project: ProjectState
+    description: str
+    raised_on: dt.date
+    age_days: int
+    unit: str | None
+
+
+@dataclass
+class ProgressRow:
+    project: ProjectState
+    colour: str  # green | yellow | red
+    event_title: str | None
+    week_items: list[WeekItem] = field(default_factory=list)
+    problems: list[OpenProblem] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class WeekChange:
+    """A new signing or a stage reached in the week."""
+
+    project: ProjectState
+    event_title: str | None
+    stage: Stage
+    happened_on: dt.date
+    note: str | None
+
+
+@dataclass(frozen=True)
+class EventDeadline:
+    event: Event
+    kind: str  # plan | summary
+    due: dt.date
+    status: str  # due | overdue
+
+
+@dataclass(frozen=True)
+class KpiRow:
+    label: str
+    total: kpi.Kpi
+    by_stage: dict[Stage, kpi.Kpi]  # live projects at each stage on the as-of date
+
+
+@dataclass
+class WeeklyReport:
+    week: ReportWeek
+    city: str | None
+    industry: str | None
+    projects: list[ProgressRow]
+    changes: list[WeekChange]
+    problems: list[OpenProblem]
+    deadlines: list[EventDeadline]
+    by_industry: list[KpiRow]
+    by_city: list[KpiRow]
+    overall: KpiRow
+
+
+def weekly_report(
+    session: Session, week: ReportWeek, *, city: str | None = None, industry: str | None = None
+) -> WeeklyReport:
+    """city and industry as users type them (南昌, 光伏, pv); unknown ones are refused."""
+    city_name = find_region(session, city).name if city else None
+    industry_name = find_industry(session, industry).name if industry else None
+    cohort = Cohort(industry=industry_name, city=city_name)
+    as_of = week.as_of
+
+    industry_order = {name: i for i, name in enumerate(session.scalars(select(Industry.name).order_by(Industry.id)))}
+    city_order = {name: i for i, name in enumerate(session.scalars(select(Region.name).order_by(Region.id)))}
+
+    def order(state: ProjectState) -> tuple:
+        return (industry_order.get(state.industry, len(industry_order)), city_order.get(state.city, len(city_order)),
+                state.signed_on, state.ref)
+
+    cohort_states = sorted((s for s in project_states(session, as_of) if cohort.includes(s)), key=order)
+    live = [s for s in cohort_states if s.status != ProjectStatus.TERMINATED]
+    events = event_service.list_events(session)
+    titles = {e.id: e.title for e in events}
+
+    rows = {s.id: ProgressRow(s, s.colour(as_of), titles.get(s.signing_event_id)) for s in live}
+    steps = _week_steps(session, week)
+    for project_id, item in _week_items(session, week, steps):
+        if project_id in rows:
+            rows[project_id].week_items.append(item)
+    problems = []
+    for problem in open_problems(session, as_of):
+        row = rows.get(problem.project_id)
+        if row is None:
+            continue
+        found = OpenProblem(
+            problem.id, row.project, problem.description, problem.raised_on, (as_of - problem.raised_on).days,
+            problem.responsible_unit.name if problem.responsible_unit else None,
+        )
+        row.problems.append(found)
+        problems.append(found)
+    problems.sort(key=lambda p: (-p.age_days, order(p.project), p.id))
+
+    by_id = {s.id: s for s in cohort_states}
+    changes = [
+        WeekChange(by_id[pid], titles.get(by_id[pid].signing_event_id), stage, on, note)
+        for pid, stage, on, note in steps
+        if pid in by_id
+    ]
+    changes.sort(key=lambda c: (c.happened_on, rank(c.stage), order(c.project)))
+
+    cohort_facts = [facts(s) for s in cohort_states]
+    industries = [name for name in industry_order if industry_name in (None, name)]
+    # Every city of the province, with or without projects; other places only where projects are.
+    cities = [name for name in session.scalars(select(Region.name).where(Region.in_province.is_(True))
+                                               .order_by(Region.id)) if city_name in (None, name)]
+    return WeeklyReport(
+        week=week,
+        city=city_name,
+        industry=industry_name,
+        projects=list(rows.values()),
+        changes=changes,
+        problems=problems,
+        deadlines=_event_deadlines(session, as_of, events, city_name, industry_name),
+        by_industry=_kpi_rows(cohort_facts, lambda p: p.industry, industries),
+        by_city=_kpi_rows(cohort_facts, lambda p: p.city, cities),
+        overall=_kpi_row("", cohort_facts),
+    )
+
+
+def _week_items(session: Session, week: ReportWeek, steps: list) -> list[tuple[int, WeekItem]]:
+    """Follow-ups and stage steps of the week, oldest first, as (project id, item)."""
+    items = [
+        (pid, WeekItem(on, None, kind, content))
+        for pid, on, kind, content in session.execute(
+            select(FollowUp.project_id, FollowUp.happened_on, FollowUp.kind, FollowUp.content)
+            .where(FollowUp.happened_on.between(week.monday, week.last_day))
+            .order_by(FollowUp.project_id, FollowUp.happened_on, FollowUp.id)
+        )
+    ]
+    items += [(pid, WeekItem(on, stage, None, note)) for pid, stage, on, note in steps]
+    items.sort(key=lambda pair: (pair[0], pair[1].happened_on, pair[1].stage is not None))
+    return items
+
+
+def _week_steps(session: Session, week: ReportWeek) -> list[tuple[int, Stage, dt.date, str | None]]:
+    """Signings and stage steps that happened in the week (the effective history, corrections applied)."""
+    return list(
+        session.execute(
+            select(StageStep.project_id, StageStep.stage, StageStep.happened_on, StageStep.note)
+            .where(
+                StageStep.superseded.is_(False),
+                StageStep.retracted.is_(False),
+                StageStep.stage.in_(PIPELINE_STAGES),
+                StageStep.happened_on.between(week.monday, week.last_day),
+            )
+            .order_by(StageStep.happened_on, StageStep.id)
+        )
+    )
+
+
+def _event_deadlines(
+    session: Session, as_of: dt.date, events: list[Event], city: str | None, industry: str | None
+) -> list[EventDeadline]:
+    """Plans and summaries due or overdue. With a filter: the events held in that city, and those of that
+    industry or of no industry in particular."""
+    by_ref = {e.ref: e for e in events}
+    found = []
+    for warning in event_deadlines(session, as_of):
+        event = by_ref[warning.ref]
+        if warning.status == deadlines.DONE:
+            continue
+        if city and (event.region is None or event.region.name != city):
+            continue
+        if industry and event.industries and industry not in {i.name for i in event.industries}:
+            continue
+        found.append(EventDeadline(event, warning.kind, dt.date.fromisoformat(warning.due), warning.status))
+    found.sort(key=lambda d: (STATUS_ORDER[d.status], d.due, d.kind, d.event.position, d.event.ref))
+    return found
+
+
+def _kpi_row(label: str, rows: list[kpi.ProjectFacts]) -> KpiRow:
+    """The cohort's KPIs (terminated projects included, as every rate's denominator wants) and the live
+    pipeline: projects not terminated, by the stage they had reached."""
+    by_stage = kpi.compute_by([p for p in rows if not p.terminated], lambda p: p.stage.value)
+    return KpiRow(label, kpi.compute(rows), {stage: by_stage.get(stage.value, kpi.Kpi()) for stage in PIPELINE_STAGES})
+
+
+def _kpi_rows(rows: list[kpi.ProjectFacts], key, labels: list[str]) -> list[KpiRow]:
+    """One row per label in the given order, then any other value met in the data."""
+    groups: dict[str, list[kpi.ProjectFacts]] = defaultdict(list)
+    for p in rows:
+        groups[key(p) or ""].append(p)
+    ordered = labels + sorted(set(groups) - set(labels))
+    return [_kpi_row(label, groups.get(label, [])) for label in ordered]
