@@ -1,32 +1,161 @@
-"""Stub workbench: starts, shows which database is open, quits with q. The full app has its own issue."""
+"""The workbench: sections as App modes (tui/sections.py), keys from config.toml, one place that tells
+the user what went wrong, and a watch on the database connection."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 
-from textual.app import App, ComposeResult
+from rich.text import Text
+from textual.app import App, SystemCommand
 from textual.binding import Binding
-from textual.widgets import Footer, Header, Static
+from textual.screen import Screen
+
+from crm import i18n
+from crm.i18n import pick
+from tui.db import DbClient, Failure
+from tui.i18n import BINDINGS as BINDING_TEXTS
+from tui.i18n import palette_title, translate_bindings
+from tui.sections import SECTIONS, screen_factory
+
+# Seconds between attempts to reach the database again after the connection was lost.
+RECONNECT_SECONDS = 3.0
 
 
-class CrmApp(App):
-    TITLE = "招商项目跟踪"
-    BINDINGS = [Binding("q", "quit", "退出 / quit", id="quit")]
+class CrmApp(DbClient, App):
+    CSS_PATH = "app.tcss"
+    MODES = {section.name: screen_factory(section) for section in SECTIONS}
+    BINDINGS = [
+        Binding("f1", "help", "help", id="app.help"),
+        *(Binding(s.key, f"app.switch_mode('{s.name}')", s.name, id=f"app.{s.name}") for s in SECTIONS),
+        Binding("ctrl+r", "refresh", "refresh", show=False, id="app.refresh"),
+        Binding("ctrl+p", "command_palette", "commands", show=False, priority=True, id="app.palette"),
+        Binding("ctrl+q", "quit", "quit", priority=True, id="app.quit"),
+        Binding("ctrl+c", "help_quit", show=False, system=True),
+        # The import and export dialogs of issue 6 add their bindings (with ids) here.
+    ]
+    ENABLE_COMMAND_PALETTE = True
 
     def __init__(self, database, *, screen: str = "dashboard", login: str = "", lang: str = "zh",
-                 today: dt.date | None = None) -> None:
+                 today: dt.date | None = None, config: dict | None = None) -> None:
+        i18n.set_language(lang)
+        # The first mode is the screen asked for on the command line: no other screen is built first.
+        self.DEFAULT_MODE = screen
         super().__init__()
+        translate_bindings(self)
         self.database = database
-        self.start_screen = screen
+        if database.actor is None:  # the audit trail names who made each change
+            from crm.services.actor import staff_for
+
+            database.actor = lambda session: staff_for(session, login)
         self.login = login
-        self.lang = lang
         self.today = today or dt.date.today()
+        self.config = config if config is not None else {}
+        self.offline = False
+        self._reconnect_timer = None
+        self.title = pick("招商项目跟踪", "Investment promotion tracker")
 
-    def compose(self) -> ComposeResult:
-        yield Header()
-        yield Static(self.database.display_url, markup=False, id="database")
-        yield Footer()
+    def on_mount(self) -> None:
+        self._apply_settings()
+
+    def _apply_settings(self) -> None:
+        keymap = self.config.get("keymap") or {}
+        unknown = sorted(k for k in keymap if k not in BINDING_TEXTS)
+        self.set_keymap({k: str(v) for k, v in keymap.items() if isinstance(v, str)})
+        if unknown:
+            self.notify(Text(", ".join(unknown)), title=pick("config.toml 中未知的快捷键编号", "unknown binding ids in config.toml"),
+                        severity="warning")
+        theme = self.config.get("theme")
+        if theme:
+            if theme in self.available_themes:
+                self.theme = theme
+            else:
+                self.notify(Text(str(theme)), title=pick("未知的主题", "unknown theme"), severity="warning")
+
+    # -- sections and records -----------------------------------------------------------------------
+
+    def action_help(self) -> None:
+        from tui.screens.help import HelpScreen
+
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen(self.screen))
+
+    def action_refresh(self) -> None:
+        reload = getattr(self.screen, "reload", None)
+        if reload is not None:
+            reload()
+
+    def open_project(self, ref: str) -> None:
+        """The project's detail on top of the current section (escape returns to it)."""
+        from tui.screens.project_detail import ProjectDetailScreen
+
+        self.push_screen(ProjectDetailScreen(ref))
+
+    async def open_event(self, ref: str) -> None:
+        await self.switch_mode("events")
+        self.screen.show_event(ref)
+
+    # -- failures -----------------------------------------------------------------------------------
+
+    def report_failure(self, failure: Failure) -> None:
+        """The one place that tells the user a call failed (messages may quote user data: no markup)."""
+        self.notify(Text(failure.message), title=pick("未能完成", "not done"), severity="error", timeout=8)
+        if failure.connection and not self.offline:
+            self.offline = True
+            self.sub_title = pick("数据库连接中断，正在重试…", "database connection lost, retrying…")
+            self._reconnect_timer = self.set_interval(RECONNECT_SECONDS, self._try_reconnect)
+
+    def _try_reconnect(self) -> None:
+        self.run_db("reconnect", lambda session: session.connection() and None, self._reconnected,
+                    on_failure=lambda failure: None)
+
+    def _reconnected(self, _result) -> None:
+        self.offline = False
+        self.sub_title = ""
+        if self._reconnect_timer is not None:
+            self._reconnect_timer.stop()
+            self._reconnect_timer = None
+        self.notify(pick("数据库连接已恢复", "database connection is back"))
+        self.action_refresh()
+
+    def on_worker_state_changed(self, event) -> None:
+        # Database calls report their own failures; this catches anything else a worker raised.
+        from textual.worker import WorkerState
+
+        if event.state == WorkerState.ERROR:
+            from tui.db import describe
+
+            self.report_failure(describe(event.worker.error, self.database.display_url))
+
+    # -- command palette ----------------------------------------------------------------------------
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        """Every action that has a key is also a command, titled in both languages."""
+        seen = set()
+        for active in screen.active_bindings.values():
+            binding = active.binding
+            title = palette_title(binding.id) if binding.id else None
+            if title is None or binding.id in seen or not active.enabled or binding.id == "app.palette":
+                continue
+            seen.add(binding.id)
+            yield SystemCommand(title, binding.key_display or binding.key, self._runner(active.node, binding.action))
+        yield SystemCommand(pick("外观: 切换主题 / view: theme", "view: theme / 外观: 切换主题"),
+                            pick("选择界面配色", "choose the colours"), self.action_change_theme)
+
+    def _runner(self, node, action: str):
+        async def run() -> None:
+            await self.run_action(action, node)
+
+        return run
 
 
-def run_app(database, **options) -> int:
-    CrmApp(database, **options).run()
+def run_app(database, *, screen: str = "dashboard", login: str = "", lang: str = "zh",
+            today: dt.date | None = None) -> int:
+    from crm.config import load_config
+
+    try:
+        config = load_config()
+    except Exception as error:  # a broken config.toml must not keep the workbench from opening
+        config = {}
+        print(pick(f"config.toml 无法读取，已忽略：{error}", f"config.toml ignored, cannot read it: {error}"))
+    CrmApp(database, screen=screen, login=login, lang=lang, today=today, config=config).run()
     return 0

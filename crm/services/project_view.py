@@ -37,6 +37,7 @@ def project_detail(project: Project) -> dict:
     return {
         **project_summary(project),
         "jobs": project.jobs,
+        "notes": project.notes,
         "responsible_unit": project.responsible_unit.name if project.responsible_unit else None,
         "funds_in_place": float(latest_figure(project, FigureKind.FUNDS_IN_PLACE)),
         "investment_completed": float(latest_figure(project, FigureKind.INVESTMENT_COMPLETED)),

@@ -23,10 +23,13 @@ from db.models import (
     StepKind,
 )
 
+from crm.dates import parse_optional_date
 from crm.errors import CrmError, NotFound, RuleViolation
+from crm.i18n import pick
 from crm.normalize import clean_text, organization_key
 from crm.rules import stages
 from crm.services.reference import find_industry, find_region, find_unit
+from crm.services.editing import update_fields
 from crm.services.events import get_event
 
 
@@ -224,6 +227,41 @@ def set_status(
     project.status_reason = reason
     session.flush()
     return change
+
+
+def edit_project(session: Session, ref: str, changes: dict[str, object], *, version: int | None) -> Project:
+    """Change the project's own fields, given as users type them (stage and status have their own
+    recorded actions). `version` is the one the user's edit started from: a project changed since then
+    is refused (crm.services.editing)."""
+    project = get_project(session, ref)
+    columns: dict[str, object] = {}
+    for field, value in changes.items():
+        text = clean_text(value)
+        if field == "name":
+            if not text:
+                raise CrmError("empty_field", field=pick("项目名称", "project name"))
+            columns["name"] = text
+        elif field == "investor":
+            columns["investor_id"] = find_or_create_organization(session, text).id if text else None
+        elif field == "industry":
+            columns["industry_id"] = find_industry(session, text).id if text else None
+        elif field == "city":
+            columns["region_id"] = find_region(session, text).id if text else None
+        elif field == "responsible_unit":
+            columns["responsible_unit_id"] = find_unit(session, text).id if text else None
+        elif field == "amount":
+            columns["contracted_amount"] = parse_amount(text) if text else None
+        elif field == "jobs":
+            if text and not text.isdigit():
+                raise CrmError("bad_integer", value=text)
+            columns["jobs"] = int(text) if text else None
+        elif field in ("planned_construction_on", "planned_production_on"):
+            columns[field] = parse_optional_date(text)
+        elif field in ("park", "notes"):
+            columns[field] = text
+        else:
+            raise ValueError(f"not an editable project field: {field}")
+    return update_fields(session, project, version, columns)
 
 
 def record_figure(

@@ -125,8 +125,9 @@ def project_states(session: Session, as_of: dt.date, project_ids: list[int] | No
 
     followups: dict[int, tuple[dt.date, dt.date | None, str | None]] = {}
     last_per_project = (
-        select(FollowUp.project_id, func.max(FollowUp.happened_on).label("last"))
-        .where(FollowUp.happened_on <= as_of)
+        # Scoped too: a page of 100 projects must not group every follow-up of the database.
+        scoped(select(FollowUp.project_id, func.max(FollowUp.happened_on).label("last"))
+               .where(FollowUp.happened_on <= as_of), FollowUp.project_id)
         .group_by(FollowUp.project_id)
         .subquery()
     )

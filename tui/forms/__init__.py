@@ -1,0 +1,1 @@
+"""Modal forms: one per recorded action, validation messages beside their fields."""

@@ -1,0 +1,118 @@
+"""Words of the workbench in Chinese and English (crm.i18n decides which): the names of closed
+vocabularies and, per binding id, the short footer label and the command-palette title."""
+from __future__ import annotations
+
+from dataclasses import replace
+
+from crm.i18n import language
+
+VOCABULARY: dict[str, dict[str, tuple[str, str]]] = {
+    "status": {"active": ("正常", "active"), "stalled": ("停滞", "stalled"), "terminated": ("终止", "terminated")},
+    "colour": {"red": ("红灯", "red"), "yellow": ("黄灯", "yellow"), "green": ("绿灯", "green")},
+    "followup_kind": {"visit": ("走访", "visit"), "call": ("电话", "call"), "meeting": ("会议", "meeting"),
+                      "coordination": ("协调", "coordination")},
+    "signing_form": {"agreement": ("协议项目", "framework agreement"), "contract": ("合同项目", "contract")},
+    "invitation": {"proposed": ("拟邀请", "proposed"), "invited": ("已邀请", "invited"),
+                   "confirmed": ("已确认", "confirmed"), "attended": ("已出席", "attended"),
+                   "declined": ("婉拒", "declined")},
+    "org_kind": {"multinational": ("跨国公司", "multinational"), "central_soe": ("央企", "central SOE"),
+                 "private": ("民企", "private firm"), "research": ("科研院所", "research institute"),
+                 "financial": ("金融机构", "financial institution"), "government": ("政府部门", "government"),
+                 "association": ("协会", "association"), "other": ("其他", "other"), "": ("未分类", "unclassified")},
+    "role": {"hosts": ("承办", "host"), "co_hosts": ("协办", "co-host"), "supporters": ("配合", "support"),
+             "coordinators": ("衔接协调", "coordinator")},
+    "deadline": {"done": ("已报送", "filed"), "due": ("即将到期", "due soon"), "overdue": ("已超期", "overdue"),
+                 None: ("未到期", "not yet due")},
+    "deadline_kind": {"plan": ("工作方案", "work plan"), "summary": ("工作总结", "summary")},
+    "alert": {"construction_overdue": ("开工超期", "construction overdue"),
+              "construction_due": ("临近计划开工", "construction due"),
+              "production_overdue": ("投产超期", "production overdue"),
+              "production_due": ("临近计划投产", "production due"),
+              "stale": ("30天未跟进", "no follow-up in 30 days"), "stalled": ("停滞", "stalled")},
+    "level": {"provincial": ("以省政府名义", "provincial government"), "city": ("以设区市为主", "city-led")},
+    "event_kind": {"promotion": ("推介会", "promotion"), "cooperation": ("合作推进会", "cooperation meeting"),
+                   "matchmaking": ("对接会", "matchmaking"), "finance": ("融资对接会", "finance matchmaking"),
+                   "groundbreaking": ("开工仪式", "groundbreaking"), "seminar": ("研讨会", "seminar"),
+                   "forum": ("论坛", "forum"), "activity": ("活动", "activity")},
+    "group": {"major": ("五大活动（以省政府名义）", "five major activities"),
+              "matchmaking": ("四个产业对接会（设区市为主）", "four industry matchmaking meetings"),
+              "cooperation": ("四个合作推进会（以省政府名义）", "four cooperation promotion meetings"),
+              "": ("其他活动", "other events")},
+    "precision": {"day": ("日期已定", "date fixed"), "month": ("月份已定，日期未定", "month known, date not fixed"),
+                  "quarter": ("季度已定，日期未定", "quarter known, date not fixed"),
+                  "year": ("年份已定，日期未定", "year known, date not fixed")},
+}
+
+# binding id → (footer label zh, en, palette title zh, en)
+BINDINGS: dict[str, tuple[str, str, str, str]] = {
+    "app.help": ("帮助", "help", "帮助: 快捷键一览", "help: keys"),
+    "app.dashboard": ("总览", "dashboard", "转到: 总览", "go: dashboard"),
+    "app.projects": ("项目", "projects", "转到: 项目", "go: projects"),
+    "app.events": ("活动", "events", "转到: 活动", "go: events"),
+    "app.contacts": ("客商", "contacts", "转到: 客商", "go: contacts"),
+    "app.refresh": ("刷新", "refresh", "视图: 刷新", "view: refresh"),
+    "app.quit": ("退出", "quit", "程序: 退出", "app: quit"),
+    "app.back": ("返回", "back", "视图: 返回", "view: back"),
+    "list.search": ("搜索", "search", "列表: 搜索", "list: search"),
+    "list.sort": ("排序", "sort", "列表: 换排序列", "list: sort by next column"),
+    "list.reverse": ("反序", "reverse", "列表: 反向排序", "list: reverse order"),
+    "list.clear": ("清除筛选", "clear filters", "列表: 清除筛选", "list: clear filters"),
+    "list.open": ("打开", "open", "列表: 打开", "list: open"),
+    "dashboard.as_of": ("统计日期", "as of", "总览: 选择统计日期", "dashboard: choose the as-of date"),
+    "project.advance": ("推进", "advance", "项目: 推进阶段", "project: advance stage"),
+    "project.followup": ("跟进", "follow-up", "项目: 记录跟踪服务", "project: add follow-up"),
+    "project.problem": ("提问题", "raise problem", "项目: 提出困难问题", "project: raise a problem"),
+    "project.resolve": ("办结", "resolve", "项目: 问题办结", "project: resolve a problem"),
+    "project.edit": ("编辑", "edit", "项目: 编辑字段", "project: edit fields"),
+    "project.status": ("停滞/终止", "stall/terminate", "项目: 停滞、终止或恢复", "project: stall, terminate or reactivate"),
+    "project.correct": ("更正", "correct", "项目: 更正阶段记录", "project: correct a stage step"),
+    "project.figure": ("资金", "funds", "项目: 登记到位资金或完成投资", "project: report funds or investment"),
+    "event.fix_date": ("定日期", "fix date", "活动: 确定日期", "event: fix the date"),
+    "event.plan": ("方案已报", "plan filed", "活动: 标记工作方案已报送", "event: mark plan submitted"),
+    "event.summary": ("总结已报", "summary filed", "活动: 标记工作总结已报送", "event: mark summary submitted"),
+    "event.sign": ("签约项目", "sign project", "活动: 在本活动签约项目", "event: sign a project here"),
+    "app.palette": ("命令", "commands", "", ""),
+    "help.close": ("关闭", "close", "", ""),
+    "table.up": ("上一行", "up", "", ""),
+    "table.down": ("下一行", "down", "", ""),
+    "table.page_up": ("上一页", "page up", "", ""),
+    "table.page_down": ("下一页", "page down", "", ""),
+    "table.first": ("第一行", "first row", "", ""),
+    "table.last": ("最后一行", "last row", "", ""),
+    "form.save": ("保存", "save", "表单: 保存", "form: save"),
+    "form.cancel": ("取消", "cancel", "表单: 取消", "form: cancel"),
+}
+
+
+def _zh() -> bool:
+    return language() == "zh"
+
+
+def word(vocabulary: str, value) -> str:
+    """The label of a value of a closed vocabulary; an unknown value shows as itself."""
+    pair = VOCABULARY[vocabulary].get(value)
+    if pair is None:
+        return "" if value is None else str(value)
+    return pair[0] if _zh() else pair[1]
+
+
+def binding_label(binding_id: str) -> str | None:
+    entry = BINDINGS.get(binding_id)
+    return None if entry is None else entry[0 if _zh() else 1]
+
+
+def palette_title(binding_id: str) -> str | None:
+    """The command as the palette lists it: the user's language first, then the other, so that either
+    can be typed without switching the input method."""
+    entry = BINDINGS.get(binding_id)
+    if entry is None or not entry[2]:
+        return None
+    return f"{entry[2]} / {entry[3]}" if _zh() else f"{entry[3]} / {entry[2]}"
+
+
+def translate_bindings(node) -> None:
+    """Footer labels in the user's language. BINDINGS are class data, built before --lang is known, so
+    each instance relabels its own copy (DOMNode._bindings) by binding id."""
+    bindings = node._bindings.key_to_bindings
+    for key, entries in bindings.items():
+        bindings[key] = [replace(b, description=binding_label(b.id) or b.description) for b in entries]

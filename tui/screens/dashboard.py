@@ -1,0 +1,161 @@
+"""总览: what is due and what is late, as of today or a chosen day. Every item opens its record."""
+from __future__ import annotations
+
+import datetime as dt
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.widgets import Footer, Header, OptionList, Static
+from textual.widgets.option_list import Option
+
+from crm.i18n import pick
+from crm.services.dashboard import Dashboard, dashboard
+from tui import text
+from tui.i18n import word
+from tui.screens.base import WorkbenchScreen
+from tui.widgets.pipeline_chart import PipelineChart
+
+KPI_TILES = (
+    ("signed", "签约项目", "signed projects"),
+    ("signed_amount", "签约额", "amount"),
+    ("started_rate", "开工率", "started"),
+    ("production_rate", "投产率", "in production"),
+    ("results_rate", "见效率", "with results"),
+    ("funds_in_place_rate", "资金到位率", "funds in place"),
+    ("problems_resolved_rate", "问题办结率", "problems resolved"),
+)
+
+
+def _line(*parts: Text | str) -> Text:
+    line = Text.assemble(*parts)
+    line.no_wrap = True
+    line.overflow = "ellipsis"
+    return line
+
+
+class DashboardScreen(WorkbenchScreen):
+    BINDINGS = [Binding("d", "choose_date", "as of", id="dashboard.as_of")]
+    AUTO_FOCUS = "#deadlines"
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.as_of: dt.date | None = None
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Horizontal(id="kpis"):
+            for key, zh, en in KPI_TILES:
+                tile = Static(Text("…"), id=f"kpi-{key}", classes="kpi")
+                tile.border_title = pick(zh, en)
+                yield tile
+        with Horizontal(id="dashboard-middle"):
+            chart = Vertical(PipelineChart(id="pipeline"), id="pipeline-panel", classes="panel")
+            chart.border_title = pick("项目分布（产业 × 阶段）", "pipeline (industry × stage)")
+            yield chart
+            yield OptionList(id="deadlines", classes="panel")
+        with Horizontal(id="dashboard-bottom"):
+            yield OptionList(id="alerts", classes="panel")
+            yield OptionList(id="followups", classes="panel")
+        yield Footer()
+
+    def on_screen_resume(self) -> None:
+        self.reload()
+
+    def reload(self) -> None:
+        as_of = self.as_of or self.app.today
+        self.sub_title = pick(f"总览 · 统计截至 {as_of}", f"dashboard · as of {as_of}")
+        self.run_db("dashboard", lambda session: dashboard(session, as_of), self.show)
+
+    def show(self, data: Dashboard) -> None:
+        kpi = data.kpi
+        signed = kpi["signed"]
+        values = {
+            "signed": (pick(f"{signed} 个", f"{signed}"), ""),
+            "signed_amount": (pick(f"{text.yi(kpi['signed_amount'])} 亿元", f"{text.yi(kpi['signed_amount'])} 亿元"), ""),
+            "started_rate": (text.pct(kpi["started_rate"]), f"{kpi['started']}/{signed}"),
+            "production_rate": (text.pct(kpi["production_rate"]), f"{kpi['in_production']}/{signed}"),
+            "results_rate": (text.pct(kpi["results_rate"]), f"{kpi['with_results']}/{signed}"),
+            "funds_in_place_rate": (text.pct(kpi["funds_in_place_rate"]),
+                                    f"{text.yi(kpi['funds_in_place'])}/{text.yi(kpi['signed_amount'])}"),
+            "problems_resolved_rate": (text.pct(kpi["problems_resolved_rate"]),
+                                       f"{kpi['problems_resolved']}/{kpi['problems_raised']}"),
+        }
+        for key, (value, basis) in values.items():
+            tile = Text(value, style="bold", no_wrap=True, overflow="ellipsis")
+            tile.append(f"\n{basis}", style="dim")
+            self.query_one(f"#kpi-{key}", Static).update(tile)
+        self.query_one(PipelineChart).show(data.pipeline)
+        self._fill_deadlines(data)
+        self._fill_alerts(data)
+        self._fill_followups(data)
+        self.data_shown("dashboard")
+
+    def _fill_deadlines(self, data: Dashboard) -> None:
+        deadlines = self.query_one("#deadlines", OptionList)
+        deadlines.border_title = pick(f"活动时限：到期与超期（{len(data.deadlines)}）",
+                                      f"event deadlines due or overdue ({len(data.deadlines)})")
+        options = [
+            Option(_line(
+                (f"{word('deadline', w.status)} ", text.DEADLINE_STYLE[w.status]),
+                f"{word('deadline_kind', w.kind)} {w.due} ", (w.ref, "bold"), " ", w.title,
+            ), id=f"event:{w.ref}:{w.kind}")
+            for w in data.deadlines
+        ]
+        self._replace(deadlines, options, pick("没有到期或超期的时限", "nothing due or overdue"))
+
+    def _fill_alerts(self, data: Dashboard) -> None:
+        alerts = self.query_one("#alerts", OptionList)
+        alerts.border_title = pick(f"红灯 {data.red} · 黄灯 {data.yellow} 个项目",
+                                   f"projects: {data.red} red · {data.yellow} yellow")
+        options = [
+            Option(_line(
+                text.colour_dot(a.colour), " ", (a.ref, "bold"), " ", a.name, "  ",
+                pick("、", ", ").join(word("alert", r) for r in a.reasons),
+                f"  {a.due}" if a.due else "",
+            ), id=f"project:{a.ref}")
+            for a in data.alerts
+        ]
+        self._replace(alerts, options, pick("没有红灯或黄灯项目", "no project in red or yellow"))
+
+    def _fill_followups(self, data: Dashboard) -> None:
+        followups = self.query_one("#followups", OptionList)
+        followups.border_title = pick(
+            f"本周应跟进（{len(data.followups_due)}）· 已逾期 {data.followups_overdue}",
+            f"follow-ups due this week ({len(data.followups_due)}) · {data.followups_overdue} overdue",
+        )
+        options = [
+            Option(_line(f"{f.next_on:%m-%d} ", (f.ref, "bold"), " ", f.name, "  ", (f.next_step or "", "dim")),
+                   id=f"project:{f.ref}")
+            for f in data.followups_due
+        ]
+        self._replace(followups, options, pick("本周没有应跟进的项目", "no follow-up due this week"))
+
+    @staticmethod
+    def _replace(options_list: OptionList, options: list[Option], empty: str) -> None:
+        highlighted = options_list.highlighted
+        options_list.clear_options()
+        if options:
+            options_list.add_options(options)
+            options_list.highlighted = min(highlighted or 0, len(options) - 1)
+        else:
+            options_list.add_option(Option(Text(empty, style="dim"), disabled=True))
+
+    async def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        kind, ref, *_ = (event.option.id or "").split(":")
+        if kind == "project":
+            self.app.open_project(ref)
+        elif kind == "event":
+            await self.app.open_event(ref)
+
+    def action_choose_date(self) -> None:
+        from tui.forms.common import AsOfForm
+
+        def chosen(as_of: dt.date | None) -> None:
+            if as_of is not None:
+                self.as_of = as_of
+                self.reload()
+
+        self.app.push_screen(AsOfForm(self.as_of or self.app.today), chosen)
+

@@ -1,0 +1,47 @@
+"""The keys of the screen underneath: key, what it does, its palette command and its binding id (the
+name to use in the [keymap] section of config.toml)."""
+from __future__ import annotations
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import ModalScreen, Screen
+from textual.widgets import DataTable, Static
+
+from crm.config import config_path
+from crm.i18n import pick
+from tui.i18n import binding_label, palette_title, translate_bindings
+
+
+class HelpScreen(ModalScreen[None]):
+    BINDINGS = [Binding("escape,f1,q", "dismiss", "close", id="help.close")]
+
+    def __init__(self, underneath: Screen) -> None:
+        super().__init__()
+        translate_bindings(self)
+        self.underneath = underneath
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="help"):
+            yield Static(Text(pick("快捷键", "Keys"), style="bold"), id="help-title")
+            yield DataTable(id="help-keys", cursor_type="row", zebra_stripes=True)
+            yield Static(Text(pick(
+                f"Ctrl+P 打开命令面板（中英文均可搜索）。快捷键可在 {config_path()} 的 [keymap] 中按编号修改，"
+                '例如 "project.advance" = "ctrl+a"。Esc 关闭本页。',
+                f"Ctrl+P opens the command palette (search in Chinese or English). Change keys in the [keymap] "
+                f'section of {config_path()} by binding id, e.g. "project.advance" = "ctrl+a". Esc closes this page.',
+            )), id="help-hint")
+
+    def on_mount(self) -> None:
+        table = self.query_one(DataTable)
+        table.add_columns(*(Text(c) for c in (pick("按键", "key"), pick("作用", "does"), pick("命令", "command"),
+                                               pick("编号", "binding id"))))
+        seen = set()
+        for key, active in self.underneath.active_bindings.items():
+            binding = active.binding
+            if not binding.id or binding.id in seen or binding.system:
+                continue
+            seen.add(binding.id)
+            table.add_row(Text(self.app.get_key_display(binding)), Text(binding_label(binding.id) or binding.description),
+                          Text(palette_title(binding.id) or ""), Text(binding.id, style="dim"))

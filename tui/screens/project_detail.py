@@ -1,0 +1,209 @@
+"""One project: the stage timeline, its fields and figures, and tabs with the stage history, follow-ups,
+problems, figures and status changes."""
+from __future__ import annotations
+
+from rich.table import Table
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal
+from textual.widgets import DataTable, Footer, Header, Static, TabbedContent, TabPane
+
+from crm.i18n import pick
+from crm.rules.stages import PIPELINE_STAGES, rank, stage_label
+from db.models import Stage
+from tui import text
+from tui.i18n import word
+from tui.project_view import ProjectView, load_project_view
+from tui.screens.project_base import ProjectScreen
+
+TABS = ("steps", "followups", "problems", "figures", "statuses")
+
+
+class ProjectDetailScreen(ProjectScreen):
+    BINDINGS = [Binding("escape", "app.pop_screen", "back", id="app.back")]
+
+    def __init__(self, ref: str) -> None:
+        super().__init__()
+        self.ref = ref
+        self.view: ProjectView | None = None
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Static(Text(self.ref, style="bold"), id="project-title")
+        with Horizontal(id="project-top"):
+            yield Static(id="project-fields")
+            yield Static(id="project-timeline")
+        with TabbedContent(id="project-tabs"):
+            for tab, zh, en in (
+                ("steps", "阶段记录", "stage history"), ("followups", "跟踪服务", "follow-ups"),
+                ("problems", "困难问题", "problems"), ("figures", "资金与投资", "funds & investment"),
+                ("statuses", "状态变更", "status changes"),
+            ):
+                with TabPane(pick(zh, en), id=f"tab-{tab}"):
+                    yield DataTable(id=f"table-{tab}", cursor_type="row", zebra_stripes=True)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.sub_title = pick("项目详情", "project")
+        self.reload()
+
+    def reload(self) -> None:
+        as_of = self.app.today
+        self.run_db("project", lambda session: load_project_view(session, self.ref, as_of), self.show,
+                    on_failure=self._not_loaded)
+
+    def _not_loaded(self, failure) -> None:
+        self.app.report_failure(failure)
+        if self.view is None:
+            self.dismiss()
+
+    def current_ref(self) -> str | None:
+        return self.ref
+
+    def current_view(self) -> ProjectView | None:
+        return self.view
+
+    def selected_problem(self) -> int | None:
+        table = self.query_one("#table-problems", DataTable)
+        if not table.row_count:
+            return None
+        key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+        return int(key) if key else None
+
+    def show(self, view: ProjectView) -> None:
+        self.view = view
+        d = view.detail
+        title = Text.assemble((d["ref"], "bold"), "  ", (d["name"], "bold"), "  ")
+        if view.alert is not None:
+            title.append_text(text.colour_dot(view.alert.colour))
+            title.append(f" {word('colour', view.alert.colour)}：" + pick("、", ", ").join(
+                word("alert", r) for r in view.alert.reasons), style=text.COLOUR_STYLE[view.alert.colour])
+        else:
+            title.append_text(text.colour_dot("green"))
+            title.append(f" {word('colour', 'green')}", style="green")
+        self.query_one("#project-title", Static).update(title)
+        self.query_one("#project-fields", Static).update(self._fields(d))
+        self.query_one("#project-timeline", Static).update(self._timeline(view))
+        self._fill_tables(d)
+        self.data_shown("project")
+
+    @staticmethod
+    def _fields(d: dict) -> Table:
+        grid = Table.grid(padding=(0, 1))
+        grid.add_column(style="dim", no_wrap=True)
+        grid.add_column(overflow="fold")
+        amount = d["amount"]
+        funds = d["funds_in_place"]
+        rows = (
+            (pick("投资方", "investor"), text.plain(d["investor"])),
+            (pick("产业 / 所在地", "industry / city"), text.plain(" / ".join(x or "—" for x in (d["industry"], d["city"], d["park"])))),
+            (pick("签约", "signed"), Text.assemble(text.day(d["signed_on"]), " ",
+                                                   text.labelled("signing_form", d["signing_form"]), " ",
+                                                   text.plain(d["event"]))),
+            (pick("转合同", "contract on"), text.day(d["contract_on"])),
+            (pick("合同引资额", "contracted"), Text.assemble(text.wan(amount), pick(" 万元", " 万元"))),
+            (pick("到位资金", "funds in place"), Text.assemble(
+                text.wan(funds), pick(" 万元", " 万元"),
+                f"（{funds / amount:.1%}）" if amount else "")),
+            (pick("累计完成投资", "invested"), Text.assemble(text.wan(d["investment_completed"]), " 万元")),
+            (pick("就业", "jobs"), text.plain(d["jobs"])),
+            (pick("责任单位", "responsible unit"), text.plain(d["responsible_unit"])),
+            (pick("状态", "status"), Text.assemble(text.labelled("status", d["status"]),
+                                                   f"  {d['status_reason']}" if d["status_reason"] else "")),
+            (pick("备注", "notes"), text.plain(d["notes"])),
+        )
+        for label, value in rows:
+            grid.add_row(Text(label), value)
+        return grid
+
+    @staticmethod
+    def _timeline(view: ProjectView) -> Table:
+        """签约 ── 开工 ── 投产 ── 见效, with the date each was reached or the date it is planned for."""
+        reached = {stage: on for _, stage, on in view.steps}
+        current = Stage(view.detail["stage"])
+        planned = {Stage.CONSTRUCTION: view.detail["planned_construction_on"],
+                   Stage.PRODUCTION: view.detail["planned_production_on"]}
+        heading = pick("阶段进度", "stages")
+        if current not in PIPELINE_STAGES:
+            heading += f"（{stage_label(current)}）"
+        grid = Table.grid(padding=(0, 1))
+        grid.title = heading
+        grid.title_style = "bold"
+        grid.title_justify = "left"
+        cells = []
+        for stage in PIPELINE_STAGES:
+            done = stage in reached or rank(current) >= rank(stage)
+            cell = Text(f"{'●' if done else '○'} {stage_label(stage)}\n", style="bold green" if done else "dim")
+            if stage in reached:
+                cell.append(reached[stage].isoformat())
+            elif planned.get(stage):
+                cell.append(pick(f"计划 {planned[stage]}", f"plan {planned[stage]}"), style="yellow")
+            cells.append(cell)
+        for _ in range(len(cells) * 2 - 1):
+            grid.add_column(no_wrap=True)
+        row = []
+        for i, cell in enumerate(cells):
+            row.append(cell)
+            if i < len(cells) - 1:
+                row.append(Text("──", style="dim"))
+        grid.add_row(*row)
+        return grid
+
+    def _fill_tables(self, d: dict) -> None:
+        def fill(tab: str, columns: list[str], rows: list[tuple[str, list[Text]]]) -> None:
+            table = self.query_one(f"#table-{tab}", DataTable)
+            cursor = table.cursor_row
+            table.clear(columns=True)
+            table.add_columns(*(Text(c) for c in columns))
+            for key, cells in rows:
+                table.add_row(*cells, key=key)
+            if rows:
+                table.move_cursor(row=min(cursor, len(rows) - 1))
+
+        fill("steps", ["#", pick("阶段", "stage"), pick("日期", "date"), pick("说明", "note"), pick("类型", "kind"),
+                       pick("记录人", "by")], [
+            (str(s["id"]), [
+                Text(str(s["id"])), text.stage(s["stage"]), text.day(s["on"]), text.plain(s["note"]),
+                self._step_kind(s), text.plain(s["recorded_by"]),
+            ]) for s in d["stage_history"]
+        ])
+        fill("followups", [pick("日期", "date"), pick("方式", "kind"), pick("内容", "content"), pick("下步", "next step"),
+                           pick("下次", "next")], [
+            (str(f["id"]), [text.day(f["on"]), text.labelled("followup_kind", f["kind"]), text.plain(f["content"]),
+                            text.plain(f["next_step"]), text.day(f["next_on"])])
+            for f in reversed(d["followups"])
+        ])
+        open_first = sorted(d["problems"], key=lambda p: (p["resolved_on"] is not None, p["raised_on"]))
+        fill("problems", ["#", pick("问题", "problem"), pick("提出", "raised"), pick("责任单位", "unit"),
+                          pick("办结", "resolved"), pick("办结情况", "resolution")], [
+            (str(p["id"]), [Text(f"#{p['id']}"), text.plain(p["description"]), text.day(p["raised_on"]),
+                            text.plain(p["responsible_unit"]),
+                            text.day(p["resolved_on"]) if p["resolved_on"] else Text(pick("未办结", "open"), style="bold yellow"),
+                            text.plain(p["resolution"])])
+            for p in open_first
+        ])
+        fill("figures", [pick("截至", "as of"), pick("数据", "figure"), pick("金额(万元)", "万元"), pick("说明", "note")], [
+            (str(i), [text.day(f["on"]), Text(pick("到位资金", "funds in place") if f["kind"] == "funds_in_place"
+                                               else pick("累计完成投资", "investment completed")),
+                      text.wan(f["amount"]), text.plain(f["note"])])
+            for i, f in enumerate(d["figures"])
+        ])
+        fill("statuses", [pick("日期", "date"), pick("状态", "status"), pick("原因", "reason")], [
+            (str(i), [text.day(c["on"]), text.labelled("status", c["status"]), text.plain(c["reason"])])
+            for i, c in enumerate(d["status_history"])
+        ])
+        open_count = sum(1 for p in d["problems"] if p["resolved_on"] is None)
+        tabs = self.query_one(TabbedContent)
+        tabs.get_tab("tab-followups").label = pick(f"跟踪服务 ({len(d['followups'])})", f"follow-ups ({len(d['followups'])})")
+        tabs.get_tab("tab-problems").label = pick(f"困难问题 ({open_count} 未办结)", f"problems ({open_count} open)")
+
+    @staticmethod
+    def _step_kind(step: dict) -> Text:
+        if step["retracted"]:
+            return Text(pick("撤销", "retraction"), style="italic red")
+        if step["kind"] == "correction":
+            return Text(pick("更正", "correction"), style="italic yellow")
+        if step["superseded"]:
+            return Text(pick("已被更正", "superseded"), style="strike dim")
+        return Text(pick("推进", "advance"))

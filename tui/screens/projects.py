@@ -1,0 +1,221 @@
+"""项目: every project, filtered by stage, industry, city, status, unit and text, sorted by any column,
+paged from SQL by the virtual table. The actions of a project apply to the highlighted row."""
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+
+from rich.text import Text
+from sqlalchemy.orm import Session
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal
+from textual.widgets import Footer, Header, Input, Select, Static
+
+from crm.i18n import pick
+from crm.rules.stages import STAGE_ORDER, stage_label
+from crm.services.project_query import (
+    SORT_COLUMNS,
+    FilterChoices,
+    ProjectFilter,
+    ProjectOrder,
+    count_projects,
+    filter_choices,
+    project_page,
+)
+from crm.services.snapshot import project_states
+from db.models import ProjectStatus
+from tui import text
+from tui.i18n import word
+from tui.screens.project_base import ProjectScreen
+from tui.widgets.virtual_table import Column, TableRow, VirtualTable
+
+FILTERS = ("stage", "industry", "city", "status", "unit")
+
+
+def project_columns() -> list[Column]:
+    return [
+        Column("signal", "", 1, sortable=False),
+        Column("ref", pick("编号", "ref"), 6),
+        Column("name", pick("项目名称", "project"), 0),
+        Column("investor", pick("投资方", "investor"), 18),
+        Column("industry", pick("产业", "industry"), 10),
+        Column("city", pick("所在地", "city"), 8),
+        Column("amount", pick("金额(万元)", "万元"), 10, align="right"),
+        Column("signed_on", pick("签约日期", "signed on"), 10),
+        Column("stage", pick("阶段", "stage"), int(pick("4", "12"))),
+        Column("status", pick("状态", "status"), int(pick("8", "10"))),
+        Column("unit", pick("责任单位", "unit"), 14),
+    ]
+
+
+@dataclass(frozen=True)
+class ProjectSource:
+    """The filtered, ordered project list as a RowSource (colours for the fetched rows only)."""
+
+    filter: ProjectFilter
+    order: ProjectOrder
+    as_of: dt.date
+
+    def count(self, session: Session) -> int:
+        return count_projects(session, self.filter)
+
+    def fetch(self, session: Session, offset: int, limit: int) -> Sequence[TableRow]:
+        rows = project_page(session, self.filter, self.order, offset, limit)
+        colours = {s.id: s.colour(self.as_of) for s in project_states(session, self.as_of, [r.id for r in rows])}
+        return [
+            TableRow(r.ref, (
+                text.colour_dot(colours.get(r.id, "")), Text(r.ref), Text(r.name), text.plain(r.investor),
+                text.plain(r.industry), text.plain(r.city), text.wan(r.amount), text.day(r.signed_on),
+                text.stage(r.stage), text.labelled("status", r.status.value), text.plain(r.unit),
+            ))
+            for r in rows
+        ]
+
+
+class ProjectsScreen(ProjectScreen):
+    BINDINGS = [
+        Binding("slash", "search", "search", id="list.search"),
+        Binding("s", "sort", "sort", id="list.sort"),
+        Binding("o", "reverse", "reverse", id="list.reverse"),
+        Binding("escape", "clear", "clear filters", show=False, id="list.clear"),
+        # On the list only the commonest actions are in the footer (all are in F1 and Ctrl+P).
+        Binding("r", "resolve", "resolve", show=False, id="project.resolve"),
+        Binding("e", "edit", "edit", show=False, id="project.edit"),
+        Binding("x", "status", "status", show=False, id="project.status"),
+        Binding("c", "correct", "correct", show=False, id="project.correct"),
+    ]
+    AUTO_FOCUS = "#projects"
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.filter = ProjectFilter()
+        self.order = ProjectOrder("ref")
+        self.choices: FilterChoices | None = None
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Horizontal(id="filters"):
+            yield Input(placeholder=pick("/ 搜索：编号、名称、投资方、园区", "/ search: ref, name, investor, park"),
+                        id="search", compact=True)
+            yield Select([(Text(stage_label(s)), s) for s in STAGE_ORDER], prompt=pick("阶段", "stage"),
+                         id="stage", compact=True)
+            yield Select([], prompt=pick("产业", "industry"), id="industry", compact=True)
+            yield Select([], prompt=pick("所在地", "city"), id="city", compact=True)
+            yield Select([(Text(word("status", s.value)), s) for s in ProjectStatus], prompt=pick("状态", "status"),
+                         id="status", compact=True)
+            yield Select([], prompt=pick("责任单位", "unit"), id="unit", compact=True)
+        yield VirtualTable(project_columns(), id="projects")
+        yield Static(id="list-status")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.sub_title = pick("项目", "projects")
+        self.run_db("choices", filter_choices, self._show_choices)
+        self._apply()
+
+    def on_screen_resume(self) -> None:
+        if self.table.source is not None:
+            self.reload()
+
+    def reload(self) -> None:
+        self.table.reload()
+
+    @property
+    def table(self) -> VirtualTable:
+        return self.query_one("#projects", VirtualTable)
+
+    def _show_choices(self, choices: FilterChoices) -> None:
+        self.choices = choices
+        for select_id, items in (("industry", choices.industries), ("city", choices.regions), ("unit", choices.units)):
+            self.query_one(f"#{select_id}", Select).set_options([(Text(c.name), c.id) for c in items])
+
+    def _apply(self, *, keep_cursor: bool = False) -> None:
+        table = self.table
+        table.sort_column, table.sort_descending = self.order.column, self.order.descending
+        table.set_source(ProjectSource(self.filter, self.order, self.app.today), keep_cursor=keep_cursor)
+        self._show_status()
+
+    # -- filters and order --------------------------------------------------------------------------
+
+    @on(Input.Changed, "#search")
+    def _search_changed(self, event: Input.Changed) -> None:
+        self.filter = replace(self.filter, text=event.value)
+        self._apply()
+
+    @on(Input.Submitted, "#search")
+    def _search_done(self) -> None:
+        self.table.focus()
+
+    @on(Select.Changed)
+    def _filter_changed(self, event: Select.Changed) -> None:
+        value = None if event.value is Select.NULL else event.value
+        name = {"industry": "industry_id", "city": "region_id", "unit": "unit_id"}.get(event.select.id, event.select.id)
+        if getattr(self.filter, name) != value:
+            self.filter = replace(self.filter, **{name: value})
+            self._apply()
+
+    def action_search(self) -> None:
+        self.query_one("#search", Input).focus()
+
+    def action_clear(self) -> None:
+        if self.focused is self.query_one("#search", Input):
+            self.table.focus()
+            return
+        self.query_one("#search", Input).value = ""
+        for name in FILTERS:
+            self.query_one(f"#{name}", Select).clear()
+        self.filter = ProjectFilter()
+        self._apply()
+
+    def action_sort(self) -> None:
+        keys = [c.key for c in self.table.columns if c.sortable and c.key in SORT_COLUMNS]
+        following = keys[(keys.index(self.order.column) + 1) % len(keys)]
+        self.order = ProjectOrder(following, self.order.descending)
+        self._apply()
+
+    def action_reverse(self) -> None:
+        self.order = ProjectOrder(self.order.column, not self.order.descending)
+        self._apply()
+
+    @on(VirtualTable.HeaderClicked)
+    def _header_clicked(self, event: VirtualTable.HeaderClicked) -> None:
+        if event.column in SORT_COLUMNS:
+            same = event.column == self.order.column
+            self.order = ProjectOrder(event.column, not self.order.descending if same else False)
+            self._apply()
+
+    # -- rows ---------------------------------------------------------------------------------------
+
+    @on(VirtualTable.RowSelected)
+    def _open(self, event: VirtualTable.RowSelected) -> None:
+        if event.key:
+            self.app.open_project(event.key)
+
+    @on(VirtualTable.RowHighlighted)
+    def _moved(self) -> None:
+        self._show_status()
+
+    @on(VirtualTable.Counted)
+    def _counted(self) -> None:
+        self._show_status()
+        self.data_shown("projects")
+
+    def _show_status(self) -> None:
+        table = self.table
+        title = next(c.title for c in table.columns if c.key == self.order.column)
+        arrow = "▼" if self.order.descending else "▲"
+        if table.row_count is None:
+            counted = pick("计数中…", "counting…")
+        else:
+            counted = pick(f"共 {table.row_count:,} 个项目", f"{table.row_count:,} projects")
+            if table.row_count:
+                counted += pick(f" · 第 {table.cursor_row + 1:,} 行", f" · row {table.cursor_row + 1:,}")
+        self.query_one("#list-status", Static).update(
+            Text(f" {counted} · {pick('排序', 'sorted by')} {title} {arrow}", style="dim")
+        )
+
+    def current_ref(self) -> str | None:
+        return self.table.cursor_key

@@ -1,0 +1,352 @@
+"""A table over any number of rows that reads only the rows it shows (line API, Toolong style).
+
+A RowSource answers two questions in a worker thread, inside the caller's session: how many rows there
+are, and rows offset…offset+limit. The table keeps a few pages of rows, fetches the pages around what is
+on screen, and paints a row from memory, so moving the cursor costs the same for 100 or 100,000 rows.
+Cells are rich Text: user data is never parsed as markup."""
+from __future__ import annotations
+
+from collections import OrderedDict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import NamedTuple, Protocol
+
+from rich.text import Text
+from sqlalchemy.orm import Session
+from textual.binding import Binding
+from textual.events import Click, Resize
+from textual.geometry import Region, Size
+from textual.message import Message
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+
+from tui.db import DbClient
+from tui.i18n import translate_bindings
+
+PAGE_SIZE = 100
+CACHED_PAGES = 40
+GAP = 1  # cells between columns
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str
+    title: str
+    width: int  # in terminal cells (a CJK character is two); 0 = share what the other columns leave
+    align: str = "left"  # left | right | center
+    sortable: bool = True
+
+
+class TableRow(NamedTuple):
+    key: str
+    cells: tuple[Text, ...]
+
+
+class RowSource(Protocol):
+    """Where a VirtualTable's rows come from. Both methods run in a worker thread."""
+
+    def count(self, session: Session) -> int: ...
+
+    def fetch(self, session: Session, offset: int, limit: int) -> Sequence[TableRow]: ...
+
+
+class VirtualTable(DbClient, ScrollView, can_focus=True):
+    DEFAULT_CSS = """
+    VirtualTable { height: 1fr; background: $surface; }
+    VirtualTable > .virtual-table--header { text-style: bold; background: $panel; color: $foreground; }
+    VirtualTable > .virtual-table--cursor { background: $block-cursor-blurred-background; }
+    VirtualTable:focus > .virtual-table--cursor { background: $block-cursor-background; color: $block-cursor-foreground; }
+    VirtualTable > .virtual-table--pending { color: $text-muted; }
+    """
+    COMPONENT_CLASSES = {"virtual-table--header", "virtual-table--cursor", "virtual-table--pending"}
+    BINDINGS = [
+        Binding("up,k", "cursor(-1)", "up", show=False, id="table.up"),
+        Binding("down,j", "cursor(1)", "down", show=False, id="table.down"),
+        Binding("pageup", "page(-1)", "page up", show=False, id="table.page_up"),
+        Binding("pagedown,space", "page(1)", "page down", show=False, id="table.page_down"),
+        Binding("home,g", "first", "first", show=False, id="table.first"),
+        Binding("end,G", "last", "last", show=False, id="table.last"),
+        Binding("enter", "select", "open", id="list.open"),
+    ]
+
+    class RowHighlighted(Message):
+        def __init__(self, table: VirtualTable, row: int, key: str | None) -> None:
+            super().__init__()
+            self.table, self.row, self.key = table, row, key
+
+        @property
+        def control(self) -> VirtualTable:
+            return self.table
+
+    class RowSelected(RowHighlighted):
+        pass
+
+    class HeaderClicked(Message):
+        def __init__(self, table: VirtualTable, column: str) -> None:
+            super().__init__()
+            self.table, self.column = table, column
+
+        @property
+        def control(self) -> VirtualTable:
+            return self.table
+
+    class Counted(Message):
+        """The source answered how many rows there are (after set_source or reload)."""
+
+        def __init__(self, table: VirtualTable, count: int) -> None:
+            super().__init__()
+            self.table, self.count = table, count
+
+        @property
+        def control(self) -> VirtualTable:
+            return self.table
+
+    def __init__(self, columns: Sequence[Column], *, id: str | None = None, classes: str | None = None) -> None:
+        super().__init__(id=id, classes=classes)
+        translate_bindings(self)
+        self.columns = list(columns)
+        self.source: RowSource | None = None
+        self.row_count: int | None = None  # None until the source has answered
+        self.cursor_row = 0
+        self.sort_column: str | None = None
+        self.sort_descending = False
+        self._pages: OrderedDict[int, Sequence[TableRow]] = OrderedDict()
+        self._pending: set[int] = set()
+        self._generation = 0
+        self._widths: list[int] = []
+        self._laid_out_for = -1
+        self._strips: dict[int, Strip] = {}
+
+    # -- data ---------------------------------------------------------------------------------------
+
+    def set_source(self, source: RowSource, *, keep_cursor: bool = False) -> None:
+        """Show another set of rows (a new filter or order), or the same again after an edit."""
+        self.source = source
+        self._generation += 1
+        self._pages.clear()
+        self._pending.clear()
+        self._strips.clear()
+        if not keep_cursor:
+            self.cursor_row = 0
+            self.scroll_to(y=0, animate=False, immediate=True)
+        generation, first = self._generation, self._page_of(self.cursor_row)
+
+        def job(session: Session):
+            return source.count(session), source.fetch(session, first * PAGE_SIZE, PAGE_SIZE)
+
+        self._pending.add(first)
+        self.run_db("count", job, lambda result: self._counted(generation, first, *result))
+        self.refresh()
+
+    def reload(self) -> None:
+        """Read the rows again, keeping the cursor where it is (after an edit)."""
+        if self.source is not None:
+            self.set_source(self.source, keep_cursor=True)
+
+    def _counted(self, generation: int, page: int, count: int, rows: Sequence[TableRow]) -> None:
+        if generation != self._generation:
+            return
+        self.row_count = count
+        self._store(page, rows)
+        self.virtual_size = Size(self.size.width, count + 1)
+        self.cursor_row = max(0, min(self.cursor_row, count - 1))
+        self._scroll_cursor_into_view()
+        self.refresh()
+        self.post_message(self.Counted(self, count))
+        self._post_highlight()
+
+    def _store(self, page: int, rows: Sequence[TableRow]) -> None:
+        self._pending.discard(page)
+        self._pages[page] = rows
+        self._pages.move_to_end(page)
+        while len(self._pages) > CACHED_PAGES:
+            dropped, _ = self._pages.popitem(last=False)
+            for row in range(dropped * PAGE_SIZE, (dropped + 1) * PAGE_SIZE):
+                self._strips.pop(row, None)
+        for row in range(page * PAGE_SIZE, page * PAGE_SIZE + len(rows)):
+            self._strips.pop(row, None)
+
+    def _page_of(self, row: int) -> int:
+        return max(row, 0) // PAGE_SIZE
+
+    def _request_pages(self, first_row: int, last_row: int) -> None:
+        if self.source is None or self.row_count is None:
+            return
+        last_row = min(last_row, self.row_count - 1)
+        for page in range(self._page_of(first_row), self._page_of(last_row) + 1):
+            if page in self._pages:
+                self._pages.move_to_end(page)
+            elif page not in self._pending:
+                self._pending.add(page)
+                source, generation = self.source, self._generation
+
+                def job(session: Session, offset=page * PAGE_SIZE):
+                    return source.fetch(session, offset, PAGE_SIZE)
+
+                self.run_db(f"page:{page}", job, lambda rows, page=page: self._page_loaded(generation, page, rows))
+
+    def _page_loaded(self, generation: int, page: int, rows: Sequence[TableRow]) -> None:
+        if generation != self._generation:
+            return
+        self._store(page, rows)
+        self.refresh()
+        if self._page_of(self.cursor_row) == page:
+            self._post_highlight()
+
+    def row_at(self, row: int) -> TableRow | None:
+        page = self._pages.get(self._page_of(row))
+        index = row - self._page_of(row) * PAGE_SIZE
+        return page[index] if page is not None and 0 <= index < len(page) else None
+
+    @property
+    def cursor_key(self) -> str | None:
+        row = self.row_at(self.cursor_row) if self.row_count else None
+        return row.key if row else None
+
+    # -- painting -----------------------------------------------------------------------------------
+
+    @property
+    def _body_height(self) -> int:
+        return max(self.scrollable_content_region.height - 1, 1)
+
+    def on_resize(self, event: Resize) -> None:
+        if self.row_count is not None:
+            self.virtual_size = Size(event.size.width, self.row_count + 1)
+
+    def _layout_columns(self) -> None:
+        """Column widths for the width there is (the vertical scrollbar takes some once rows arrive)."""
+        width = self.scrollable_content_region.width
+        if width != self._laid_out_for:
+            self._laid_out_for = width
+            self._widths = self._column_widths(width)
+            self._strips.clear()
+
+    def _column_widths(self, total: int) -> list[int]:
+        fixed = sum(c.width for c in self.columns) + GAP * (len(self.columns) - 1)
+        flexible = [c for c in self.columns if c.width == 0]
+        share = max((total - fixed) // max(len(flexible), 1), 6)
+        return [c.width or share for c in self.columns]
+
+    def _line(self, cells: Sequence[Text]) -> Strip:
+        """One row laid out in the columns, with the cells' own styles only."""
+        line = Text(no_wrap=True, overflow="ellipsis", end="")
+        for i, (column, width, cell) in enumerate(zip(self.columns, self._widths, cells)):
+            if i:
+                line.append(" " * GAP)
+            piece = cell.copy()
+            piece.truncate(width, overflow="ellipsis")
+            gap = width - piece.cell_len
+            if column.align == "right":
+                piece.pad_left(gap)
+            elif column.align == "center":
+                piece.pad_left(gap // 2)
+                piece.pad_right(gap - gap // 2)
+            else:
+                piece.pad_right(gap)
+            line.append_text(piece)
+        return Strip(line.render(self.app.console)).adjust_cell_length(self.scrollable_content_region.width)
+
+    def _header_strip(self) -> Strip:
+        style = self.get_component_rich_style("virtual-table--header")
+        titles = []
+        for column in self.columns:
+            title = column.title
+            if column.key == self.sort_column:
+                title += " ▼" if self.sort_descending else " ▲"
+            titles.append(Text(title))
+        return self._line(titles).apply_style(style)
+
+    def render_line(self, y: int) -> Strip:
+        self._layout_columns()
+        if y == 0:
+            return self._header_strip()
+        base = self.rich_style
+        row = self.scroll_offset.y + y - 1
+        pending = base + self.get_component_rich_style("virtual-table--pending")
+        if self.row_count is None or row >= self.row_count:
+            if self.row_count is None and y == 1:
+                return self._line([Text("…")]).apply_style(pending)
+            return Strip.blank(self.scrollable_content_region.width, base)
+        strip = self._strips.get(row)
+        if strip is None:
+            data = self.row_at(row)
+            if data is None:
+                self._request_visible()
+                return self._line([Text("…")]).apply_style(pending)
+            strip = self._strips[row] = self._line(data.cells)
+        if row == self.cursor_row:
+            return strip.apply_style(base + self.get_component_rich_style("virtual-table--cursor"))
+        return strip.apply_style(base)
+
+    def _request_visible(self) -> None:
+        top = self.scroll_offset.y
+        self._request_pages(top - PAGE_SIZE // 2, top + self._body_height + PAGE_SIZE // 2)
+
+    def watch_scroll_y(self, old: float, new: float) -> None:
+        super().watch_scroll_y(old, new)
+        self._request_visible()
+
+    def _refresh_row(self, row: int) -> None:
+        y = row - self.scroll_offset.y + 1
+        if 1 <= y <= self._body_height:
+            self.refresh(Region(0, y, self.size.width, 1))
+
+    # -- cursor -------------------------------------------------------------------------------------
+
+    def move_cursor(self, row: int) -> None:
+        if not self.row_count:
+            return
+        row = max(0, min(row, self.row_count - 1))
+        if row == self.cursor_row:
+            return
+        old, self.cursor_row = self.cursor_row, row
+        self._refresh_row(old)
+        self._refresh_row(row)
+        self._scroll_cursor_into_view()
+        self._post_highlight()
+
+    def _scroll_cursor_into_view(self) -> None:
+        top, height = self.scroll_offset.y, self._body_height
+        if self.cursor_row < top:
+            self.scroll_to(y=self.cursor_row, animate=False, immediate=True)
+        elif self.cursor_row >= top + height:
+            self.scroll_to(y=self.cursor_row - height + 1, animate=False, immediate=True)
+
+    def _post_highlight(self) -> None:
+        if self.row_count:
+            self.post_message(self.RowHighlighted(self, self.cursor_row, self.cursor_key))
+
+    def action_cursor(self, delta: int) -> None:
+        self.move_cursor(self.cursor_row + delta)
+
+    def action_page(self, direction: int) -> None:
+        self.move_cursor(self.cursor_row + direction * self._body_height)
+
+    def action_first(self) -> None:
+        self.move_cursor(0)
+
+    def action_last(self) -> None:
+        self.move_cursor((self.row_count or 1) - 1)
+
+    def action_select(self) -> None:
+        if self.cursor_key is not None:
+            self.post_message(self.RowSelected(self, self.cursor_row, self.cursor_key))
+
+    def on_click(self, event: Click) -> None:
+        self._layout_columns()
+        if event.y == 0:
+            x = 0
+            for column, width in zip(self.columns, self._widths):
+                if x <= event.x < x + width + GAP:
+                    if column.sortable:
+                        self.post_message(self.HeaderClicked(self, column.key))
+                    return
+                x += width + GAP
+            return
+        row = self.scroll_offset.y + event.y - 1
+        if self.row_count and row < self.row_count:
+            if row == self.cursor_row or event.chain > 1:
+                self.move_cursor(row)
+                self.action_select()
+            else:
+                self.move_cursor(row)
