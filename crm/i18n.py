@@ -133,7 +133,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "db_current": ("数据库版本：{revision}（最新：{head}）", "database revision: {revision} (head: {head})"),
     "db_check_ok": ("数据库结构与程序一致", "the database schema matches the program"),
     "db_check_failed": ("数据库结构与程序不一致：{diff}", "the database schema differs from the program: {diff}"),
-    "backup_written": ("已备份到 {path}", "backup written to {path}"),
     "none": ("无", "none"),
     # Exports (crm export …)
     "week_in_future": ("周次 {value} 尚未开始（今天是 {today}）", "week {value} has not begun yet (today is {today})"),

@@ -1,8 +1,7 @@
-"""crm db upgrade|current|check, crm backup FILE"""
+"""crm db upgrade|current|check"""
 from __future__ import annotations
 
 import sys
-from pathlib import Path
 
 from crm.i18n import pick, t
 
@@ -14,10 +13,6 @@ def register(commands) -> None:
                    ).set_defaults(handler=upgrade)
     sub.add_parser("current", help=pick("当前版本", "current revision")).set_defaults(handler=current)
     sub.add_parser("check", help=pick("检查结构与程序一致", "check the schema matches the program")).set_defaults(handler=check)
-
-    p = commands.add_parser("backup", help=pick("备份数据库到文件（一致性副本）", "write a consistent copy of the database"))
-    p.add_argument("file")
-    p.set_defaults(handler=backup)
 
 
 def _database(ctx):
@@ -59,13 +54,4 @@ def check(ctx) -> int:
         print(t("db_check_failed", diff=diff), file=sys.stderr)
         return 1
     print(t("db_check_ok"))
-    return 0
-
-
-def backup(ctx) -> int:
-    from crm.services.backup import backup_database
-
-    target = Path(ctx.args.file).expanduser().resolve()
-    backup_database(ctx.db, target)
-    print(t("backup_written", path=target))
     return 0

@@ -17,6 +17,7 @@ COMMAND_MODULES = (
     "crm.cli.cmd_report",
     "crm.cli.cmd_export",
     "crm.cli.cmd_history",
+    "crm.cli.cmd_backup",
     "crm.cli.cmd_db",
     "crm.cli.cmd_tui",
 )

@@ -1,20 +1,60 @@
-"""`crm backup FILE`: a consistent copy of the database."""
+"""`crm backup FILE`: a consistent copy of the database, in the best format available — SQLite's own
+file (online backup API), pg_dump's custom format when the client matches the server, else (or with
+`portable`) our portable dump, which restores into either backend."""
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 
-from db.backup import sqlite_backup
-from db.engine import sqlite_file
+from alembic.runtime.migration import MigrationContext
+
+from db.backup import BackupToolError, pg_dump, server_major, sqlite_backup, tool_major, write_portable
+from db.engine import is_sqlite, sqlite_file
 from db.session import Database
 
 from crm.errors import CrmError
+from crm.i18n import pick, t
 
 
-def backup_database(db: Database, target: Path) -> Path:
+@dataclass
+class BackupResult:
+    path: Path
+    kind: str  # sqlite | pg_dump | portable
+    notice: str | None = None  # why a portable backup was written instead of pg_dump's
+
+
+def backup_database(db: Database, target: Path, *, portable: bool = False) -> BackupResult:
+    if target.is_dir() or not target.parent.is_dir():
+        raise CrmError("write_failed", path=target,
+                       reason=pick("是一个文件夹", "it is a folder") if target.is_dir()
+                       else pick("文件夹不存在", "the folder does not exist"))
     source = sqlite_file(db.url)
-    if source is None:
-        raise CrmError("write_failed", path=target, reason="only SQLite backups are supported yet")
-    if not target.parent.is_dir():
-        raise CrmError("write_failed", path=target, reason="folder does not exist")
-    sqlite_backup(source, target)
-    return target
+    if is_sqlite(db.url) and (source is None or not source.exists()):
+        raise CrmError("write_failed", path=target, reason=pick("数据库文件不存在", "the database file does not exist"))
+    if source is not None and not portable:
+        sqlite_backup(source, target)
+        return BackupResult(target, "sqlite")
+    notice = None
+    if db.url.get_backend_name() == "postgresql" and not portable:
+        client = tool_major("pg_dump")
+        with db.engine.connect() as conn:
+            server = server_major(conn)
+        if client == server:
+            try:
+                pg_dump(db.url, target)
+            except BackupToolError as error:
+                raise CrmError("backup_tool_failed", tool=error.tool, reason=error.reason) from None
+            return BackupResult(target, "pg_dump")
+        notice = t("backup_pg_dump_mismatch", client=client or pick("未安装", "not installed"), server=server)
+    write_portable_backup(db, target)
+    return BackupResult(target, "portable", notice)
+
+
+def write_portable_backup(db: Database, target: Path) -> None:
+    """All tables read in one transaction — on PostgreSQL a repeatable-read snapshot — so the copy is
+    consistent while others write."""
+    with db.engine.connect() as conn:
+        if conn.dialect.name == "postgresql":
+            conn = conn.execution_options(isolation_level="REPEATABLE READ")
+        with conn.begin():
+            write_portable(conn, target, revision=MigrationContext.configure(conn).get_current_revision())
