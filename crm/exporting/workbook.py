@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import errno
 import math
 import os
 import re
@@ -339,15 +340,14 @@ def export_book(path: str | os.PathLike, *, title: str, as_of: dt.date) -> Itera
     """Write a workbook to `path` whole or not at all: into a temporary file in the same folder, renamed
     over the target once complete. An existing file is left untouched when anything fails."""
     target = Path(path)
-    if target.suffix.lower() != ".xlsx":
-        raise CrmError("export_not_xlsx", path=str(target))
     if target.is_dir():
         raise CrmError("write_failed", path=str(target), reason=pick("这是一个文件夹", "it is a folder"))
+    if target.suffix.lower() != ".xlsx":
+        raise CrmError("export_not_xlsx", path=str(target))
     try:
-        handle, temporary = tempfile.mkstemp(prefix=f".{target.stem}.", suffix=".tmp.xlsx",
-                                             dir=target.parent if str(target.parent) else ".")
+        handle, temporary = tempfile.mkstemp(prefix=f".{target.stem}.", suffix=".tmp.xlsx", dir=target.parent)
     except OSError as error:
-        raise CrmError("write_failed", path=str(target), reason=error.strerror or str(error)) from None
+        raise CrmError("write_failed", path=str(target), reason=_reason(error)) from None
     os.close(handle)
     try:
         book = ExportBook(temporary, title=title, as_of=as_of)
@@ -358,12 +358,28 @@ def export_book(path: str | os.PathLike, *, title: str, as_of: dt.date) -> Itera
             book.xlsx.close()
             os.chmod(temporary, _new_file_mode(target))
             os.replace(temporary, target)
-        except (OSError, FileCreateError) as error:
-            reason = getattr(error, "strerror", None) or str(error)
-            raise CrmError("write_failed", path=str(target), reason=reason) from None
+        except OSError as error:
+            raise CrmError("write_failed", path=str(target), reason=_reason(error)) from None
+        except FileCreateError as error:
+            raise CrmError("write_failed", path=str(target), reason=str(error)) from None
     finally:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(temporary)
+
+
+_REASONS = {
+    errno.ENOENT: ("文件夹不存在", "no such folder"),
+    errno.ENOTDIR: ("路径中有一段不是文件夹", "a part of the path is not a folder"),
+    errno.EACCES: ("没有写入权限", "permission denied"),
+    errno.EPERM: ("没有写入权限", "permission denied"),
+    errno.EROFS: ("只读文件系统", "read-only file system"),
+    errno.ENOSPC: ("磁盘空间不足", "no space left on the disk"),
+}
+
+
+def _reason(error: OSError) -> str:
+    known = _REASONS.get(error.errno)
+    return pick(*known) if known else (error.strerror or str(error))
 
 
 def _new_file_mode(target: Path) -> int:
