@@ -11,22 +11,31 @@ _NON_DIGITS = re.compile(r"\D")
 PLACEHOLDER_NAMES = {"待定", "tbd", "tba", "暂定", "未定", "待确定", "-", "—", "/", "无"}
 
 
+# Imports normalise every cell of lists of 50,000 rows: translate and the regexes below run in C, and
+# most cells need neither folding nor collapsing, which a single regex search tells.
+_HALF_WIDTH = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)} | {0x3000: " "}
+_NEEDS_FOLDING = re.compile("[\uff01-\uff5e\u3000\u00a0]")
+_NEEDS_COLLAPSING = re.compile(r"\s\s|[^\S ]")
+
+
 def half_width(text: str) -> str:
     """Full-width digits, letters and symbols (１３８, ＡＢＣ, ＠) to their ASCII forms; ideographic space too."""
-    return "".join(
-        chr(ord(ch) - 0xFEE0) if 0xFF01 <= ord(ch) <= 0xFF5E else (" " if ch == "\u3000" else ch) for ch in text
-    )
+    return text.translate(_HALF_WIDTH)
 
 
 def clean_text(value: object) -> str | None:
     """Trim, fold full-width forms, collapse runs of white space. Empty → None."""
     if value is None:
         return None
-    text = str(value)
     if isinstance(value, float) and value.is_integer():
         text = str(int(value))
-    text = _SPACES.sub(" ", half_width(text).replace("\u00a0", " ")).strip()
-    return text or None
+    else:
+        text = value if isinstance(value, str) else str(value)
+    if _NEEDS_FOLDING.search(text):
+        text = half_width(text).replace("\u00a0", " ")
+    if _NEEDS_COLLAPSING.search(text):
+        text = _SPACES.sub(" ", text)
+    return text.strip() or None
 
 
 def clean_person_name(value: object) -> str | None:
