@@ -280,7 +280,9 @@ def reset_sequences(conn: Connection, tables: list[sa.Table]) -> None:
 
 
 def has_rows(conn: Connection) -> bool:
-    return any(conn.execute(sa.select(sa.literal(1)).select_from(t).limit(1)).first() for t in copyable_tables(conn))
+    """Whether the database holds records (derived tables such as search keys do not count)."""
+    tables = [t for t in copyable_tables(conn) if t.name in Base.metadata.tables]
+    return any(conn.execute(sa.select(sa.literal(1)).select_from(t).limit(1)).first() for t in tables)
 
 
 # --- Portable dump ------------------------------------------------------------------------------------
