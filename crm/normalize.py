@@ -14,7 +14,10 @@ PLACEHOLDER_NAMES = {"待定", "tbd", "tba", "暂定", "未定", "待确定", "-
 # Imports normalise every cell of lists of 50,000 rows: translate and the regexes below run in C, and
 # most cells need neither folding nor collapsing, which a single regex search tells.
 _HALF_WIDTH = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)} | {0x3000: " "}
-_NEEDS_FOLDING = re.compile("[\uff01-\uff5e\u3000\u00a0]")
+# Control characters (NUL from other programs' files) are dropped: PostgreSQL refuses them in text.
+_CONTROLS = [*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20), 0x7F]
+_CLEAN = _HALF_WIDTH | {0xA0: " "} | dict.fromkeys(_CONTROLS)
+_NEEDS_FOLDING = re.compile("[\uff01-\uff5e\u3000\u00a0\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _NEEDS_COLLAPSING = re.compile(r"\s\s|[^\S ]")
 
 
@@ -24,7 +27,7 @@ def half_width(text: str) -> str:
 
 
 def clean_text(value: object) -> str | None:
-    """Trim, fold full-width forms, collapse runs of white space. Empty → None."""
+    """Trim, fold full-width forms, drop control characters, collapse runs of white space. Empty → None."""
     if value is None:
         return None
     if isinstance(value, float) and value.is_integer():
@@ -32,7 +35,7 @@ def clean_text(value: object) -> str | None:
     else:
         text = value if isinstance(value, str) else str(value)
     if _NEEDS_FOLDING.search(text):
-        text = half_width(text).replace("\u00a0", " ")
+        text = text.translate(_CLEAN)
     if _NEEDS_COLLAPSING.search(text):
         text = _SPACES.sub(" ", text)
     return text.strip() or None
