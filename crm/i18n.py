@@ -134,6 +134,32 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "db_check_ok": ("数据库结构与程序一致", "the database schema matches the program"),
     "db_check_failed": ("数据库结构与程序不一致：{diff}", "the database schema differs from the program: {diff}"),
     "none": ("无", "none"),
+    # Contacts, merges and invitations (crm contacts …, crm invitations …)
+    "unknown_contact": ("找不到联系人：{id}", "no such contact: {id}"),
+    "merge_same_contact": ("不能把联系人 {id} 与自己合并", "cannot merge contact {id} into itself"),
+    "merge_unknown_field": ("未知字段：{field}（可选：{choices}）", "unknown field: {field} (known: {choices})"),
+    "unknown_merge": ("找不到合并记录：{id}", "no such merge: {id}"),
+    "no_merge_to_undo": ("联系人 {id} 没有可撤销的合并", "contact {id} has no merge to undo"),
+    "merge_already_undone": ("合并 {id} 已撤销", "merge {id} was already undone"),
+    "merge_changed_since": (
+        "合并后「{name}」或其邀请已被修改，撤销将覆盖这些修改，未撤销",
+        "{name} or an invitation changed after the merge; undoing would overwrite that, so nothing was undone",
+    ),
+    "merge_done": ("已将联系人 {merged} 合并到 {kept}（合并记录 {id}）", "contact {merged} merged into {kept} (merge {id})"),
+    "merge_undone": ("已撤销合并 {id}：{merged} 与 {kept} 已恢复", "merge {id} undone: {merged} and {kept} restored"),
+    "unknown_invitation": ("活动 {event} 中没有邀请 {id}", "event {event} has no invitation {id}"),
+    "invitation_status_refused": (
+        "{count} 条邀请不能改为「{target}」（如 #{id} 当前为「{current}」），未作任何修改；加 --skip-refused 只改其余",
+        "{count} invitations cannot become {target} (e.g. #{id} is {current}); nothing changed. "
+        "Add --skip-refused to change the others",
+    ),
+    "invitation_already_attended": ("已出席，不能再改", "already attended"),
+    "invitation_decline_needs_invite": ("尚未邀请，不能记为婉拒", "not invited yet, cannot decline"),
+    "invitation_status_backwards": ("邀请状态只能前进", "statuses only move forward"),
+    "invitations_changed": (
+        "已改为「{status}」：{changed} 条；原已是该状态：{unchanged} 条；未改：{refused} 条",
+        "set to {status}: {changed}; already so: {unchanged}; refused: {refused}",
+    ),
     # Exports (crm export …)
     "week_in_future": ("周次 {value} 尚未开始（今天是 {today}）", "week {value} has not begun yet (today is {today})"),
     "export_not_xlsx": ("输出文件须以 .xlsx 结尾：{path}", "the output file must end in .xlsx: {path}"),

@@ -126,5 +126,5 @@ def schema_differences(db: Database) -> list:
 
 
 def include_object(obj, name, type_, reflected, compare_to) -> bool:
-    """Tables made by hand in migrations (full-text search) are not the models' business."""
-    return not (type_ == "table" and name and name.startswith(HAND_MADE_TABLE_PREFIXES))
+    """Tables and indexes made by hand in migrations (full-text search, pg_trgm) are not the models' business."""
+    return not (type_ in ("table", "index") and name and name.startswith(HAND_MADE_TABLE_PREFIXES))

@@ -17,14 +17,18 @@ from db.models.enums import (
 )
 from db.models.events import Event, EventIndustry, EventOrganizer, EventQuota, Programme
 from db.models.invitations import Invitation
+from db.models.merges import ContactMerge
 from db.models.projects import FollowUp, Problem, Project, ProjectFigure, StageStep, StatusChange
 from db.models.records import AuditEntry, ImportBatch, ImportChange
 from db.models.reference import Industry, Region, Staff, Unit
 
 __all__ = [
-    "AuditEntry", "Contact", "DatePrecision", "Event", "EventKind", "EventLevel", "EventOrganizer",
+    "AuditEntry", "Contact", "ContactMerge", "DatePrecision", "Event", "EventKind", "EventLevel", "EventOrganizer",
     "EventQuota", "FigureKind", "FollowUp", "FollowUpKind", "ImportBatch", "ImportChange", "Industry",
     "Invitation", "InvitationStatus", "OrgKind", "Organization", "OrganizerRole", "Problem", "Programme",
     "Project", "ProjectFigure", "ProjectStatus", "Region", "SigningForm", "Stage", "StageStep", "Staff",
     "StatusChange", "StepKind", "Unit", "UnitKind", "EventIndustry",
 ]
+
+# Keeps the hand-made search_keys table current on every flush (after the models it reads).
+from db import search_index as _search_index  # noqa: E402,F401

@@ -43,6 +43,7 @@ class Contact(Base, Versioned, Timestamped, SoftDeletable):
     # Identity keys (see crm.normalize): 11-digit mobile, case-folded email, name without spaces.
     mobile_key: Mapped[str | None] = mapped_column(String(16), index=True)
     email_key: Mapped[str | None] = mapped_column(String(255), index=True)
-    name_key: Mapped[str] = mapped_column(String(64))
+    # Indexed alone too: the contacts list sorts and pages by name.
+    name_key: Mapped[str] = mapped_column(String(64), index=True)
 
     organization: Mapped[Organization | None] = relationship(back_populates="contacts")

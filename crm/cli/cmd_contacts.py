@@ -1,0 +1,244 @@
+"""crm contacts search|show|merge|unmerge|delete|restore, crm organizations search,
+crm invitations list|set-status."""
+from __future__ import annotations
+
+from crm.cli.cmd_history import add_delete_restore
+from crm.cli.context import print_json, print_table
+from crm.i18n import pick, t
+
+ORG_KINDS = ("multinational", "central_soe", "private", "research", "financial", "government", "association", "other")
+STATUSES = ("proposed", "invited", "confirmed", "attended", "declined")
+MERGE_FIELDS = ("name", "organization_id", "title", "mobile", "phone", "email", "notes")
+
+
+def _contact_id(text: str) -> int:
+    """12 or C#12 (the form `crm history` uses)."""
+    import argparse
+
+    value = text.strip().upper().removeprefix("C#")
+    if not value.isdigit():
+        raise argparse.ArgumentTypeError(pick(f"联系人编号应为数字或 C#数字：{text}", f"a contact id is a number or C#number: {text}"))
+    return int(value)
+
+
+def _add_filters(p, *, event: bool = True) -> None:
+    p.add_argument("--kind", choices=ORG_KINDS, help=pick("单位类型", "organization kind"))
+    p.add_argument("--industry", metavar="IND", help=pick("产业（名称或代码）", "industry (name or code)"))
+    p.add_argument("--city", metavar="CITY", help=pick("单位所在城市", "the organization's city"))
+    if event:
+        p.add_argument("--event", metavar="REF", help=pick("受邀参加该活动", "invited to this event"))
+
+
+def register(commands) -> None:
+    contacts = commands.add_parser("contacts", help=pick("客商（联系人）：查找、合并重复", "contacts: search, merge duplicates"))
+    sub = contacts.add_subparsers(dest="contacts_command", metavar="ACTION", required=True)
+
+    p = sub.add_parser("search", help=pick("按姓名、拼音或首字母、手机、邮箱、单位查找", "find by name, pinyin, initials, mobile, email, organization"))
+    p.add_argument("query")
+    p.add_argument("--limit", type=int, default=50)
+    _add_filters(p)
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(handler=search)
+
+    p = sub.add_parser("show", help=pick("联系人详情：单位、邀请、项目、跟踪", "one contact: organization, invitations, projects, follow-ups"))
+    p.add_argument("id", type=_contact_id)
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(handler=show)
+
+    p = sub.add_parser("merge", help=pick("把重复的联系人 DROP 合并到 KEEP（可撤销）", "merge duplicate DROP into KEEP (undoable)"))
+    p.add_argument("keep", type=_contact_id)
+    p.add_argument("drop", type=_contact_id)
+    p.add_argument("--take", action="append", default=[], choices=MERGE_FIELDS, metavar="FIELD",
+                   help=pick("该字段取 DROP 的值（可重复）", "take this field from DROP (repeatable)"))
+    p.add_argument("--dry-run", action="store_true", help=pick("只显示合并方案，不写入", "show the plan, write nothing"))
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(handler=merge)
+
+    p = sub.add_parser("unmerge", help=pick("撤销对该联系人（被合并者）的最近一次合并", "undo the latest merge of this (merged-away) contact"))
+    p.add_argument("id", type=_contact_id)
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(handler=unmerge)
+
+    add_delete_restore(sub, "contacts")
+
+    orgs = commands.add_parser("organizations", help=pick("单位：查找", "organizations: search"))
+    sub = orgs.add_subparsers(dest="organizations_command", metavar="ACTION", required=True)
+    p = sub.add_parser("search", help=pick("按名称、拼音或首字母查找单位", "find by name, pinyin or initials"))
+    p.add_argument("query")
+    p.add_argument("--limit", type=int, default=50)
+    _add_filters(p, event=False)
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(handler=search_orgs)
+
+    invitations = commands.add_parser("invitations", help=pick("活动的邀请名单与状态", "an event's invitations and their status"))
+    sub = invitations.add_subparsers(dest="invitations_command", metavar="ACTION", required=True)
+    p = sub.add_parser("list", help=pick("活动的邀请名单", "the event's invitee list"))
+    p.add_argument("event", metavar="EVENT")
+    p.add_argument("--status", action="append", default=[], choices=STATUSES)
+    p.add_argument("--kind", choices=ORG_KINDS)
+    p.add_argument("--search", metavar="TEXT", help=pick("按姓名、拼音、手机等筛选", "narrow by name, pinyin, mobile …"))
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(handler=list_invitations)
+
+    p = sub.add_parser("set-status", help=pick("批量修改邀请状态", "change the status of several invitations"))
+    p.add_argument("event", metavar="EVENT")
+    p.add_argument("--status", required=True, choices=STATUSES)
+    p.add_argument("ids", nargs="+", type=int, metavar="ID", help=pick("邀请编号（见 invitations list）", "invitation ids (see invitations list)"))
+    p.add_argument("--skip-refused", action="store_true",
+                   help=pick("状态流程不允许的行保持不变，其余照改", "leave rows the status flow refuses, change the others"))
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(handler=set_status)
+
+
+def search(ctx) -> int:
+    from crm.services.search import contact_filters, search_contacts
+
+    with ctx.db.unit_of_work(write=False) as session:
+        filters = contact_filters(session, kind=ctx.args.kind, industry=ctx.args.industry, city=ctx.args.city,
+                                  event=ctx.args.event)
+        hits = search_contacts(session, ctx.args.query, limit=max(ctx.args.limit, 1), filters=filters)
+    if ctx.args.json:
+        print_json([h.as_dict() for h in hits])
+    else:
+        print_table(
+            ["ID", pick("姓名", "name"), pick("单位", "organization"), pick("职务", "title"), pick("手机", "mobile"),
+             pick("邮箱", "email"), pick("匹配", "matched")],
+            [[h.id, h.name, h.organization, h.title, h.mobile, h.email, h.matched] for h in hits],
+        )
+    return 0
+
+
+def search_orgs(ctx) -> int:
+    from crm.labels import org_kind_label
+    from crm.services.search import OrganizationFilters, contact_filters, search_organizations
+
+    with ctx.db.unit_of_work(write=False) as session:
+        f = contact_filters(session, kind=ctx.args.kind, industry=ctx.args.industry, city=ctx.args.city)
+        filters = OrganizationFilters(f.org_kind, f.industry_id, f.region_id)
+        hits = search_organizations(session, ctx.args.query, limit=max(ctx.args.limit, 1), filters=filters)
+    if ctx.args.json:
+        print_json([h.as_dict() for h in hits])
+    else:
+        print_table(["ID", pick("单位", "organization"), pick("类型", "kind"), pick("产业", "industry"), pick("城市", "city")],
+                    [[h.id, h.name, org_kind_label(h.kind), h.industry, h.city] for h in hits])
+    return 0
+
+
+def show(ctx) -> int:
+    from crm.labels import invitation_status_label
+    from crm.services.contact_view import contact_detail
+
+    with ctx.db.unit_of_work(write=False) as session:
+        detail = contact_detail(session, ctx.args.id)
+    if ctx.args.json:
+        print_json(detail)
+        return 0
+    org = detail["organization"] or {}
+    print_table([pick("字段", "field"), pick("值", "value")], [
+        [pick("姓名", "name"), detail["name"]], [pick("单位", "organization"), org.get("name")],
+        [pick("职务", "title"), detail["title"]], [pick("手机", "mobile"), detail["mobile"]],
+        [pick("电话", "phone"), detail["phone"]], [pick("邮箱", "email"), detail["email"]],
+        [pick("备注", "notes"), detail["notes"]],
+    ])
+    if detail["invitations"]:
+        print_table([pick("活动", "event"), pick("名称", "title"), pick("状态", "status")],
+                    [[i["event"], i["title"], invitation_status_label(i["status"])] for i in detail["invitations"]])
+    if detail["projects"]:
+        print_table([pick("项目", "project"), pick("名称", "name"), pick("阶段", "stage")],
+                    [[p["ref"], p["name"], p["stage"]] for p in detail["projects"]])
+    return 0
+
+
+def merge(ctx) -> int:
+    from crm.services.merge import merge_contacts, plan_merge
+
+    with ctx.db.unit_of_work(write=not ctx.args.dry_run) as session:
+        plan = plan_merge(session, ctx.args.keep, ctx.args.drop, take=ctx.args.take)
+        merge_id = None
+        if not ctx.args.dry_run:
+            merge_id = merge_contacts(session, ctx.args.keep, ctx.args.drop, actor=ctx.actor(session),
+                                      take=ctx.args.take).id
+    result = {"dry_run": ctx.args.dry_run, "merge": merge_id, **plan.as_dict()}
+    if ctx.args.json:
+        print_json(result)
+        return 0
+    _print_plan(plan)
+    if merge_id is not None:
+        print(t("merge_done", merged=f"C#{plan.merged_id} {plan.merged_name}", kept=f"C#{plan.kept_id} {plan.kept_name}",
+                id=merge_id))
+    return 0
+
+
+def _print_plan(plan) -> None:
+    from crm.labels import invitation_status_label
+
+    sources = {"kept": pick("保留", "kept"), "merged": pick("取被合并者", "taken"), "same": pick("相同", "same"),
+               "both": pick("合并", "joined")}
+
+    def shown(field, value):
+        return plan.organizations.get(value, value) if field == "organization_id" else value
+
+    print_table(
+        [pick("字段", "field"), f"C#{plan.kept_id}", f"C#{plan.merged_id}", pick("合并后", "result"), pick("来源", "source")],
+        [[f.field, shown(f.field, f.kept), shown(f.field, f.merged), shown(f.field, f.result), sources[f.source]]
+         for f in plan.fields],
+    )
+    if plan.invitations:
+        print_table(
+            [pick("活动", "event"), f"C#{plan.merged_id}", f"C#{plan.kept_id}", pick("合并后", "result")],
+            [[i.event_ref, invitation_status_label(i.merged_status),
+              invitation_status_label(i.kept_status) if i.kept_status else pick("（移入）", "(moves over)"),
+              invitation_status_label(i.result_status)] for i in plan.invitations],
+        )
+
+
+def unmerge(ctx) -> int:
+    from crm.services.merge import latest_merge_of, undo_merge
+
+    with ctx.db.unit_of_work() as session:
+        record = undo_merge(session, latest_merge_of(session, ctx.args.id).id, actor=ctx.actor(session))
+        result = {"merge": record.id, "kept": record.kept_id, "merged": record.merged_id}
+        names = {"kept": f"C#{record.kept_id} {record.kept.name}", "merged": f"C#{record.merged_id} {record.merged.name}"}
+    if ctx.args.json:
+        print_json(result)
+    else:
+        print(t("merge_undone", id=result["merge"], **names))
+    return 0
+
+
+def list_invitations(ctx) -> int:
+    from crm.labels import invitation_status_label, org_kind_label
+    from crm.services.invitations import list_invitations as load
+
+    with ctx.db.unit_of_work(write=False) as session:
+        rows = load(session, ctx.args.event, statuses=ctx.args.status, org_kind=ctx.args.kind, query=ctx.args.search)
+    if ctx.args.json:
+        print_json([r.as_dict() for r in rows])
+    else:
+        print_table(
+            ["ID", pick("姓名", "name"), pick("单位", "organization"), pick("类型", "kind"), pick("职务", "title"),
+             pick("手机", "mobile"), pick("状态", "status")],
+            [[r.id, r.name or pick("（待定）", "(to be named)"), r.organization,
+              org_kind_label(r.org_kind) if r.org_kind else None, r.title, r.mobile, invitation_status_label(r.status)]
+             for r in rows],
+        )
+    return 0
+
+
+def set_status(ctx) -> int:
+    from crm.labels import invitation_status_label
+    from crm.services.invitations import StatusChangeRefused, change_status
+
+    try:
+        with ctx.db.unit_of_work() as session:
+            plan = change_status(session, ctx.args.event, ctx.args.ids, ctx.args.status, skip_refused=ctx.args.skip_refused)
+    except StatusChangeRefused as refused:
+        if ctx.args.json:
+            print_json(refused.plan.as_dict())
+        raise
+    if ctx.args.json:
+        print_json(plan.as_dict())
+    else:
+        print(t("invitations_changed", status=invitation_status_label(plan.status), changed=len(plan.changed),
+                unchanged=len(plan.unchanged), refused=len(plan.refused)))
+    return 0

@@ -1,0 +1,165 @@
+"""The invitee list of one event: listing with filters, and status changes for a selection of rows."""
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import asdict, dataclass, field
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, aliased
+
+from db.models import Contact, Invitation, InvitationStatus, Organization, OrgKind
+
+from crm.errors import EXIT_ROWS_REJECTED, CrmError, NotFound
+from crm.labels import invitation_status_label
+from crm.normalize import name_key
+from crm.rules import invitations as rules
+from crm.services.editing import check_version
+from crm.services.events import get_event
+from crm.services.search import ContactFilters, search_contacts
+
+
+@dataclass
+class InvitationRow:
+    id: int
+    contact_id: int | None
+    name: str | None  # None: an organization-level entry, the person still to be named (待定)
+    organization_id: int | None
+    organization: str | None
+    org_kind: str | None
+    title: str | None
+    mobile: str | None
+    email: str | None
+    status: str
+    category: str | None
+    notes: str | None
+    version: int
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+
+def list_invitations(
+    session: Session,
+    event_ref: str,
+    *,
+    statuses: Iterable[InvitationStatus] = (),
+    org_kind: OrgKind | None = None,
+    category: str | None = None,
+    query: str | None = None,
+) -> list[InvitationRow]:
+    """The event's live invitations, by organization then name; `query` is the contact search
+    (names, pinyin, mobiles …) narrowed to this event."""
+    event = get_event(session, event_ref)
+    org = aliased(Organization)
+    stmt = (
+        select(Invitation, Contact, org)
+        .outerjoin(Contact, Contact.id == Invitation.contact_id)
+        .outerjoin(org, org.id == Invitation.organization_id)
+        .where(Invitation.event_id == event.id, Invitation.deleted_at.is_(None))
+        .order_by(org.name_key, Contact.name_key, Invitation.id)
+    )
+    statuses = [InvitationStatus(s) for s in statuses]
+    if statuses:
+        stmt = stmt.where(Invitation.status.in_(statuses))
+    if org_kind:
+        stmt = stmt.where(org.kind == OrgKind(org_kind))
+    if category:
+        stmt = stmt.where(Invitation.category == category)
+    rows = session.execute(stmt).all()
+    if query and query.strip():
+        wanted = {hit.id for hit in search_contacts(
+            session, query, limit=max(len(rows), 1), filters=ContactFilters(event_id=event.id)
+        )}
+        key = name_key(query)
+        rows = [
+            r for r in rows
+            if (r.Contact is not None and r.Contact.id in wanted)
+            or (r.Contact is None and r[2] is not None and key in r[2].name_key)
+        ]
+    return [_row(invitation, contact, organization) for invitation, contact, organization in rows]
+
+
+def _row(invitation: Invitation, contact: Contact | None, organization: Organization | None) -> InvitationRow:
+    return InvitationRow(
+        id=invitation.id,
+        contact_id=contact.id if contact else None,
+        name=contact.name if contact else None,
+        organization_id=organization.id if organization else None,
+        organization=organization.name if organization else None,
+        org_kind=organization.kind.value if organization else None,
+        title=contact.title if contact else None,
+        mobile=contact.mobile if contact else None,
+        email=contact.email if contact else None,
+        status=invitation.status.value,
+        category=invitation.category,
+        notes=invitation.notes,
+        version=invitation.version,
+    )
+
+
+@dataclass
+class StatusChangePlan:
+    status: str
+    changed: list[int] = field(default_factory=list)
+    unchanged: list[int] = field(default_factory=list)  # already at that status
+    refused: list[dict] = field(default_factory=list)  # {"id", "status", "reason"}
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+
+class StatusChangeRefused(CrmError):
+    exit_code = EXIT_ROWS_REJECTED
+
+    def __init__(self, plan: StatusChangePlan) -> None:
+        first = plan.refused[0]
+        super().__init__(
+            "invitation_status_refused", count=len(plan.refused), id=first["id"],
+            current=invitation_status_label(first["status"]), target=invitation_status_label(plan.status),
+        )
+        self.plan = plan
+
+
+def change_status(
+    session: Session,
+    event_ref: str,
+    invitation_ids: Iterable[int],
+    status: InvitationStatus | str,
+    *,
+    skip_refused: bool = False,
+    expected_versions: Mapping[int, int] | None = None,
+) -> StatusChangePlan:
+    """Move the selected invitations of the event to `status`. A row the status flow does not allow
+    (e.g. attended → invited) refuses the whole change unless skip_refused, which leaves such rows
+    as they are. expected_versions (id → version the user saw) refuses edits to rows changed since."""
+    event = get_event(session, event_ref)
+    target = InvitationStatus(status)
+    ids = list(dict.fromkeys(int(i) for i in invitation_ids))
+    invitations = {
+        inv.id: inv for inv in session.scalars(
+            select(Invitation).where(
+                Invitation.id.in_(ids), Invitation.event_id == event.id, Invitation.deleted_at.is_(None)
+            )
+        )
+    }
+    missing = [i for i in ids if i not in invitations]
+    if missing:
+        raise NotFound("unknown_invitation", id=missing[0], event=event.ref)
+    plan = StatusChangePlan(target.value)
+    for invitation_id in ids:
+        invitation = invitations[invitation_id]
+        if expected_versions and invitation_id in expected_versions:
+            check_version(invitation, expected_versions[invitation_id], f"#{invitation_id}")
+        reason = rules.refusal(invitation.status, target)
+        if reason:
+            plan.refused.append({"id": invitation_id, "status": invitation.status.value, "reason": reason})
+        elif invitation.status == target:
+            plan.unchanged.append(invitation_id)
+        else:
+            plan.changed.append(invitation_id)
+    if plan.refused and not skip_refused:
+        raise StatusChangeRefused(plan)
+    for invitation_id in plan.changed:
+        invitations[invitation_id].status = target
+    session.flush()
+    return plan
