@@ -79,7 +79,7 @@ def pg_database_url():
     if admin is None:
         yield None
         return
-    name = f"crm_test_{_worker()}"
+    name = f"crm_test_{_worker()}_{os.getpid()}"  # several test runs may share one server
     engine = create_engine(admin, isolation_level="AUTOCOMMIT")
     with engine.connect() as conn:
         conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
