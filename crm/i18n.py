@@ -74,6 +74,120 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "the database already holds data; add --force to reload the demo (this erases it)",
     ),
     "write_failed": ("无法写入 {path}：{reason}", "cannot write {path}: {reason}"),
+    # Import of invitee lists (crm.importing, crm import …)
+    "import_refused_not_file": ("不是文件：{path}", "not a file: {path}"),
+    "import_refused_unreadable": ("无法读取 {path}：{reason}", "cannot read {path}: {reason}"),
+    "import_refused_empty": ("文件为空：{path}", "empty file: {path}"),
+    "import_refused_too_large": ("文件过大：{path}（上限 {limit}）", "file too large: {path} (limit {limit})"),
+    "import_refused_old_biff": (
+        "{path} 是 Excel 2.x–4.0 的旧格式，请在 Excel 或 WPS 中另存为 .xlsx 后再导入",
+        "{path} is an Excel 2–4 file: save it as .xlsx in Excel or WPS and import that",
+    ),
+    "import_refused_html": (
+        "{path} 是网页文件（HTML），不是电子表格；请在 Excel 或 WPS 中另存为 .xlsx",
+        "{path} is a web page (HTML), not a spreadsheet: save it as .xlsx in Excel or WPS",
+    ),
+    "import_refused_xml_spreadsheet": (
+        "{path} 是 XML 文件（如 Excel 2003 XML 表格），不支持；请另存为 .xlsx",
+        "{path} is an XML file (such as an Excel 2003 XML spreadsheet), not supported: save it as .xlsx",
+    ),
+    "import_refused_not_spreadsheet": ("{path} 不是电子表格文件", "{path} is not a spreadsheet"),
+    "import_refused_corrupt": ("{path} 已损坏或不完整：{reason}", "{path} is corrupt or truncated: {reason}"),
+    "import_refused_zip_bomb": (
+        "{path} 解压后过大（{reason}），疑似压缩炸弹，已拒绝",
+        "{path} would expand too far ({reason}): possible zip bomb, refused",
+    ),
+    "import_refused_xml_bomb": (
+        "{path} 含有 XML 实体或 DTD 声明（{part}），疑似 XML 炸弹，已拒绝",
+        "{path} declares XML entities or a DTD ({part}): possible XML bomb, refused",
+    ),
+    "import_refused_too_many_cells": (
+        "{path} 的表格过大（{detail}），不像名单，已拒绝",
+        "{path} is too large for a list ({detail}), refused",
+    ),
+    "import_refused_encrypted": (
+        "{path} 已加密（设有打开密码），请取消密码后再导入",
+        "{path} is encrypted (it has a password to open): remove the password and import again",
+    ),
+    "import_refused_no_sheets": ("{path} 中没有工作表", "{path} holds no sheets"),
+    "import_refused_unknown_encoding": (
+        "{path} 的文字编码无法识别（支持 UTF-8、GBK/GB18030、UTF-16）",
+        "{path}: unknown text encoding (UTF-8, GBK/GB18030 and UTF-16 are read)",
+    ),
+    "import_refused_no_header": (
+        "{path} 中找不到名单的表头（如 姓名、单位、手机）；可用 --map 列名=字段 指明",
+        "{path}: no list header found (such as 姓名/Name, 单位/Company, 手机/Mobile); use --map COLUMN=field",
+    ),
+    "import_bad_map": (
+        "--map 参数无效：{item}（格式为 列名=字段，字段可为：{fields}）",
+        "invalid --map: {item} (expected COLUMN=field, field one of: {fields})",
+    ),
+    "import_unknown_sheet": ("找不到工作表：{sheet}（文件中有：{sheets}）", "no such sheet: {sheet} (the file has: {sheets})"),
+    "import_row_no_identity": ("既无姓名也无单位", "neither a name nor an organization"),
+    "import_row_too_long": ("内容过长（最多 {limit} 个字符）", "too long (at most {limit} characters)"),
+    "import_row_bad_status": (
+        "无法识别的邀请状态「{value}」（可用：{choices}）",
+        "unknown invitation status “{value}” (use: {choices})",
+    ),
+    "import_conflict": ("{field}：已有「{existing}」，名单为「{incoming}」", "{field}: the record has “{existing}”, the list “{incoming}”"),
+    "import_summary_head": ("{file}：读取 {rows} 行（{format}；工作表：{sheets}）", "{file}: {rows} rows read ({format}; sheets: {sheets})"),
+    "import_summary_created": (
+        "新建：客商 {contacts} 位，单位 {organizations} 家，邀请 {invitations} 条",
+        "created: {contacts} contacts, {organizations} organizations, {invitations} invitations",
+    ),
+    "import_summary_would_create": (
+        "将新建：客商 {contacts} 位，单位 {organizations} 家，邀请 {invitations} 条",
+        "would create: {contacts} contacts, {organizations} organizations, {invitations} invitations",
+    ),
+    "import_summary_updated": (
+        "补全已有客商 {contacts} 位、单位 {organizations} 家（只填空白字段）；重复 {duplicates} 行；拒绝 {errors} 行",
+        "completed {contacts} known contacts and {organizations} organizations (blank fields only); "
+        "{duplicates} duplicates; {errors} rows rejected",
+    ),
+    "import_summary_batch": ("导入批次 {batch}（撤销：crm import undo {batch}）", "import batch {batch} (undo: crm import undo {batch})"),
+    "import_dry_run": ("试运行：未写入任何数据", "dry run: nothing was written"),
+    "import_strict_refused": (
+        "严格模式：{errors} 行被拒绝，未写入任何数据",
+        "strict: {errors} rows rejected, nothing was written",
+    ),
+    "import_errors_head": ("{count} 行被拒绝：", "{count} rows rejected:"),
+    "import_error_line": ("{sheet} 第 {row} 行{column}：{message}", "{sheet} row {row}{column}: {message}"),
+    "import_more": ("……另有 {count} 行（用 --errors-out 文件 导出全部）", "… and {count} more (export them all with --errors-out FILE)"),
+    "import_more_conflicts": ("……另有 {count} 处", "… and {count} more"),
+    "import_conflicts_head": (
+        "{count} 处与已有记录不一致（未覆盖，请核对）：",
+        "{count} values differ from the records (not overwritten, please check):",
+    ),
+    "import_unknown_columns": (
+        "工作表「{sheet}」中未识别的列已忽略：{columns}（可用 --map 列名=字段 指明）",
+        "sheet {sheet}: unknown columns ignored: {columns} (use --map COLUMN=field)",
+    ),
+    "import_sheet_no_header": ("工作表「{sheet}」中找不到表头，已跳过", "sheet {sheet}: no header row found, skipped"),
+    "import_skipped_sheets": (
+        "隐藏的工作表未导入：{sheets}（可用 --sheet 指定）",
+        "hidden sheets not imported: {sheets} (name them with --sheet)",
+    ),
+    "import_same_file": ("此文件已导入过（批次 {batch}），已有的记录不会重复新建", "this file was imported before (batch {batch}): nothing known is created again"),
+    "import_errors_written": (
+        "被拒绝的 {count} 行已写入 {path}，修改后可重新导入",
+        "{count} rejected rows written to {path}: fix them and import that file",
+    ),
+    "import_no_errors_to_write": ("没有被拒绝的行，未写入 {path}", "no rejected rows: {path} not written"),
+    "import_unknown_batch": ("找不到导入批次：{batch}", "no such import batch: {batch}"),
+    "import_already_undone": ("批次 {batch} 已于 {at} 撤销", "batch {batch} was already undone on {at}"),
+    "import_undo_changed": (
+        "无法撤销：该批次涉及的 {count} 条记录在导入后又被修改过（请先撤销之后的修改或导入）",
+        "cannot undo: {count} records of this batch were changed after the import (undo the later changes first)",
+    ),
+    "import_undo_referenced": (
+        "无法撤销：该批次新建的客商或单位已被其他记录引用 {count} 处（如项目、之后的导入）",
+        "cannot undo: {count} other records (projects, later imports…) use contacts or organizations this batch created",
+    ),
+    "import_undone": (
+        "已撤销批次 {batch}：删除客商 {contacts} 位、单位 {organizations} 家、邀请 {invitations} 条，恢复 {restored} 条记录",
+        "batch {batch} undone: {contacts} contacts, {organizations} organizations and {invitations} invitations "
+        "removed, {restored} records restored",
+    ),
     "interrupted": ("已中断，未保存任何更改", "interrupted; nothing was saved"),
     "usage": ("用法错误：{detail}", "usage error: {detail}"),
     # History, deleting and restoring records (crm history, crm projects delete|restore)
@@ -98,6 +212,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "pg_dump {client} does not match the server {server}: writing a portable backup instead",
     ),
     "backup_tool_failed": ("{tool} 失败：{reason}；数据库未改动", "{tool} failed: {reason}; the database was not changed"),
+    "backup_pg_dump_denied": (
+        "本数据库用户无权用 pg_dump 备份（{reason}）：请用所有者账号备份，或加 --portable",
+        "this database user may not back up with pg_dump ({reason}): use the owner's account, or add --portable",
+    ),
     "restore_not_a_backup": (
         "{path} 不是可识别的备份（SQLite 数据库、pg_dump 自定义格式或本程序的可移植备份）",
         "{path} is not a backup this program reads (a SQLite database, a pg_dump custom-format file or a portable backup)",

@@ -15,6 +15,7 @@ COMMAND_MODULES = (
     "crm.cli.cmd_projects",
     "crm.cli.cmd_followups",
     "crm.cli.cmd_contacts",
+    "crm.cli.cmd_import",
     "crm.cli.cmd_report",
     "crm.cli.cmd_export",
     "crm.cli.cmd_history",

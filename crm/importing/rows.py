@@ -1,0 +1,189 @@
+"""One data row of a list → a person, an organization-level entry (the person still 待定), or an error
+row naming its sheet, its Excel row number and the column at fault. Normalisation is crm.normalize's."""
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+
+from crm.i18n import t
+from crm.importing.table import Layout, RawRow
+from crm.normalize import (
+    clean_person_name,
+    clean_text,
+    email_key,
+    is_placeholder_name,
+    mobile_key,
+    name_key,
+    organization_key,
+)
+from db.models import Contact, Invitation, InvitationStatus, Organization, OrgKind
+
+# 客商类别 as lists write it → the organization's kind. The text itself stays on the invitation.
+CATEGORY_KINDS: dict[str, OrgKind] = {
+    **dict.fromkeys(("跨国公司", "跨国企业", "外企", "外资", "外资企业", "外商投资企业", "世界500强", "multinational",
+                     "mnc", "foreign"), OrgKind.MULTINATIONAL),
+    **dict.fromkeys(("央企", "中央企业", "央企子公司", "中央国有企业", "centralsoe", "soe"), OrgKind.CENTRAL_SOE),
+    **dict.fromkeys(("民企", "民营企业", "私营企业", "民营", "private", "privatecompany"), OrgKind.PRIVATE),
+    **dict.fromkeys(("科研院所", "科研机构", "研究院", "研究所", "高校", "高等院校", "大学", "research",
+                     "university", "institute"), OrgKind.RESEARCH),
+    **dict.fromkeys(("金融机构", "银行", "基金", "投资机构", "证券", "保险", "投资公司", "financial", "bank",
+                     "fund", "investor"), OrgKind.FINANCIAL),
+    **dict.fromkeys(("政府", "政府部门", "部委", "国家部委", "部门", "government", "ministry"), OrgKind.GOVERNMENT),
+    **dict.fromkeys(("协会", "商会", "学会", "行业协会", "association", "chamber"), OrgKind.ASSOCIATION),
+}
+STATUS_WORDS: dict[str, InvitationStatus] = {
+    **dict.fromkeys(("拟邀请", "拟邀", "待邀请", "proposed"), InvitationStatus.PROPOSED),
+    **dict.fromkeys(("已邀请", "邀请", "已发邀请", "invited"), InvitationStatus.INVITED),
+    **dict.fromkeys(("已确认", "确认", "确认参会", "是", "参会", "confirmed", "yes"), InvitationStatus.CONFIRMED),
+    **dict.fromkeys(("已出席", "出席", "已参会", "attended"), InvitationStatus.ATTENDED),
+    **dict.fromkeys(("婉拒", "拒绝", "不参会", "否", "不参加", "declined", "no"), InvitationStatus.DECLINED),
+}
+
+
+def _limit(column) -> int:
+    return column.type.length
+
+
+# The database's own column lengths: a longer value is an error row, never a failed transaction.
+LIMITS = {
+    "name": _limit(Contact.__table__.c.name),
+    "organization": _limit(Organization.__table__.c.name),
+    "title": _limit(Contact.__table__.c.title),
+    "mobile": _limit(Contact.__table__.c.mobile),
+    "phone": _limit(Contact.__table__.c.phone),
+    "email": _limit(Contact.__table__.c.email),
+    "category": _limit(Invitation.__table__.c.category),
+}
+
+
+def org_kind(category: str | None) -> OrgKind:
+    if not category:
+        return OrgKind.OTHER
+    return CATEGORY_KINDS.get(name_key(category), OrgKind.OTHER)
+
+
+class RowKind(enum.StrEnum):
+    PERSON = "person"
+    ORGANIZATION = "organization"  # an organization-level entry: the person is still 待定
+    ERROR = "error"
+
+
+@dataclass(frozen=True)
+class RowError:
+    sheet: str
+    row: int
+    column: str | None  # the header of the column at fault, None when the whole row is
+    key: str
+    params: tuple[tuple[str, object], ...] = ()
+
+    @property
+    def message(self) -> str:
+        return t(self.key, **dict(self.params))
+
+    def as_dict(self) -> dict:
+        return {"sheet": self.sheet, "row": self.row, "column": self.column, "message": self.message}
+
+
+@dataclass(slots=True)
+class InviteeRow:
+    sheet: str
+    row: int
+    kind: RowKind
+    name: str | None = None
+    name_key: str | None = None
+    organization: str | None = None
+    organization_key: str | None = None
+    title: str | None = None
+    mobile: str | None = None
+    mobile_key: str | None = None
+    phone: str | None = None
+    email: str | None = None
+    email_key: str | None = None
+    category: str | None = None
+    org_kind: OrgKind = OrgKind.OTHER
+    notes: str | None = None
+    status: InvitationStatus | None = None  # None: the file has no status for this row
+    error: RowError | None = None
+    cells: list | None = None  # the row as read, for --errors-out
+
+
+class Classifier:
+    """Classifies the rows of one file. Organizations, titles, categories and notes repeat down a list,
+    so their cleaned forms are kept per file rather than computed again for every row."""
+
+    def __init__(self) -> None:
+        self._texts: dict[str, str | None] = {}
+        self._organizations: dict[str, tuple[str | None, str | None]] = {}
+        self._kinds: dict[str, OrgKind] = {}
+
+    def _text(self, value: object) -> str | None:
+        if value is None or value.__class__ is not str:
+            return clean_text(value)
+        try:
+            return self._texts[value]
+        except KeyError:
+            text = self._texts[value] = clean_text(value)
+            return text
+
+    def _organization(self, value: object) -> tuple[str | None, str | None]:
+        try:
+            return self._organizations[value]
+        except (KeyError, TypeError):
+            name = clean_text(value)
+            if is_placeholder_name(name):
+                name = None
+            result = (name, organization_key(name) if name else None)
+            if isinstance(value, str):
+                self._organizations[value] = result
+            return result
+
+    def classify(self, raw: RawRow, layout: Layout) -> InviteeRow:
+        values = raw.values
+        get = values.get
+        name = clean_person_name(get("name"))
+        if is_placeholder_name(name):
+            name = None
+        organization, org_key = self._organization(get("organization"))
+        mobile_cell = get("mobile")
+        mobile_id = mobile_key(mobile_cell) if mobile_cell is not None else None
+        phone = self._text(get("phone"))
+        email = clean_text(get("email"))
+        if email and " " in email:
+            email = email.replace(" ", "")
+        category = self._text(get("category"))
+        row = InviteeRow(
+            raw.sheet, raw.number, RowKind.PERSON if name else RowKind.ORGANIZATION,
+            name=name, organization=organization, organization_key=org_key, title=self._text(get("title")),
+            mobile=mobile_id or clean_text(mobile_cell), mobile_key=mobile_id, phone=phone, email=email,
+            email_key=email_key(email) if email else None, category=category, notes=self._text(get("notes")),
+            cells=raw.cells,
+        )
+        if row.mobile is None and phone and (moved := mobile_key(phone)):
+            # 联系电话 often holds the mobile: it is the person's identity, so it goes where identities are.
+            row.mobile = row.mobile_key = moved
+            row.phone = None
+        if not name and not organization:
+            return _reject(row, layout, None, "import_row_no_identity")
+        for field_name, limit in LIMITS.items():
+            value = getattr(row, field_name)
+            if value and len(value) > limit:
+                return _reject(row, layout, field_name, "import_row_too_long", limit=limit)
+        if "status" in values:
+            status_text = clean_text(values["status"]) or ""
+            row.status = STATUS_WORDS.get(name_key(status_text))
+            if row.status is None:
+                return _reject(row, layout, "status", "import_row_bad_status", value=status_text,
+                               choices="拟邀请/已邀请/已确认/已出席/婉拒")
+        if category:
+            kind = self._kinds.get(category)
+            row.org_kind = kind if kind is not None else self._kinds.setdefault(category, org_kind(category))
+        if name:
+            row.name_key = name_key(name)
+        return row
+
+
+def _reject(row: InviteeRow, layout: Layout, field_name: str | None, key: str, **params) -> InviteeRow:
+    row.kind = RowKind.ERROR
+    column = layout.header_of(field_name) if field_name else None
+    row.error = RowError(row.sheet, row.row, column, key, tuple(params.items()))
+    return row

@@ -1,0 +1,554 @@
+"""An invitee list into the database as one unit of work.
+
+Identity (DOMAIN.md): an organization is the same when its normalised name is; a person is the same
+when the mobile matches, else the email, else the name within the same organization — against the
+database and against earlier rows of the same file. A known person creates nothing: blank fields are
+filled, differing values are reported as conflicts and never overwritten, and the row still gets its
+invitation. Every row is planned in memory first (identity indexes are loaded once, not queried per
+row), so a dry run reports exactly what a real run writes; the real run then writes the plan in bulk
+and records it as an import batch that `undo` can take back."""
+from __future__ import annotations
+
+import datetime as dt
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from crm.i18n import t
+from crm.labels import invitation_status_label, org_kind_label
+from crm.importing import bulk
+from crm.importing.parse import ParsedFile, Progress, SheetReport, parse_file
+from crm.importing.rows import InviteeRow, RowError, RowKind
+from crm.importing.table import field_label
+from db.models import Contact, ImportBatch, ImportChange, Invitation, InvitationStatus, Organization, OrgKind
+
+ORG, CONTACT, INVITATION = "organization", "contact", "invitation"
+PROGRESS_EVERY = 2000
+
+
+@dataclass
+class ImportOptions:
+    event: str | None = None  # event ref (crm events list)
+    sheets: list[str] | None = None
+    mapping: dict[str, str] | None = None  # header key → field (crm.importing.table.parse_mapping)
+    dry_run: bool = False
+    strict: bool = False
+
+
+@dataclass(frozen=True)
+class Conflict:
+    """A known record already holds another value: reported, never overwritten."""
+
+    sheet: str
+    row: int
+    field: str
+    existing: str
+    incoming: str
+
+    @property
+    def message(self) -> str:
+        label = _VALUE_LABELS.get(self.field, str)
+        return t("import_conflict", field=field_label(self.field), existing=label(self.existing),
+                 incoming=label(self.incoming))
+
+    def as_dict(self) -> dict:
+        return {"sheet": self.sheet, "row": self.row, "field": self.field, "existing": self.existing,
+                "incoming": self.incoming, "message": self.message}
+
+
+_VALUE_LABELS = {"category": org_kind_label, "status": invitation_status_label}
+
+
+@dataclass
+class ImportResult:
+    file: str
+    format: str
+    dry_run: bool
+    rows: int
+    created: dict[str, int]
+    updated: dict[str, int]
+    duplicates: int
+    errors: list[RowError]
+    batch: int | None
+    conflicts: list[Conflict] = field(default_factory=list)
+    sheets: list[SheetReport] = field(default_factory=list)
+    skipped_sheets: list[str] = field(default_factory=list)
+    written: bool = False  # False for a dry run, and for --strict with rejected rows
+    organizations_updated: int = 0
+    earlier_batch: int | None = None  # an earlier, not undone, import of the very same file
+    parsed: ParsedFile | None = field(default=None, repr=False)  # the rows as read (for --errors-out)
+
+    def as_json(self) -> dict:
+        """The shape `crm import invitees --json` prints (issue 3: keep it exactly)."""
+        return {
+            "file": self.file,
+            "dry_run": self.dry_run,
+            "rows": self.rows,
+            "created": dict(self.created),
+            "updated": dict(self.updated),
+            "duplicates": self.duplicates,
+            "errors": [e.as_dict() for e in self.errors],
+            "batch": self.batch,
+        }
+
+
+# --- what the plan is made of -------------------------------------------------------------------
+
+
+@dataclass(slots=True, eq=False)
+class OrgEntry:
+    id: int | None
+    name: str
+    name_key: str
+    kind: OrgKind
+    version: int = 1
+    deleted_at: dt.datetime | None = None
+    created: bool = False
+    before: dict | None = None  # old values of the fields this import changes (known records only)
+
+
+@dataclass(slots=True, eq=False)
+class PersonEntry:
+    id: int | None
+    org: OrgEntry | None
+    name: str
+    name_key: str
+    title: str | None = None
+    mobile: str | None = None
+    phone: str | None = None
+    email: str | None = None
+    notes: str | None = None
+    mobile_key: str | None = None
+    email_key: str | None = None
+    version: int = 1
+    created: bool = False
+    before: dict | None = None
+
+
+@dataclass(slots=True, eq=False)
+class InvitationEntry:
+    id: int | None
+    contact: PersonEntry | None
+    org: OrgEntry | None
+    status: InvitationStatus
+    category: str | None = None
+    notes: str | None = None
+    version: int = 1
+    deleted_at: dt.datetime | None = None
+    created: bool = False
+    before: dict | None = None
+
+
+CONTACT_FIELDS = ("title", "mobile", "phone", "email", "notes")
+
+
+class Plan:
+    """Everything a file would do to the database, decided row by row against identity indexes that
+    are loaded once. Reads only: a dry run stops here."""
+
+    def __init__(self, session: Session, event_id: int | None) -> None:
+        self.event_id = event_id
+        self.conflicts: list[Conflict] = []
+        self.duplicates = 0
+        self.orgs: dict[str, OrgEntry] = {}
+        self.people: list[PersonEntry] = []
+        self.by_mobile: dict[str, PersonEntry] = {}
+        self.by_email: dict[str, PersonEntry] = {}
+        self.by_name: dict[tuple[OrgEntry | None, str], list[PersonEntry]] = {}
+        self.invitations: dict[tuple[str, object], InvitationEntry] = {}
+        self._changed: dict[type, list] = {OrgEntry: [], PersonEntry: [], InvitationEntry: []}
+        self._load(session)
+
+    # Loading ------------------------------------------------------------------------------------
+
+    def _load(self, session: Session) -> None:
+        orgs_by_id: dict[int, OrgEntry] = {}
+        # Soft-deleted organizations too: the name key is unique across all of them.
+        for row in session.execute(select(
+            Organization.id, Organization.name, Organization.name_key, Organization.kind, Organization.version,
+            Organization.deleted_at,
+        ).order_by(Organization.id)):
+            entry = OrgEntry(row.id, row.name, row.name_key, OrgKind(row.kind), row.version, row.deleted_at)
+            self.orgs[row.name_key] = orgs_by_id[row.id] = entry
+        people_by_id: dict[int, PersonEntry] = {}
+        for row in session.execute(select(
+            Contact.id, Contact.organization_id, Contact.name, Contact.name_key, Contact.title, Contact.mobile,
+            Contact.phone, Contact.email, Contact.notes, Contact.mobile_key, Contact.email_key, Contact.version,
+        ).where(Contact.deleted_at.is_(None)).order_by(Contact.id)):
+            person = PersonEntry(
+                row.id, orgs_by_id.get(row.organization_id), row.name, row.name_key, row.title, row.mobile,
+                row.phone, row.email, row.notes, row.mobile_key, row.email_key, row.version,
+            )
+            people_by_id[row.id] = person
+            self._index(person)
+        if self.event_id is None:
+            return
+        for row in session.execute(select(
+            Invitation.id, Invitation.contact_id, Invitation.organization_id, Invitation.status, Invitation.category,
+            Invitation.notes, Invitation.version, Invitation.deleted_at,
+        ).where(Invitation.event_id == self.event_id)):
+            if row.contact_id is not None:
+                key = (CONTACT, people_by_id.get(row.contact_id))
+                if key[1] is None:
+                    continue  # the invitation of a deleted contact
+            else:
+                key = (ORG, orgs_by_id.get(row.organization_id))
+            self.invitations[key] = InvitationEntry(
+                row.id, key[1] if key[0] == CONTACT else None, orgs_by_id.get(row.organization_id),
+                InvitationStatus(row.status), row.category, row.notes, row.version, row.deleted_at,
+            )
+
+    def _index(self, person: PersonEntry) -> None:
+        if person.mobile_key:
+            self.by_mobile.setdefault(person.mobile_key, person)
+        if person.email_key:
+            self.by_email.setdefault(person.email_key, person)
+        self.by_name.setdefault((person.org, person.name_key), []).append(person)
+
+    # Rows ---------------------------------------------------------------------------------------
+
+    def add(self, row: InviteeRow) -> None:
+        org, org_known = self._organization(row) if row.organization_key else (None, False)
+        if row.kind is RowKind.PERSON:
+            person = self._person(row, org)
+            self._invite((CONTACT, person), row, person.org, person)
+        else:
+            if org_known:
+                self.duplicates += 1
+            self._invite((ORG, org), row, org, None)
+
+    def _organization(self, row: InviteeRow) -> tuple[OrgEntry, bool]:
+        org = self.orgs.get(row.organization_key)
+        if org is None:
+            org = OrgEntry(None, row.organization, row.organization_key, row.org_kind, created=True)
+            self.orgs[org.name_key] = org
+            return org, False
+        if org.deleted_at is not None:
+            self._change(org, "deleted_at", None)
+        if row.org_kind is not OrgKind.OTHER:
+            if org.kind is OrgKind.OTHER:
+                self._change(org, "kind", row.org_kind)
+            elif org.kind is not row.org_kind:
+                self._conflict(row, "category", org.kind.value, row.org_kind.value)
+        return org, True
+
+    def _person(self, row: InviteeRow, org: OrgEntry | None) -> PersonEntry:
+        person = self._match(row, org)
+        if person is None:
+            person = PersonEntry(
+                None, org, row.name, row.name_key, row.title, row.mobile, row.phone, row.email, row.notes,
+                row.mobile_key, row.email_key, created=True,
+            )
+            self.people.append(person)
+            self._index(person)
+            return person
+        self.duplicates += 1
+        if person.name_key != row.name_key:
+            self._conflict(row, "name", person.name, row.name)
+        if org is not None and person.org is not org:
+            if person.org is None:
+                self._change(person, "org", org)
+                self.by_name.setdefault((org, person.name_key), []).append(person)
+            else:
+                self._conflict(row, "organization", person.org.name, org.name)
+        self._fill_mobile(person, row)
+        self._fill_email(person, row)
+        for name in ("title", "phone", "notes"):
+            incoming = getattr(row, name)
+            current = getattr(person, name)
+            if incoming is None or current == incoming:
+                continue
+            if current is None:
+                self._change(person, name, incoming)
+            else:
+                self._conflict(row, name, current, incoming)
+        return person
+
+    def _match(self, row: InviteeRow, org: OrgEntry | None) -> PersonEntry | None:
+        if row.mobile_key and (person := self.by_mobile.get(row.mobile_key)):
+            return person
+        if row.email_key and (person := self.by_email.get(row.email_key)):
+            return person
+        for person in self.by_name.get((org, row.name_key), ()):
+            # Two people of one name in one organization are told apart by differing mobiles or emails.
+            if not _differ(person.mobile_key, row.mobile_key) and not _differ(person.email_key, row.email_key):
+                return person
+        return None
+
+    def _fill_mobile(self, person: PersonEntry, row: InviteeRow) -> None:
+        if row.mobile is None:
+            return
+        if person.mobile is None:
+            self._change(person, "mobile", row.mobile)
+            self._change(person, "mobile_key", row.mobile_key)
+            if row.mobile_key:
+                self.by_mobile.setdefault(row.mobile_key, person)
+        elif (person.mobile_key or person.mobile) != (row.mobile_key or row.mobile):
+            self._conflict(row, "mobile", person.mobile, row.mobile)
+
+    def _fill_email(self, person: PersonEntry, row: InviteeRow) -> None:
+        if row.email is None:
+            return
+        if person.email is None:
+            self._change(person, "email", row.email)
+            self._change(person, "email_key", row.email_key)
+            if row.email_key:
+                self.by_email.setdefault(row.email_key, person)
+        elif (person.email_key or person.email) != (row.email_key or row.email):
+            self._conflict(row, "email", person.email, row.email)
+
+    def _invite(self, key: tuple[str, object], row: InviteeRow, org: OrgEntry | None,
+                person: PersonEntry | None) -> None:
+        if self.event_id is None:
+            return
+        invitation = self.invitations.get(key)
+        if invitation is None:
+            notes = row.notes if person is not None else _org_level_notes(row)
+            self.invitations[key] = InvitationEntry(
+                None, person, org, row.status or InvitationStatus.PROPOSED, row.category, notes, created=True,
+            )
+            return
+        if invitation.deleted_at is not None:
+            self._change(invitation, "deleted_at", None)
+        if row.status is not None and row.status is not invitation.status:
+            self._conflict(row, "status", invitation.status.value, row.status.value)
+
+    def _change(self, entry, name: str, value) -> None:
+        """Set a field of a planned record; for a known record, keep its old value for undo."""
+        if not entry.created:
+            if entry.before is None:
+                entry.before = {"version": entry.version}
+                self._changed[type(entry)].append(entry)
+            entry.before.setdefault(name, getattr(entry, name))
+        setattr(entry, name, value)
+
+    def _conflict(self, row: InviteeRow, name: str, existing, incoming) -> None:
+        self.conflicts.append(Conflict(row.sheet, row.row, name, str(existing), str(incoming)))
+
+    # Outcome ------------------------------------------------------------------------------------
+
+    @property
+    def new_orgs(self) -> list[OrgEntry]:
+        return [o for o in self.orgs.values() if o.created]
+
+    @property
+    def new_people(self) -> list[PersonEntry]:
+        return [p for p in self.people if p.created]
+
+    @property
+    def new_invitations(self) -> list[InvitationEntry]:
+        return [i for i in self.invitations.values() if i.created]
+
+    @property
+    def changed_orgs(self) -> list[OrgEntry]:
+        return self._changed[OrgEntry]
+
+    @property
+    def changed_people(self) -> list[PersonEntry]:
+        return self._changed[PersonEntry]
+
+    @property
+    def changed_invitations(self) -> list[InvitationEntry]:
+        return self._changed[InvitationEntry]
+
+    def created_counts(self) -> dict[str, int]:
+        return {
+            "contacts": len(self.new_people),
+            "organizations": len(self.new_orgs),
+            # A deleted invitation brought back is, to the user, an invitation the list created.
+            "invitations": len(self.new_invitations) + len(self.changed_invitations),
+        }
+
+
+def _differ(a: str | None, b: str | None) -> bool:
+    return a is not None and b is not None and a != b
+
+
+def _org_level_notes(row: InviteeRow) -> str | None:
+    """An organization-level entry keeps what the list said about the seat still 待定."""
+    parts = [
+        f"{label}：{value}"
+        for label, value in (("职务", row.title), ("手机", row.mobile), ("电话", row.phone), ("邮箱", row.email))
+        if value
+    ]
+    if row.notes:
+        parts.insert(0, row.notes)
+    return "；".join(parts) or None
+
+
+# --- the unit of work ---------------------------------------------------------------------------
+
+
+def import_invitees(
+    database, path: str | Path, options: ImportOptions, *, login: str, progress: Progress | None = None,
+) -> ImportResult:
+    """Read, plan and (unless a dry run, or --strict with rejected rows) write one file, in one
+    transaction. Raises FileRefused for files that are not usable lists: then nothing is written."""
+    from crm.services.events import get_event
+
+    event_id = None
+    if options.event:
+        with database.unit_of_work(write=False) as session:
+            event_id = get_event(session, options.event).id
+    parsed = parse_file(path, sheets=options.sheets, overrides=options.mapping, progress=progress)
+    write = not options.dry_run and not (options.strict and _errors(parsed))
+    with database.unit_of_work(write=write) as session:
+        plan = plan_import(session, parsed, event_id, progress=progress)
+        result = _result(parsed, plan, dry_run=options.dry_run)
+        result.earlier_batch = earlier_batch(session, parsed.file_hash)
+        if write:
+            from crm.services.actor import staff_for
+
+            staff = staff_for(session, login)
+            result.batch = apply_plan(session, plan, parsed, staff_id=staff.id, progress=progress).id
+            result.written = True
+        elif not options.dry_run:  # --strict and some rows rejected: nothing was written
+            result.created = dict.fromkeys(result.created, 0)
+            result.updated = dict.fromkeys(result.updated, 0)
+    return result
+
+
+def _errors(parsed: ParsedFile) -> list[RowError]:
+    return [row.error for row in parsed.rows if row.error is not None]
+
+
+def plan_import(session: Session, parsed: ParsedFile, event_id: int | None, *,
+                progress: Progress | None = None) -> Plan:
+    plan = Plan(session, event_id)
+    total = len(parsed.rows)
+    for number, row in enumerate(parsed.rows, start=1):
+        if row.kind is not RowKind.ERROR:
+            plan.add(row)
+        if progress and (number % PROGRESS_EVERY == 0 or number == total):
+            progress("match", number, total)
+    return plan
+
+
+def _result(parsed: ParsedFile, plan: Plan, *, dry_run: bool) -> ImportResult:
+    return ImportResult(
+        file=parsed.path.name,
+        format=parsed.format,
+        dry_run=dry_run,
+        rows=len(parsed.rows),
+        created=plan.created_counts(),
+        updated={"contacts": len(plan.changed_people)},
+        duplicates=plan.duplicates,
+        errors=_errors(parsed),
+        batch=None,
+        conflicts=plan.conflicts,
+        sheets=parsed.sheets,
+        skipped_sheets=parsed.skipped_sheets,
+        organizations_updated=len(plan.changed_orgs),
+        parsed=parsed,
+    )
+
+
+def earlier_batch(session: Session, file_hash: str) -> int | None:
+    return session.scalar(
+        select(ImportBatch.id)
+        .where(ImportBatch.file_hash == file_hash, ImportBatch.undone_at.is_(None))
+        .order_by(ImportBatch.id.desc())
+        .limit(1)
+    )
+
+
+def apply_plan(session: Session, plan: Plan, parsed: ParsedFile, *, staff_id: int | None,
+               progress: Progress | None = None) -> ImportBatch:
+    """Write the plan in bulk and record it as an import batch (with every change, for undo)."""
+    from db import search_index
+
+    batch = ImportBatch(
+        file_name=parsed.path.name[:255], file_hash=parsed.file_hash, event_id=plan.event_id, staff_id=staff_id,
+        counts={
+            "rows": len(parsed.rows), "created": plan.created_counts(),
+            "updated": {"contacts": len(plan.changed_people), "organizations": len(plan.changed_orgs)},
+            "duplicates": plan.duplicates, "errors": len(_errors(parsed)), "conflicts": len(plan.conflicts),
+        },
+    )
+    session.add(batch)
+    session.flush()
+    changes: list[tuple] = []
+    steps = 4
+
+    new_orgs = plan.new_orgs
+    for org, new_id in zip(new_orgs, bulk.allocate_ids(session, Organization.__table__, len(new_orgs))):
+        org.id = new_id
+    bulk.insert_rows(session, Organization.__table__, ("id", "name", "name_key", "kind", "version"),
+                     [(o.id, o.name, o.name_key, o.kind.value, 1) for o in new_orgs])
+    _update(session, Organization.__table__, plan.changed_orgs, ("kind", "deleted_at"), ORG, batch.id, changes)
+    changes.extend((batch.id, ORG, o.id, "create", None) for o in new_orgs)
+    if progress:
+        progress("write", 1, steps)
+
+    new_people = plan.new_people
+    for person, new_id in zip(new_people, bulk.allocate_ids(session, Contact.__table__, len(new_people))):
+        person.id = new_id
+    bulk.insert_rows(
+        session, Contact.__table__,
+        ("id", "name", "name_key", "organization_id", "title", "mobile", "phone", "email", "notes", "mobile_key",
+         "email_key", "version"),
+        [(p.id, p.name, p.name_key, p.org.id if p.org else None, p.title, p.mobile, p.phone, p.email, p.notes,
+          p.mobile_key, p.email_key, 1) for p in new_people],
+    )
+    changed_people = plan.changed_people
+    _update(session, Contact.__table__, changed_people,
+            ("organization_id", *CONTACT_FIELDS, "mobile_key", "email_key"), CONTACT, batch.id, changes)
+    changes.extend((batch.id, CONTACT, p.id, "create", None) for p in new_people)
+    if progress:
+        progress("write", 2, steps)
+
+    new_invitations = plan.new_invitations
+    for invitation, new_id in zip(
+        new_invitations, bulk.allocate_ids(session, Invitation.__table__, len(new_invitations))
+    ):
+        invitation.id = new_id
+    bulk.insert_rows(
+        session, Invitation.__table__,
+        ("id", "event_id", "contact_id", "organization_id", "status", "category", "notes", "version"),
+        [(i.id, plan.event_id, i.contact.id if i.contact else None, i.org.id if i.org else None, i.status.value,
+          i.category, i.notes, 1) for i in new_invitations],
+    )
+    _update(session, Invitation.__table__, plan.changed_invitations, ("deleted_at",), INVITATION, batch.id, changes)
+    changes.extend((batch.id, INVITATION, i.id, "create", None) for i in new_invitations)
+    if progress:
+        progress("write", 3, steps)
+
+    bulk.insert_rows(session, ImportChange.__table__, ("batch_id", "entity", "entity_id", "action", "before"),
+                     changes)
+    # Search keys (db.search_index): bulk writes bypass the ORM listener that keeps them. Any stale
+    # keys under the new ids (a reused SQLite rowid) are replaced, not collided with.
+    connection = session.connection()
+    search_index.write_keys(connection, search_index.ORGANIZATION, new_orgs)
+    rekeyed = [p for p in changed_people if {"mobile_key", "email_key"} & set(p.before)]
+    search_index.write_keys(connection, search_index.CONTACT, new_people + rekeyed)
+    if progress:
+        progress("write", 4, steps)
+    return batch
+
+
+def _update(session: Session, table, entries: list, fields: tuple[str, ...], entity: str, batch_id: int,
+            changes: list[tuple]) -> None:
+    """UPDATE known records the plan changed (version-checked) and keep their old values for undo."""
+    if not entries:
+        return
+    rows = []
+    for entry in entries:
+        values = {name: (entry.org.id if entry.org else None) if name == "organization_id" else getattr(entry, name)
+                  for name in fields}
+        rows.append({"id": entry.id, "version": entry.version, **values})
+        before = {("organization_id" if k == "org" else k): _jsonable(v) for k, v in entry.before.items()}
+        changes.append((batch_id, entity, entry.id, "update", json.dumps(before, ensure_ascii=False)))
+    bulk.update_versioned(session, table, fields, rows, what=entity)
+
+
+def _jsonable(value):
+    if isinstance(value, OrgEntry):
+        return value.id
+    if isinstance(value, dt.datetime):
+        return value.isoformat()
+    if isinstance(value, (OrgKind, InvitationStatus)):
+        return value.value
+    return value

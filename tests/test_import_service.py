@@ -1,0 +1,443 @@
+"""The import as one unit of work, on SQLite and PostgreSQL: the three samples with counts made by
+hand, identity against the database and earlier rows, fill-blank-only, invitations, dry run, strict,
+idempotence, undo and the rejected-rows workbook."""
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from sqlalchemy import func, select
+
+from crm.errors import FileRefused, NotFound, RuleViolation
+from crm.importing.errors_out import write_rejected
+from crm.importing.service import ImportOptions, import_invitees
+from crm.importing.table import parse_mapping
+from crm.importing.undo import undo_batch
+from db.models import (
+    Contact,
+    DatePrecision,
+    Event,
+    EventKind,
+    EventLevel,
+    ImportBatch,
+    ImportChange,
+    Invitation,
+    InvitationStatus,
+    Organization,
+    OrgKind,
+    Project,
+)
+from tests.conftest import SAMPLES
+from tests.test_import_builders import HEADER, person_rows, write_csv, write_ods, write_xlsx
+
+PV = SAMPLES / "invitees-pv-2011.xlsx"
+NEV = SAMPLES / "invitees-nev-two-cities.xlsx"
+COPPER = SAMPLES / "invitees-copper-gbk.csv"
+TABLES = (Organization, Contact, Invitation, ImportBatch, ImportChange)
+
+
+def run(database, path, **options):
+    if "mapping" in options:
+        options["mapping"] = parse_mapping(options["mapping"])
+    return import_invitees(database, path, ImportOptions(**options), login="tester")
+
+
+def table_counts(database) -> dict[str, int]:
+    with database.unit_of_work(write=False) as session:
+        return {m.__tablename__: session.scalar(select(func.count()).select_from(m)) for m in TABLES}
+
+
+def add_event(database, ref="T1") -> str:
+    with database.unit_of_work() as session:
+        session.add(Event(ref=ref, title="测试合作推进会", level=EventLevel.CITY, kind=EventKind.COOPERATION,
+                          starts_on=dt.date(2011, 9, 28), ends_on=dt.date(2011, 9, 28),
+                          date_precision=DatePrecision.DAY))
+    return ref
+
+
+def contact(database, **where) -> Contact:
+    with database.unit_of_work(write=False) as session:
+        query = select(Contact).where(*(getattr(Contact, k) == v for k, v in where.items()))
+        found = session.scalars(query).one()
+        session.expunge(found)  # readable after the read-only unit of work rolls back
+        return found
+
+
+def summary(result) -> tuple:
+    return (result.rows, result.created, result.updated["contacts"], result.duplicates, len(result.errors))
+
+
+# --- the samples, counted by hand ---------------------------------------------------------------
+
+
+def test_pv_sample(database):
+    """41 data rows between a merged title, a 报送单位 line, one blank row and two footers. Rows 14 and
+    27 are 待定 (organization-level); row 45 repeats 宋杰 of row 7; 昊嘉科技 (rows 12, 30) and 凌颖信息信息
+    (rows 31, 40) employ two people each: 38 people at 38 organizations. The two pairs give their
+    company different categories: two conflicts, nothing overwritten."""
+    event = add_event(database)
+    result = run(database, PV, event=event)
+    assert summary(result) == (41, {"contacts": 38, "organizations": 38, "invitations": 40}, 0, 1, 0)
+    assert [(c.row, c.field) for c in result.conflicts] == [(30, "category"), (40, "category")]
+    assert result.sheets[0].header_row == 3 and result.sheets[0].rows == 41
+    assert result.sheets[0].unknown_columns == []
+    assert result.batch is not None and result.written
+    assert contact(database, name="邱秀荣").mobile == "13856340883"  # 邱  秀荣, +86 138-5634-0883
+    assert contact(database, mobile_key="13469268843").name == "邓志强"  # full-width digits
+    assert contact(database, name="熊志强").mobile == "13883424050"  # a numeric cell
+    zhang = contact(database, name="张伟")
+    assert (zhang.mobile, zhang.email, zhang.email_key) == ("13725079043", "JUAN32@YAHOO.COM", "juan32@yahoo.com")
+    with database.unit_of_work(write=False) as session:
+        haojia = session.scalars(select(Organization).where(Organization.name == "昊嘉科技有限公司")).one()
+        assert haojia.kind is OrgKind.CENTRAL_SOE  # row 12 came first; row 30 said 金融机构
+        org_level = session.scalars(
+            select(Invitation).where(Invitation.contact_id.is_(None)).order_by(Invitation.id)).all()
+        assert [i.organization.name for i in org_level] == ["华远软件网络有限公司", "鑫博腾飞信息有限公司"]
+        assert org_level[0].notes == "职务：处长；手机：13668483533；邮箱：gongming@hotmail.com"
+        assert {i.status for i in session.scalars(select(Invitation))} == {InvitationStatus.PROPOSED}
+        song = session.scalars(select(Contact).where(Contact.name == "宋杰")).one()
+        assert session.scalar(select(func.count()).select_from(Invitation).where(Invitation.contact_id == song.id)) == 1
+        assert song.notes == "重复"  # the repeated row filled the blank notes of the person it repeats
+
+
+def test_nev_sample_two_sheets_chinese_and_english_headers(database):
+    """宜春 (16 rows, Chinese header) and Ganzhou (11 rows, English header); 周波 of 七喜传媒 is on both
+    sheets (same mobile, once in full-width digits); 飞利信信息 employs two people: 26 people, 25
+    organizations. 飞利信信息 is 央企 for one and 民企 for the other."""
+    result = run(database, NEV)
+    assert summary(result) == (27, {"contacts": 26, "organizations": 25, "invitations": 0}, 0, 1, 0)
+    assert [(s.name, s.header_row, s.rows) for s in result.sheets] == [("宜春", 1, 16), ("Ganzhou", 1, 11)]
+    assert [(c.sheet, c.row, c.field) for c in result.conflicts] == [("宜春", 7, "category")]
+    assert contact(database, name="周波").mobile == "13656786866"
+
+
+def test_copper_sample_gbk_csv(database):
+    """20 rows; 新格林耐特科技 employs two; the mobiles stand under 联系电话."""
+    result = run(database, COPPER)
+    assert summary(result) == (20, {"contacts": 20, "organizations": 19, "invitations": 0}, 0, 0, 0)
+    assert result.format == "csv"
+    tang = contact(database, name="唐玉兰")
+    assert (tang.mobile, tang.mobile_key, tang.phone, tang.email) == (
+        "13448404152", "13448404152", None, "ping44@hotmail.com")
+
+
+def test_the_three_samples_into_one_database(database):
+    """The files share no person, but share organizations: 8 of the PV list's were in the other two."""
+    results = [run(database, path) for path in (COPPER, NEV, PV)]
+    assert [r.created["contacts"] for r in results] == [20, 26, 38]
+    assert [r.created["organizations"] for r in results] == [19, 25, 30]
+    assert table_counts(database)["contacts"] == 84
+
+
+# --- hand-made lists ----------------------------------------------------------------------------
+
+
+def messy_list(path):
+    """Title rows, a header on row 3, a repeated header, blank and pre-numbered rows, a banner, an
+    organization merged down over two people, an org-level entry, an error row and footers."""
+    rows = [
+        ["2011年赣州稀土新材料对接会拟邀请嘉宾名单"],  # 1 (merged)
+        ["报送单位：赣州市商务局"],  # 2
+        HEADER + ["籍贯"],  # 3
+        [1, "甲稀土集团有限公司", "张  三", "总经理", "138 0013 8000", "ZS@JIA.COM", "央企", "", "赣州"],  # 4
+        [2, None, "李四", "副总", 13800138001, None, None, "拟确认"],  # 5 (甲 merged down from row 4)
+        [3],  # 6 pre-numbered, empty
+        [],  # 7 blank
+        ["一、外省客商"],  # 8 banner
+        HEADER,  # 9 repeated header
+        [4, "乙钨业股份公司", "待定", "处长", None, None, "民企"],  # 10 organization-level
+        [5, None, None, None, "13800138009"],  # 11 neither name nor organization
+        [6, "丙研究院", "王五", None, "+86 139-0000-0005", None, "科研院所"],  # 12
+        ["合计", None, "共计：5人"],  # 13
+        ["制表人：李明"],  # 14
+    ]
+    return write_xlsx(path, {"赣州": rows}, merges={"赣州": [(0, 0, 0, 7, rows[0][0]), (7, 0, 7, 7, rows[7][0]),
+                                                          (3, 1, 4, 1, "甲稀土集团有限公司")]})
+
+
+def test_a_messy_list(database, tmp_path):
+    result = run(database, messy_list(tmp_path / "messy.xlsx"))
+    assert summary(result) == (5, {"contacts": 3, "organizations": 3, "invitations": 0}, 0, 0, 1)
+    assert [e.as_dict() for e in result.errors] == [
+        {"sheet": "赣州", "row": 11, "column": None, "message": "既无姓名也无单位"}]
+    assert result.sheets[0].unknown_columns == ["籍贯"]
+    li = contact(database, name="李四")
+    assert (li.mobile, li.organization_id) == ("13800138001", contact(database, name="张三").organization_id)
+
+
+def test_ods_list(database, tmp_path):
+    path = write_ods(tmp_path / "list.ods", {"名单": [HEADER, *person_rows(3)], "备用": [["说明"]]})
+    result = run(database, path)
+    assert summary(result) == (3, {"contacts": 3, "organizations": 3, "invitations": 0}, 0, 0, 0)
+    assert [(s.name, s.header_row) for s in result.sheets] == [("名单", 1), ("备用", None)]
+
+
+def test_only_the_named_sheets(database):
+    result = run(database, NEV, sheets=["Ganzhou"])
+    assert (result.rows, result.created["contacts"]) == (11, 11)
+    with pytest.raises(Exception) as caught:
+        run(database, NEV, sheets=["南昌"])
+    assert caught.value.key == "import_unknown_sheet"
+
+
+def test_header_without_rows_imports_nothing(database, tmp_path):
+    result = run(database, write_xlsx(tmp_path / "empty.xlsx", {"名单": [["2011年名单"], HEADER]}))
+    assert summary(result) == (0, {"contacts": 0, "organizations": 0, "invitations": 0}, 0, 0, 0)
+
+
+def test_a_file_without_any_list_is_refused_and_writes_nothing(database, tmp_path):
+    before = table_counts(database)
+    with pytest.raises(FileRefused) as caught:
+        run(database, write_xlsx(tmp_path / "budget.xlsx", {"预算": [["项目", "金额"], ["差旅", 1000]]}))
+    assert caught.value.key == "import_refused_no_header"
+    assert table_counts(database) == before
+
+
+def test_map_for_headers_nobody_uses(database, tmp_path):
+    path = write_csv(tmp_path / "guests.csv", [["来宾", "所在单位", "QQ"], ["张三", "甲公司", "12345"]])
+    result = run(database, path, mapping=["来宾=name", "QQ=notes"])
+    assert result.created == {"contacts": 1, "organizations": 1, "invitations": 0}
+    assert contact(database, name="张三").notes == "12345"
+
+
+# --- identity -------------------------------------------------------------------------------------
+
+
+def test_identity_against_the_database(database, tmp_path):
+    run(database, write_csv(tmp_path / "first.csv", [
+        ["姓名", "单位", "手机", "邮箱", "职务"],
+        ["张三", "甲公司", "13800138000", "", ""],
+        ["李四", "乙公司", "", "Li4@Yi.com", ""],
+        ["王五", "丙公司", "", "", "处长"],
+        ["赵六", "", "", "", ""],
+    ]))
+    result = run(database, write_csv(tmp_path / "second.csv", [
+        ["姓名", "单位", "手机", "邮箱", "职务"],
+        ["张叁", "甲公司", "+86 138-0013-8000", "zs@jia.com", "总经理"],  # mobile: same person, name differs
+        ["李四", "乙公司", "13900139000", "li4@YI.COM", ""],  # email, case aside
+        ["王五", "丙公司", "", "", "副处长"],  # name within the organization; title differs
+        ["王五", "丁公司", "", "", ""],  # same name elsewhere: another person
+        ["赵六", "", "", "", "顾问"],  # same name, both without organization
+        ["张三", "甲公司", "13700137000", "", ""],  # same name and company, another mobile: another person
+    ]))
+    assert summary(result) == (6, {"contacts": 2, "organizations": 1, "invitations": 0}, 3, 4, 0)
+    zhang = contact(database, mobile_key="13800138000")
+    assert (zhang.name, zhang.email, zhang.title, zhang.version) == ("张三", "zs@jia.com", "总经理", 2)
+    li = contact(database, name="李四")
+    assert (li.mobile, li.mobile_key, li.email) == ("13900139000", "13900139000", "Li4@Yi.com")
+    assert contact(database, name="赵六").title == "顾问"
+    assert contact(database, name="王五", title="处长").version == 1  # a conflict is not an update
+    assert [(c.row, c.field, c.existing, c.incoming) for c in result.conflicts] == [
+        (2, "name", "张三", "张叁"), (4, "title", "处长", "副处长")]
+
+
+def test_identity_against_earlier_rows_of_the_same_file(database, tmp_path):
+    result = run(database, write_csv(tmp_path / "repeats.csv", [
+        ["姓名", "单位", "手机", "邮箱"],
+        ["张三", "甲公司", "13800138000", ""],
+        ["张三", "甲公司", "13800138000", "zs@jia.com"],  # fills the email of the pending row
+        ["Zhang San", "", "", "ZS@jia.com"],  # email: the same person again
+        ["李四", "乙公司", "", ""],
+        ["李四", "乙公司", "", "li@yi.com"],  # name within the organization
+        ["", "乙公司", "", ""],  # organization-level entry: 乙 is known by now
+    ]))
+    assert summary(result) == (6, {"contacts": 2, "organizations": 2, "invitations": 0}, 0, 4, 0)
+    assert contact(database, name="张三").email == "zs@jia.com"
+    assert contact(database, name="李四").email == "li@yi.com"
+
+
+def test_organization_names_match_when_normalised(database, tmp_path):
+    run(database, write_csv(tmp_path / "a.csv", [["姓名", "单位"], ["张三", "ＭＢＰ软件 传媒有限公司"]]))
+    result = run(database, write_csv(tmp_path / "b.csv", [["姓名", "单位"], ["李四", "mbp软件传媒有限公司"]]))
+    assert result.created["organizations"] == 0
+    assert contact(database, name="李四").organization_id == contact(database, name="张三").organization_id
+
+
+# --- invitations ----------------------------------------------------------------------------------
+
+
+def test_invitations_with_statuses(database, tmp_path):
+    event = add_event(database)
+    path = write_csv(tmp_path / "status.csv", [
+        ["姓名", "单位", "手机", "状态"],
+        ["张三", "甲公司", "13800138000", "已确认"],
+        ["李四", "乙公司", "13800138001", ""],
+        ["待定", "丙公司", "", "已邀请"],
+        ["王五", "丁公司", "13800138002", "可能来"],
+    ])
+    result = run(database, path, event=event)
+    assert summary(result) == (4, {"contacts": 2, "organizations": 3, "invitations": 3}, 0, 0, 1)
+    assert result.errors[0].column == "状态" and result.errors[0].row == 5
+    with database.unit_of_work(write=False) as session:
+        statuses = {(i.contact.name if i.contact else i.organization.name): i.status
+                    for i in session.scalars(select(Invitation))}
+    assert statuses == {"张三": InvitationStatus.CONFIRMED, "李四": InvitationStatus.PROPOSED,
+                        "丙公司": InvitationStatus.INVITED}
+    again = run(database, write_csv(tmp_path / "later.csv", [
+        ["姓名", "手机", "状态"], ["张三", "13800138000", "婉拒"], ["李四", "13800138001", ""]]), event=event)
+    assert again.created["invitations"] == 0
+    assert [(c.field, c.existing, c.incoming) for c in again.conflicts] == [("status", "confirmed", "declined")]
+
+
+def test_unknown_event_fails_before_reading(database):
+    with pytest.raises(NotFound):
+        run(database, PV, event="NOPE")
+    assert table_counts(database)["contacts"] == 0
+
+
+def test_soft_deleted_organization_and_invitation_come_back(database, tmp_path):
+    event = add_event(database)
+    path = write_csv(tmp_path / "a.csv", [["姓名", "单位", "手机"], ["张三", "甲公司", "13800138000"]])
+    run(database, path, event=event)
+    now = dt.datetime.now(dt.timezone.utc)
+    with database.unit_of_work() as session:
+        session.scalars(select(Organization)).one().deleted_at = now
+        session.scalars(select(Invitation)).one().deleted_at = now
+    result = run(database, path, event=event)
+    assert result.created == {"contacts": 0, "organizations": 0, "invitations": 1}
+    with database.unit_of_work(write=False) as session:
+        assert session.scalars(select(Organization)).one().deleted_at is None
+        assert session.scalars(select(Invitation)).one().deleted_at is None
+    undo_result = _undo(database, result.batch)
+    assert undo_result.restored == {"contacts": 0, "organizations": 1, "invitations": 1}
+    with database.unit_of_work(write=False) as session:
+        assert session.scalars(select(Invitation)).one().deleted_at is not None
+
+
+# --- dry run, strict, idempotence -----------------------------------------------------------------
+
+
+def test_dry_run_reports_exactly_what_a_real_run_does(database, tmp_path):
+    event = add_event(database)
+    run(database, COPPER)
+    before = table_counts(database)
+    dry = run(database, PV, event=event, dry_run=True)
+    assert table_counts(database) == before
+    assert dry.batch is None and not dry.written and dry.dry_run
+    real = run(database, PV, event=event)
+    assert summary(dry) == summary(real)
+    assert [c.as_dict() for c in dry.conflicts] == [c.as_dict() for c in real.conflicts]
+
+
+def test_strict_writes_nothing_when_a_row_is_rejected(database, tmp_path):
+    path = messy_list(tmp_path / "messy.xlsx")
+    before = table_counts(database)
+    strict = run(database, path, strict=True)
+    assert table_counts(database) == before
+    assert (strict.batch, strict.written, len(strict.errors)) == (None, False, 1)
+    assert strict.created == {"contacts": 0, "organizations": 0, "invitations": 0}
+    assert run(database, PV, strict=True).written  # no rejected row: written as usual
+
+
+def test_the_same_file_twice_creates_nothing_the_second_time(database):
+    event = add_event(database)
+    first = run(database, PV, event=event)
+    after_first = table_counts(database)
+    second = run(database, PV, event=event)
+    assert second.created == {"contacts": 0, "organizations": 0, "invitations": 0}
+    assert (second.updated["contacts"], second.duplicates, second.earlier_batch) == (0, 41, first.batch)
+    after_second = table_counts(database)
+    assert {k: v for k, v in after_second.items() if k != "import_batches"} == \
+        {k: v for k, v in after_first.items() if k != "import_batches"}
+
+
+# --- undo -------------------------------------------------------------------------------------------
+
+
+def _undo(database, batch):
+    with database.unit_of_work() as session:
+        return undo_batch(session, batch)
+
+
+def test_undo_removes_what_the_batch_created_and_restores_what_it_changed(database, tmp_path):
+    event = add_event(database)
+    run(database, write_csv(tmp_path / "known.csv", [["姓名", "单位", "手机"], ["宋杰", "", "13909990291"]]))
+    before = table_counts(database)
+    result = run(database, PV, event=event)
+    assert result.updated["contacts"] == 1  # 宋杰 was known: his organization, title and email filled
+    song = contact(database, name="宋杰")
+    assert (song.title, song.email, song.version) == ("研究员", "isong@hotmail.com", 2)
+    undone = _undo(database, result.batch)
+    assert undone.removed == {"contacts": 37, "organizations": 38, "invitations": 40}
+    assert undone.restored == {"contacts": 1, "organizations": 0, "invitations": 0}
+    after = table_counts(database)
+    assert {k: after[k] for k in ("contacts", "organizations", "invitations")} == \
+        {k: before[k] for k in ("contacts", "organizations", "invitations")}
+    song = contact(database, name="宋杰")
+    assert (song.title, song.email, song.organization_id, song.version) == (None, None, None, 3)
+    with pytest.raises(RuleViolation) as caught:
+        _undo(database, result.batch)
+    assert caught.value.key == "import_already_undone"
+    again = run(database, PV, event=event)  # after an undo the file imports as new again
+    assert again.created == result.created
+
+
+def test_undo_refuses_when_records_changed_or_are_used_since(database, tmp_path):
+    first = run(database, write_csv(tmp_path / "a.csv", [["姓名", "单位", "手机"], ["张三", "甲公司", "13800138000"]]))
+    with database.unit_of_work() as session:
+        session.scalars(select(Contact)).one().title = "董事长"  # edited by hand after the import
+    with pytest.raises(RuleViolation) as caught:
+        _undo(database, first.batch)
+    assert caught.value.key == "import_undo_changed"
+    second = run(database, write_csv(tmp_path / "b.csv", [["姓名", "单位"], ["李四", "乙公司"]]))
+    with database.unit_of_work() as session:
+        investor = session.scalars(select(Organization).where(Organization.name == "乙公司")).one()
+        session.add(Project(ref="P90001", name="乙公司稀土项目", investor_id=investor.id))
+    with pytest.raises(RuleViolation) as caught:
+        _undo(database, second.batch)
+    assert caught.value.key == "import_undo_referenced"
+    assert table_counts(database)["contacts"] == 2  # nothing removed
+
+
+def test_undo_later_batches_first(database, tmp_path):
+    first = run(database, write_csv(tmp_path / "a.csv", [["姓名", "单位", "手机"], ["张三", "甲公司", "13800138000"]]))
+    second = run(database, write_csv(tmp_path / "b.csv", [["姓名", "手机", "邮箱"], ["张三", "13800138000", "z@j.com"]]))
+    with pytest.raises(RuleViolation):
+        _undo(database, first.batch)  # batch 2 filled the email since
+    assert _undo(database, second.batch).restored["contacts"] == 1
+    assert _undo(database, first.batch).removed["contacts"] == 1
+    assert table_counts(database)["contacts"] == 0
+
+
+def test_undo_unknown_batch(database):
+    with pytest.raises(NotFound):
+        _undo(database, 999)
+
+
+# --- rejected rows back to the user --------------------------------------------------------------
+
+
+def test_rejected_rows_can_be_fixed_and_imported_again(database, tmp_path):
+    result = run(database, messy_list(tmp_path / "messy.xlsx"))
+    out = tmp_path / "rejected.xlsx"
+    assert write_rejected(result.parsed, out) == 1
+    import openpyxl
+
+    book = openpyxl.load_workbook(out)
+    sheet = book["赣州"]
+    rows = [[c.value for c in row] for row in sheet.iter_rows()]
+    assert rows[0] == HEADER + ["籍贯", "错误原因", "来源工作表", "来源行号"]
+    assert rows[1][4] == "13800138009" and rows[1][9:] == ["既无姓名也无单位", "赣州", "11"]
+    sheet.cell(row=2, column=3, value="赵七")  # the fix: a name
+    book.save(out)
+    fixed = run(database, out)
+    assert summary(fixed) == (1, {"contacts": 1, "organizations": 0, "invitations": 0}, 0, 0, 0)
+    assert fixed.sheets[0].unknown_columns == ["籍贯"]
+
+
+def test_rejected_rows_never_become_formulas(database, tmp_path):
+    path = write_csv(tmp_path / "evil.csv", [
+        ["姓名", "单位", "备注", "状态"],
+        ["=HYPERLINK(\"http://x\")", "", "+cmd|' /C calc'!A0", "?"],
+    ])
+    result = run(database, path)
+    xlsx, csv_out = tmp_path / "rejected.xlsx", tmp_path / "rejected.csv"
+    write_rejected(result.parsed, xlsx)
+    write_rejected(result.parsed, csv_out)
+    import openpyxl
+
+    cell = openpyxl.load_workbook(xlsx).active.cell(row=2, column=1)
+    assert (cell.value, cell.data_type) == ('=HYPERLINK("http://x")', "s")
+    lines = csv_out.read_text(encoding="utf-8-sig").splitlines()
+    assert lines[1].startswith("\"'=HYPERLINK(\"\"http://x\"\")\"")
+    assert "'+cmd|" in lines[1]
