@@ -28,7 +28,7 @@ def fresh_pg():
     admin = pg_admin_url()
     if admin is None:
         pytest.skip("PostgreSQL not configured: set CRM_TEST_DATABASE_URL to run this case")
-    name = f"crm_restore_{_worker()}"
+    name = f"crm_restore_{_worker()}_{os.getpid()}"  # other test runs may share this server
     engine = create_engine(admin, isolation_level="AUTOCOMMIT")
     with engine.connect() as conn:
         conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))

@@ -12,7 +12,7 @@ from db.backup import BackupToolError, pg_dump, server_major, sqlite_backup, too
 from db.engine import is_sqlite, sqlite_file
 from db.session import Database
 
-from crm.errors import CrmError
+from crm.errors import CrmError, DatabaseUnavailable
 from crm.i18n import pick, t
 
 
@@ -43,7 +43,8 @@ def backup_database(db: Database, target: Path, *, portable: bool = False) -> Ba
             try:
                 pg_dump(db.url, target)
             except BackupToolError as error:
-                raise CrmError("backup_tool_failed", tool=error.tool, reason=error.reason) from None
+                key = "backup_pg_dump_denied" if "permission denied" in error.reason else "backup_tool_failed"
+                raise DatabaseUnavailable(key, tool=error.tool, reason=error.reason) from None
             return BackupResult(target, "pg_dump")
         notice = t("backup_pg_dump_mismatch", client=client or pick("未安装", "not installed"), server=server)
     write_portable_backup(db, target)

@@ -32,7 +32,7 @@ from db.backup import (
 from db.engine import make_engine
 from db.session import Database
 
-from crm.errors import CrmError, FileRefused
+from crm.errors import CrmError, DatabaseUnavailable, FileRefused
 
 
 @dataclass
@@ -141,5 +141,5 @@ def _restore_pg_dump(target: Database, dump: Path, *, force: bool) -> None:
             raise CrmError("restore_pg_extra_tables", tables=", ".join(sorted(extra)))
         pg_restore(dump, target.url)
     except BackupToolError as error:
-        raise CrmError("backup_tool_failed", tool=error.tool, reason=error.reason) from None
+        raise DatabaseUnavailable("backup_tool_failed", tool=error.tool, reason=error.reason) from None
     migrate.upgrade(target, backup=False)
