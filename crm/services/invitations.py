@@ -56,7 +56,7 @@ def list_invitations(
         .outerjoin(Contact, Contact.id == Invitation.contact_id)
         .outerjoin(org, org.id == Invitation.organization_id)
         .where(Invitation.event_id == event.id, Invitation.deleted_at.is_(None))
-        .order_by(org.name_key, Contact.name_key, Invitation.id)
+        .order_by(org.name_key, Contact.id.is_(None), Contact.name_key, Invitation.id)
     )
     statuses = [InvitationStatus(s) for s in statuses]
     if statuses:
