@@ -82,7 +82,8 @@ def assert_form_page(ws) -> None:
     """A form sheet (overview, work plan): A4 landscape on one page, no filter."""
     assert ws.page_setup.orientation == "landscape" and int(ws.page_setup.paperSize) == 9
     assert ws.sheet_properties.pageSetUpPr.fitToPage is True
-    assert (ws.page_setup.fitToWidth or 1) == 1 and int(ws.page_setup.fitToHeight) == 1
+    assert (ws.page_setup.fitToWidth or 1) == 1 and (ws.page_setup.fitToHeight or 1) == 1
+    assert ws.auto_filter.ref is None and ws.freeze_panes is None
 
 
 def assert_no_formulas_or_links(path: Path) -> None:

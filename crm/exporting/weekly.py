@@ -24,7 +24,7 @@ from crm.exporting.workbook import (
     export_book,
 )
 from crm.i18n import pick
-from crm.labels import deadline_label, event_period_label, followup_kind_label, signal_label
+from crm.labels import deadline_label, followup_kind_label, signal_label
 from crm.rules import deadlines
 from crm.rules.stages import PIPELINE_STAGES, stage_label
 from crm.services.weekly import KpiRow, ReportWeek, WeeklyReport, WeekItem, report_week, weekly_report
@@ -226,18 +226,15 @@ def _deadlines_sheet(book: ExportBook, report: WeeklyReport, subtitle: str) -> N
     sheet.table(columns)
     as_of = report.week.as_of
     for n, item in enumerate(report.deadlines, start=1):
-        event = item.event
         days = abs((as_of - item.due).days)
         if item.status == deadlines.OVERDUE:
             state, fill = pick(f"已超期 {days} 天", f"{days} days overdue"), SIGNAL_FILLS["red"]
         else:
             state, fill = pick(f"{deadline_label(item.status)}（还剩 {days} 天）", f"due in {days} days"), SIGNAL_FILLS["yellow"]
-        place = " ".join(x for x in (event.region.name if event.region else None, event.venue) if x)
-        coordinators = "、".join(o.unit.name for o in event.organizers if o.role.value == "coordinator")
         sheet.row(
-            (n, event.title, event_period_label(event.starts_on, event.ends_on, event.date_precision), place,
+            (n, item.title, item.when, item.place,
              pick("工作方案", "work plan") if item.kind == "plan" else pick("工作总结", "summary"), item.due, state,
-             coordinators),
+             "、".join(item.coordinators)),
             fills={6: fill},
         )
 
@@ -307,7 +304,7 @@ def _industry_values(row: KpiRow, label: str) -> list:
     stages = []
     for stage in PIPELINE_STAGES:
         at = row.by_stage[stage]
-        stages += [at.signed, yi(at.signed_amount)]
+        stages += [at.projects, yi(at.amount)]
     return [label, row.total.signed, yi(row.total.signed_amount), *stages,
             row.total.signed - row.total.not_terminated, *_rate_values(row)]
 

@@ -15,7 +15,9 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import errno
-import math
+import functools
+import heapq
+import io
 import os
 import re
 import tempfile
@@ -27,6 +29,7 @@ from pathlib import Path
 
 import xlsxwriter
 from xlsxwriter.exceptions import FileCreateError
+from xlsxwriter.worksheet import Worksheet
 
 from crm.errors import CrmError
 from crm.i18n import pick
@@ -64,20 +67,43 @@ _EXCEL_EPOCH = dt.date(1899, 12, 30)
 
 def safe_text(value: object) -> str:
     """Text as a cell can hold it: no XML-illegal characters, at most Excel's 32,767 characters."""
-    text = _ILLEGAL_XML.sub("", str(value))
-    return text[:MAX_CELL_CHARS]
+    text = str(value)
+    if _ILLEGAL_XML.search(text):
+        text = _ILLEGAL_XML.sub("", text)
+    return text if len(text) <= MAX_CELL_CHARS else text[:MAX_CELL_CHARS]
 
 
 def looks_like_formula(text: str) -> bool:
     return text.startswith(_FORMULA_START)
 
 
+@functools.cache
+def _wide_characters() -> re.Pattern:
+    """East Asian wide and full-width characters (Unicode's EastAsianWidth W and F) as one character
+    class, so that measuring a cell is a regex scan rather than a lookup per character."""
+    ranges, start = [], None
+    for code in range(0x1100, 0x20000):
+        wide = unicodedata.east_asian_width(chr(code)) in "WF"
+        if wide and start is None:
+            start = code
+        elif not wide and start is not None:
+            ranges.append((start, code - 1))
+            start = None
+    ranges.append((0x20000, 0x3FFFD))  # the ideograph planes are wide throughout
+    return re.compile("[" + "".join(f"{chr(a)}-{chr(b)}" for a, b in ranges) + "]")
+
+
 def display_width(text: str) -> int:
     """Width of the longest line in '0' widths: East Asian wide and full-width characters count 2."""
-    return max(
-        (sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in line) for line in text.split("\n")),
-        default=0,
-    )
+    wide = _wide_characters()
+    return max(len(line) + len(wide.findall(line)) for line in text.split("\n"))
+
+
+def _height_width(text: str) -> int:
+    """A quick width for sizing rows that never falls short of display_width: exact for ASCII and CJK
+    (1 and 3 bytes in UTF-8), a little wide for the rare 2- and 4-byte characters. Rows are sized for
+    every wrapped cell of every row, where an exact measure per character would cost more than the rest."""
+    return (len(text.encode()) + len(text) + 1) // 2
 
 
 def excel_serial(day: dt.date) -> int:
@@ -95,6 +121,46 @@ class Column:
 Fill = tuple[str, str | None]  # (background, font colour)
 
 
+_COLUMN_LETTERS = [chr(ord("A") + i) for i in range(26)] + [f"A{chr(ord('A') + i)}" for i in range(26)]
+_ROW_START = re.compile(r'<row r="(\d+)"')
+
+
+class _Worksheet(Worksheet):
+    """XlsxWriter's worksheet, plus table rows that Sheet.row() has already laid out as XML: at close they
+    are merged by row number into the rows XlsxWriter writes itself (titles, headers, forms). Going
+    through XlsxWriter's per-cell API for the 170,000 cells of a 10,000-project sheet costs more than
+    every query behind it; these rows cost a fraction of that. The hook (_write_sheet_data), the shared
+    string table and Format._get_xf_index are XlsxWriter 3's; the export tests read every row back."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.direct_rows: list[tuple[int, str]] = []  # (row, its cells' XML), rows in increasing order
+        self.direct_heights: dict[int, float] = {}
+
+    def _write_sheet_data(self) -> None:
+        if not self.direct_rows:
+            super()._write_sheet_data()
+            return
+        real, self.fh = self.fh, io.StringIO()
+        try:
+            super()._write_sheet_data()
+            own = self.fh.getvalue()
+        finally:
+            self.fh = real
+        body = own.partition("<sheetData>")[2].rpartition("</sheetData>")[0]
+        starts = [(int(m.group(1)) - 1, m.start()) for m in _ROW_START.finditer(body)]
+        theirs = [(r, body[at:(starts[i + 1][1] if i + 1 < len(starts) else len(body))]) for i, (r, at) in enumerate(starts)]
+        ours = [(r, self._direct_row(r, cells)) for r, cells in self.direct_rows]
+        self.fh.write("<sheetData>")
+        self.fh.write("".join(xml for _, xml in heapq.merge(theirs, ours, key=lambda pair: pair[0])))
+        self.fh.write("</sheetData>")
+
+    def _direct_row(self, r: int, cells: str) -> str:
+        height = self.direct_heights.get(r)
+        size = f' ht="{height:g}" customHeight="1"' if height else ""
+        return f'<row r="{r + 1}"{size}>{cells}</row>'
+
+
 class Sheet:
     """One worksheet: title and as-of line, then tables written top to bottom. The first table is the
     main one: its header is frozen, repeated on printed pages and carries the autofilter."""
@@ -103,7 +169,7 @@ class Sheet:
                  freeze_columns: int = 0, one_page: bool = False) -> None:
         self.book = book
         self.name = name
-        self.ws = book.xlsx.add_worksheet(name)
+        self.ws = book.xlsx.add_worksheet(name, worksheet_class=_Worksheet)
         self.n_columns = width
         self.freeze_columns = freeze_columns
         self.one_page = one_page
@@ -129,6 +195,9 @@ class Sheet:
         the printed title rows and the autofilter; a form's side table (main=False) gets none."""
         assert len(columns) <= self.n_columns
         self.columns = list(columns)
+        self._caps = [column.cap or _WIDTH_CAP.get(column.kind, _WIDTH_CAP[TEXT]) for column in columns]
+        self._plain_xf = [self.book.xf(column.kind, None, False) for column in columns]
+        self._kinds = [column.kind for column in columns]
         r = self.next_row
         style = self.book.style("header")
         for c, column in enumerate(columns):
@@ -144,30 +213,45 @@ class Sheet:
         self.next_row += 1
 
     def row(self, values: Sequence[object], *, fills: Mapping[int, Fill] | None = None, total: bool = False) -> None:
-        """One row of the current table; a total row is bold and stays out of the autofilter's range."""
+        """One row of the current table; a total row is bold and stays out of the autofilter's range.
+        The row is laid out here as sheet XML (see _Worksheet); only its height waits for finish()."""
         if total:
             self._in_main = False
-        bold = total
         r = self.next_row
-        ws, style, columns = self.ws, self.book.cell_style, self.columns
+        xf, kinds, widths, caps, plain = self.book.xf, self._kinds, self.widths, self._caps, self._plain_xf
+        shared = self.book.xlsx.str_table._get_shared_string_index
+        fills = fills or {}
+        number = str(r + 1)
+        cells = []
         for c, value in enumerate(values):
-            column = columns[c]
-            fill = fills.get(c) if fills else None
-            if value is None or value == "":
-                ws.write_blank(r, c, None, style(column.kind, fill, bold))
-            elif isinstance(value, str):
-                text = safe_text(value)
-                ws.write_string(r, c, text, style(column.kind, fill, bold, looks_like_formula(text)))
-                self._measure_text(c, text, column.cap or _WIDTH_CAP.get(column.kind, _WIDTH_CAP[TEXT]))
-                if 2 * len(text) > self.widths[c] or "\n" in text:
+            fill = fills.get(c)
+            ref = _COLUMN_LETTERS[c] + number
+            if isinstance(value, str) and value:
+                text = value if len(value) <= MAX_CELL_CHARS and not _ILLEGAL_XML.search(value) else safe_text(value)
+                risky = text.startswith(_FORMULA_START)
+                s = plain[c] if fill is None and not total and not risky else xf(kinds[c], fill, total, risky)
+                cells.append(f'<c r="{ref}" s="{s}" t="s"><v>{shared(text)}</v></c>')
+                # Measure only what could widen the column: even all-wide text of this length could not.
+                if 2 * len(text) > widths[c]:
+                    if widths[c] < caps[c]:
+                        widths[c] = max(widths[c], min(display_width(text), caps[c]))
                     self._wrapping.append((r, c, c, text))
+                elif "\n" in text:
+                    self._wrapping.append((r, c, c, text))
+            elif value is None or value == "":
+                s = plain[c] if fill is None and not total else xf(kinds[c], fill, total)
+                cells.append(f'<c r="{ref}" s="{s}"/>')
             elif isinstance(value, dt.date):
-                ws.write_number(r, c, excel_serial(value), style(DATE, fill, bold))
-                self._measure_number(c, DATE, 0)
+                cells.append(f'<c r="{ref}" s="{xf(DATE, fill, total)}"><v>{(value - _EXCEL_EPOCH).days}</v></c>')
+                if widths[c] < _NUMBER_WIDTH[DATE]:
+                    widths[c] = _NUMBER_WIDTH[DATE]
             else:
-                number = float(value)
-                ws.write_number(r, c, number, style(column.kind, fill, bold))
-                self._measure_number(c, column.kind, number)
+                value = float(value)
+                s = plain[c] if fill is None and not total else xf(kinds[c], fill, total)
+                cells.append(f'<c r="{ref}" s="{s}"><v>{value:.16G}</v></c>')
+                self._measure_number(c, kinds[c], value)
+        self.ws.direct_rows.append((r, "".join(cells)))
+        self.ws._check_dimensions(r, len(values) - 1)
         if self._in_main:
             self.main_last = r
         self.next_row += 1
@@ -240,15 +324,23 @@ class Sheet:
         for c, width in enumerate(widths):
             ws.set_column(c, c, width)
         lines_per_row: dict[int, int] = {}
+        rooms = [width - 1 for width in widths]  # less the cell's inner margins
         for r, first, last, text in self._wrapping:
-            room = sum(widths[first:last + 1]) - 1  # less the cell's inner margins
-            if 2 * len(text) <= room and "\n" not in text:
+            room = rooms[first] if first == last else sum(widths[first:last + 1]) - 1
+            if "\n" in text:
+                lines = sum(-(-max(1, _height_width(line)) // room) for line in text.split("\n"))
+            elif 2 * len(text) <= room:
                 continue
-            lines = sum(max(1, math.ceil(display_width(line) / room)) for line in text.split("\n"))
+            else:
+                lines = -(-_height_width(text) // room)
             if lines > lines_per_row.get(r, 1):
                 lines_per_row[r] = lines
+        direct = {r for r, _ in ws.direct_rows}
         for r, lines in lines_per_row.items():
-            ws.set_row(r, lines * LINE_HEIGHT_PT + 3)
+            if r in direct:
+                ws.direct_heights[r] = lines * LINE_HEIGHT_PT + 3
+            else:
+                ws.set_row(r, lines * LINE_HEIGHT_PT + 3)
         for r, c, rows, chart in self._charts:
             chart.set_size({"width": int(sum(w * 7 + 5 for w in widths[c:])), "height": rows * 20})
             ws.insert_chart(r, c, chart, {"object_position": 1})
@@ -283,6 +375,7 @@ class ExportBook:
         self.xlsx.set_properties({"title": title, "created": stamp, "author": "", "comments": ""})
         self.sheets: list[Sheet] = []
         self._styles: dict[object, object] = {}
+        self._xf: dict[tuple, int] = {}
 
     def sheet(self, name: str, *, title: str, subtitle: str, width: int, freeze_columns: int = 0,
               one_page: bool = False) -> Sheet:
@@ -310,6 +403,14 @@ class ExportBook:
             # These cells hold only text, some of it the user's (titles name events): keep it text on edit too.
             self._styles[name] = self.xlsx.add_format({**props, "quote_prefix": True})
         return self._styles[name]
+
+    def xf(self, kind: str, fill: Fill | None, bold: bool, quote_prefix: bool = False) -> int:
+        """The style's index in the workbook, for rows written as XML."""
+        key = (kind, fill, bold, quote_prefix)
+        index = self._xf.get(key)
+        if index is None:
+            index = self._xf[key] = self.cell_style(kind, fill, bold, quote_prefix)._get_xf_index()
+        return index
 
     def cell_style(self, kind: str, fill: Fill | None, bold: bool, quote_prefix: bool = False, *,
                    align: str | None = None):

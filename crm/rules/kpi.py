@@ -13,6 +13,7 @@ from crm.rules.stages import rank
 
 # 万元 thresholds of the size tiers leaders ask for: 亿元以上, 5亿元以上, 10亿元以上, 50亿元以上, 100亿元以上.
 SIZE_TIERS_WAN: tuple[int, ...] = (10_000, 50_000, 100_000, 500_000, 1_000_000)
+_CONSTRUCTION, _PRODUCTION, _RESULTS = rank(Stage.CONSTRUCTION), rank(Stage.PRODUCTION), rank(Stage.RESULTS)
 
 
 @dataclass(frozen=True)
@@ -54,11 +55,12 @@ class Kpi:
     tiers: dict[int, list] = field(default_factory=lambda: {t: [0, Decimal(0)] for t in SIZE_TIERS_WAN})
 
     def add(self, p: ProjectFacts) -> None:
+        reached = rank(p.stage)  # once: reports add every project of a cohort several times over
         self.signed += 1
         self.signed_amount += p.amount
-        self.started += rank(p.stage) >= rank(Stage.CONSTRUCTION)
-        self.in_production += rank(p.stage) >= rank(Stage.PRODUCTION)
-        self.with_results += rank(p.stage) >= rank(Stage.RESULTS)
+        self.started += reached >= _CONSTRUCTION
+        self.in_production += reached >= _PRODUCTION
+        self.with_results += reached >= _RESULTS
         self.funds_in_place += p.funds_in_place
         self.not_terminated += not p.terminated
         if p.signing_form == SigningForm.AGREEMENT:
@@ -66,10 +68,11 @@ class Kpi:
             self.agreements_converted += p.converted_on is not None
         self.problems_raised += p.problems_raised
         self.problems_resolved += p.problems_resolved
-        for threshold in SIZE_TIERS_WAN:
-            if p.amount >= threshold:
-                self.tiers[threshold][0] += 1
-                self.tiers[threshold][1] += p.amount
+        for threshold in SIZE_TIERS_WAN:  # ascending: the first tier not reached ends the search
+            if p.amount < threshold:
+                break
+            self.tiers[threshold][0] += 1
+            self.tiers[threshold][1] += p.amount
 
     def as_dict(self) -> dict:
         return {

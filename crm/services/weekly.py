@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -14,6 +15,7 @@ from db.models import Event, FollowUp, FollowUpKind, Industry, ProjectStatus, Re
 
 from crm.dates import parse_week, week_of
 from crm.errors import CrmError
+from crm.labels import event_period_label
 from crm.rules import deadlines, kpi
 from crm.rules.stages import PIPELINE_STAGES, rank
 from crm.services import events as event_service
@@ -96,17 +98,27 @@ class WeekChange:
 
 @dataclass(frozen=True)
 class EventDeadline:
-    event: Event
+    ref: str
+    title: str
+    when: str  # 2011年11月（日期未定） …
+    place: str
+    coordinators: list[str]
     kind: str  # plan | summary
     due: dt.date
     status: str  # due | overdue
 
 
 @dataclass(frozen=True)
+class StageCount:
+    projects: int
+    amount: Decimal  # 万元
+
+
+@dataclass(frozen=True)
 class KpiRow:
     label: str
     total: kpi.Kpi
-    by_stage: dict[Stage, kpi.Kpi]  # live projects at each stage on the as-of date
+    by_stage: dict[Stage, StageCount]  # live projects at each stage on the as-of date (industries, overall)
 
 
 @dataclass
@@ -183,8 +195,8 @@ def weekly_report(
         changes=changes,
         problems=problems,
         deadlines=_event_deadlines(session, as_of, events, city_name, industry_name),
-        by_industry=_kpi_rows(cohort_facts, lambda p: p.industry, industries),
-        by_city=_kpi_rows(cohort_facts, lambda p: p.city, cities),
+        by_industry=_kpi_rows(cohort_facts, lambda p: p.industry, industries, stages=True),
+        by_city=_kpi_rows(cohort_facts, lambda p: p.city, cities, stages=False),
         overall=_kpi_row("", cohort_facts),
     )
 
@@ -235,22 +247,35 @@ def _event_deadlines(
             continue
         if industry and event.industries and industry not in {i.name for i in event.industries}:
             continue
-        found.append(EventDeadline(event, warning.kind, dt.date.fromisoformat(warning.due), warning.status))
-    found.sort(key=lambda d: (STATUS_ORDER[d.status], d.due, d.kind, d.event.position, d.event.ref))
+        found.append(EventDeadline(
+            event.ref, event.title, event_period_label(event.starts_on, event.ends_on, event.date_precision),
+            " ".join(x for x in (event.region.name if event.region else None, event.venue) if x),
+            event_service.units_by_role(event)["coordinators"],
+            warning.kind, dt.date.fromisoformat(warning.due), warning.status,
+        ))
+    position = {e.ref: e.position for e in events}
+    found.sort(key=lambda d: (STATUS_ORDER[d.status], d.due, d.kind, position[d.ref], d.ref))
     return found
 
 
-def _kpi_row(label: str, rows: list[kpi.ProjectFacts]) -> KpiRow:
-    """The cohort's KPIs (terminated projects included, as every rate's denominator wants) and the live
-    pipeline: projects not terminated, by the stage they had reached."""
-    by_stage = kpi.compute_by([p for p in rows if not p.terminated], lambda p: p.stage.value)
-    return KpiRow(label, kpi.compute(rows), {stage: by_stage.get(stage.value, kpi.Kpi()) for stage in PIPELINE_STAGES})
+def _kpi_row(label: str, rows: list[kpi.ProjectFacts], *, stages: bool = True) -> KpiRow:
+    """The cohort's KPIs (terminated projects included, as every rate's denominator wants) and, with
+    stages, the live pipeline: projects not terminated, by the stage they had reached."""
+    by_stage: dict[Stage, StageCount] = {}
+    if stages:
+        counts: dict[Stage, list] = {stage: [0, Decimal(0)] for stage in PIPELINE_STAGES}
+        for p in rows:
+            if not p.terminated:
+                counts[p.stage][0] += 1
+                counts[p.stage][1] += p.amount
+        by_stage = {stage: StageCount(n, amount) for stage, (n, amount) in counts.items()}
+    return KpiRow(label, kpi.compute(rows), by_stage)
 
 
-def _kpi_rows(rows: list[kpi.ProjectFacts], key, labels: list[str]) -> list[KpiRow]:
+def _kpi_rows(rows: list[kpi.ProjectFacts], key, labels: list[str], *, stages: bool) -> list[KpiRow]:
     """One row per label in the given order, then any other value met in the data."""
     groups: dict[str, list[kpi.ProjectFacts]] = defaultdict(list)
     for p in rows:
         groups[key(p) or ""].append(p)
     ordered = labels + sorted(set(groups) - set(labels))
-    return [_kpi_row(label, groups.get(label, [])) for label in ordered]
+    return [_kpi_row(label, groups.get(label, []), stages=stages) for label in ordered]
