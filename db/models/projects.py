@@ -4,7 +4,7 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from sqlalchemy import ForeignKey, String, Text
+from sqlalchemy import ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from db.base import Base, SoftDeletable, Timestamped, Versioned, utcnow
@@ -130,6 +130,8 @@ class ProjectFigure(Base):
 
 class FollowUp(Base):
     __tablename__ = "followups"
+    # Each project's latest follow-up (crm.services.snapshot) is an index walk, not a scan.
+    __table_args__ = (Index("ix_followups_project_id_happened_on", "project_id", "happened_on"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     project_id: Mapped[int] = mapped_column(ForeignKey("projects.id", ondelete="CASCADE"), index=True)
