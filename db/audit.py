@@ -140,10 +140,15 @@ def _changes(record):
 
 
 def _snapshot(record) -> str:
-    """A created (or purged) record in one entry: its fields as a JSON object, empty ones left out."""
     loaded = inspect(record).dict
-    values = {a.key: as_text(loaded.get(a.key)) for a in _fields(record)}
-    return json.dumps({k: v for k, v in values.items() if v is not None}, ensure_ascii=False, sort_keys=True)
+    return snapshot_text({a.key: loaded.get(a.key) for a in _fields(record)})
+
+
+def snapshot_text(values: dict) -> str:
+    """A created (or purged) record in one entry: its fields as a JSON object, empty ones left out.
+    Public for bulk writers (imports) that insert rows without the ORM and write their entries themselves."""
+    texts = {k: as_text(v) for k, v in values.items() if k not in UNTRACKED_FIELDS}
+    return json.dumps({k: v for k, v in texts.items() if v is not None}, ensure_ascii=False, sort_keys=True)
 
 
 @event.listens_for(Session, "do_orm_execute")

@@ -441,3 +441,32 @@ def test_rejected_rows_never_become_formulas(database, tmp_path):
     lines = csv_out.read_text(encoding="utf-8-sig").splitlines()
     assert lines[1].startswith("\"'=HYPERLINK(\"\"http://x\"\")\"")
     assert "'+cmd|" in lines[1]
+
+
+def test_imports_and_their_undo_are_in_the_audit_trail(database, tmp_path):
+    from crm.services.actor import staff_for
+    from db.models import AuditEntry
+
+    event = add_event(database)
+    run(database, write_csv(tmp_path / "known.csv", [["姓名", "手机"], ["宋杰", "13909990291"]]))
+    result = run(database, PV, event=event)
+    with database.unit_of_work(write=False) as session:
+        tester = staff_for(session, "tester").id
+        entries = session.execute(
+            select(AuditEntry.entity, AuditEntry.action, AuditEntry.field, AuditEntry.staff_id)
+            .where(AuditEntry.note.like(f"%(batch {result.batch})"))).all()
+        song = session.scalars(select(Contact).where(Contact.name == "邱秀荣")).one()
+        (created,) = session.scalars(select(AuditEntry.new_value).where(
+            AuditEntry.entity == "contacts", AuditEntry.entity_id == song.id, AuditEntry.action == "create")).all()
+    actions = {}
+    for entity, action, _field, staff_id in entries:
+        assert staff_id == tester
+        actions[(entity, action)] = actions.get((entity, action), 0) + 1
+    assert actions == {("organizations", "create"): 38, ("contacts", "create"): 37, ("invitations", "create"): 40,
+                       ("contacts", "update"): 5}  # 宋杰: organization, title, email (+ its key), notes
+    assert '"mobile": "13856340883"' in created and '"name": "邱秀荣"' in created
+    _undo(database, result.batch)
+    with database.unit_of_work(write=False) as session:
+        undone = session.execute(select(AuditEntry.action, func.count()).where(
+            AuditEntry.note.like(f"crm import undo {result.batch} %")).group_by(AuditEntry.action)).all()
+    assert dict(undone) == {"purge": 38 + 37 + 40, "update": 5}

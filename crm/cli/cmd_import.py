@@ -154,7 +154,7 @@ def undo(ctx) -> int:
     from crm.importing.undo import undo_batch
 
     with ctx.db.unit_of_work() as session:
-        result = undo_batch(session, ctx.args.batch)
+        result = undo_batch(session, ctx.args.batch, staff_id=ctx.actor(session).id)
     if ctx.args.json:
         print_json(result.as_json())
     else:

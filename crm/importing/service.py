@@ -23,6 +23,7 @@ from crm.importing import bulk
 from crm.importing.parse import ParsedFile, Progress, SheetReport, parse_file
 from crm.importing.rows import InviteeRow, RowError, RowKind
 from crm.importing.table import field_label
+from crm.importing.trail import Trail
 from db.models import Contact, ImportBatch, ImportChange, Invitation, InvitationStatus, Organization, OrgKind
 
 ORG, CONTACT, INVITATION = "organization", "contact", "invitation"
@@ -457,7 +458,8 @@ def earlier_batch(session: Session, file_hash: str) -> int | None:
 
 def apply_plan(session: Session, plan: Plan, parsed: ParsedFile, *, staff_id: int | None,
                progress: Progress | None = None) -> ImportBatch:
-    """Write the plan in bulk and record it as an import batch (with every change, for undo)."""
+    """Write the plan in bulk and record it as an import batch (every change kept, for undo) and in
+    the audit trail."""
     from db import search_index
 
     batch = ImportBatch(
@@ -470,78 +472,84 @@ def apply_plan(session: Session, plan: Plan, parsed: ParsedFile, *, staff_id: in
     )
     session.add(batch)
     session.flush()
-    changes: list[tuple] = []
-    steps = 4
+    writer = _Writer(session, batch.id, Trail(staff_id, f"crm import invitees {batch.file_name} (batch {batch.id})"))
 
-    new_orgs = plan.new_orgs
-    for org, new_id in zip(new_orgs, bulk.allocate_ids(session, Organization.__table__, len(new_orgs))):
-        org.id = new_id
-    bulk.insert_rows(session, Organization.__table__, ("id", "name", "name_key", "kind", "version"),
-                     [(o.id, o.name, o.name_key, o.kind.value, 1) for o in new_orgs])
-    _update(session, Organization.__table__, plan.changed_orgs, ("kind", "deleted_at"), ORG, batch.id, changes)
-    changes.extend((batch.id, ORG, o.id, "create", None) for o in new_orgs)
+    writer.create(Organization.__table__, ORG, plan.new_orgs, ("name", "name_key", "kind"),
+                  lambda o: (o.name, o.name_key, o.kind.value))
+    writer.update(Organization.__table__, ORG, plan.changed_orgs, ("kind", "deleted_at"))
     if progress:
-        progress("write", 1, steps)
-
-    new_people = plan.new_people
-    for person, new_id in zip(new_people, bulk.allocate_ids(session, Contact.__table__, len(new_people))):
-        person.id = new_id
-    bulk.insert_rows(
-        session, Contact.__table__,
-        ("id", "name", "name_key", "organization_id", "title", "mobile", "phone", "email", "notes", "mobile_key",
-         "email_key", "version"),
-        [(p.id, p.name, p.name_key, p.org.id if p.org else None, p.title, p.mobile, p.phone, p.email, p.notes,
-          p.mobile_key, p.email_key, 1) for p in new_people],
+        progress("write", 1, WRITE_STEPS)
+    writer.create(
+        Contact.__table__, CONTACT, plan.new_people,
+        ("name", "name_key", "organization_id", "title", "mobile", "phone", "email", "notes", "mobile_key", "email_key"),
+        lambda p: (p.name, p.name_key, p.org.id if p.org else None, p.title, p.mobile, p.phone, p.email, p.notes,
+                   p.mobile_key, p.email_key),
     )
-    changed_people = plan.changed_people
-    _update(session, Contact.__table__, changed_people,
-            ("organization_id", *CONTACT_FIELDS, "mobile_key", "email_key"), CONTACT, batch.id, changes)
-    changes.extend((batch.id, CONTACT, p.id, "create", None) for p in new_people)
+    writer.update(Contact.__table__, CONTACT, plan.changed_people,
+                  ("organization_id", *CONTACT_FIELDS, "mobile_key", "email_key"))
     if progress:
-        progress("write", 2, steps)
-
-    new_invitations = plan.new_invitations
-    for invitation, new_id in zip(
-        new_invitations, bulk.allocate_ids(session, Invitation.__table__, len(new_invitations))
-    ):
-        invitation.id = new_id
-    bulk.insert_rows(
-        session, Invitation.__table__,
-        ("id", "event_id", "contact_id", "organization_id", "status", "category", "notes", "version"),
-        [(i.id, plan.event_id, i.contact.id if i.contact else None, i.org.id if i.org else None, i.status.value,
-          i.category, i.notes, 1) for i in new_invitations],
+        progress("write", 2, WRITE_STEPS)
+    writer.create(
+        Invitation.__table__, INVITATION, plan.new_invitations,
+        ("event_id", "contact_id", "organization_id", "status", "category", "notes"),
+        lambda i: (plan.event_id, i.contact.id if i.contact else None, i.org.id if i.org else None, i.status.value,
+                   i.category, i.notes),
     )
-    _update(session, Invitation.__table__, plan.changed_invitations, ("deleted_at",), INVITATION, batch.id, changes)
-    changes.extend((batch.id, INVITATION, i.id, "create", None) for i in new_invitations)
+    writer.update(Invitation.__table__, INVITATION, plan.changed_invitations, ("deleted_at",))
     if progress:
-        progress("write", 3, steps)
-
-    bulk.insert_rows(session, ImportChange.__table__, ("batch_id", "entity", "entity_id", "action", "before"),
-                     changes)
+        progress("write", 3, WRITE_STEPS)
+    writer.finish()
     # Search keys (db.search_index): bulk writes bypass the ORM listener that keeps them. Any stale
     # keys under the new ids (a reused SQLite rowid) are replaced, not collided with.
     connection = session.connection()
-    search_index.write_keys(connection, search_index.ORGANIZATION, new_orgs)
-    rekeyed = [p for p in changed_people if {"mobile_key", "email_key"} & set(p.before)]
-    search_index.write_keys(connection, search_index.CONTACT, new_people + rekeyed)
+    search_index.write_keys(connection, search_index.ORGANIZATION, plan.new_orgs)
+    rekeyed = [p for p in plan.changed_people if {"mobile_key", "email_key"} & set(p.before)]
+    search_index.write_keys(connection, search_index.CONTACT, plan.new_people + rekeyed)
     if progress:
-        progress("write", 4, steps)
+        progress("write", 4, WRITE_STEPS)
     return batch
 
 
-def _update(session: Session, table, entries: list, fields: tuple[str, ...], entity: str, batch_id: int,
-            changes: list[tuple]) -> None:
-    """UPDATE known records the plan changed (version-checked) and keep their old values for undo."""
-    if not entries:
-        return
-    rows = []
-    for entry in entries:
-        values = {name: (entry.org.id if entry.org else None) if name == "organization_id" else getattr(entry, name)
-                  for name in fields}
-        rows.append({"id": entry.id, "version": entry.version, **values})
-        before = {("organization_id" if k == "org" else k): _jsonable(v) for k, v in entry.before.items()}
-        changes.append((batch_id, entity, entry.id, "update", json.dumps(before, ensure_ascii=False)))
-    bulk.update_versioned(session, table, fields, rows, what=entity)
+WRITE_STEPS = 4
+
+
+class _Writer:
+    """Inserts and version-checked updates of planned records, each noted as an ImportChange (for
+    undo) and in the audit trail."""
+
+    def __init__(self, session: Session, batch_id: int, trail: Trail) -> None:
+        self.session = session
+        self.batch_id = batch_id
+        self.trail = trail
+        self.changes: list[tuple] = []
+
+    def create(self, table, entity: str, entries: list, columns: tuple[str, ...], values) -> None:
+        for entry, new_id in zip(entries, bulk.allocate_ids(self.session, table, len(entries))):
+            entry.id = new_id
+        rows = [values(entry) for entry in entries]
+        bulk.insert_rows(self.session, table, ("id", *columns, "version"),
+                         [(entry.id, *row, 1) for entry, row in zip(entries, rows)])
+        for entry, row in zip(entries, rows):
+            self.trail.created(table.name, entry.id, dict(zip(columns, row)))
+            self.changes.append((self.batch_id, entity, entry.id, "create", None))
+
+    def update(self, table, entity: str, entries: list, fields: tuple[str, ...]) -> None:
+        if not entries:
+            return
+        rows = []
+        for entry in entries:
+            new = {name: (entry.org.id if entry.org else None) if name == "organization_id" else getattr(entry, name)
+                   for name in fields}
+            rows.append({"id": entry.id, "version": entry.version, **new})
+            before = {("organization_id" if k == "org" else k): _jsonable(v) for k, v in entry.before.items()}
+            self.changes.append((self.batch_id, entity, entry.id, "update", json.dumps(before, ensure_ascii=False)))
+            self.trail.changed(table.name, entry.id, entry.version + 1, before, new)
+        bulk.update_versioned(self.session, table, fields, rows, what=entity)
+
+    def finish(self) -> None:
+        bulk.insert_rows(self.session, ImportChange.__table__, ("batch_id", "entity", "entity_id", "action", "before"),
+                         self.changes)
+        self.trail.write(self.session)
 
 
 def _jsonable(value):

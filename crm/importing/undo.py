@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from crm.errors import NotFound, RuleViolation
 from crm.importing import bulk
 from crm.importing.service import CONTACT, INVITATION, ORG
+from crm.importing.trail import Trail
 from db.base import Base
 from db.models import Contact, ImportBatch, ImportChange, Invitation, Organization
 
@@ -49,7 +50,7 @@ def batch_dict(batch: ImportBatch) -> dict:
     }
 
 
-def undo_batch(session: Session, batch_id: int) -> UndoResult:
+def undo_batch(session: Session, batch_id: int, *, staff_id: int | None = None) -> UndoResult:
     batch = session.get(ImportBatch, batch_id)
     if batch is None:
         raise NotFound("import_unknown_batch", batch=batch_id)
@@ -68,29 +69,23 @@ def undo_batch(session: Session, batch_id: int) -> UndoResult:
 
     from db import search_index
 
+    trail = Trail(staff_id, f"crm import undo {batch_id} ({batch.file_name})")
     connection = session.connection()
     for entity, items in updated.items():
-        if not items:
-            continue
-        fields = sorted({name for _id, before in items for name in before if name != "version"})
-        current = {row.id: row for row in bulk.select_in(
-            session, [TABLES[entity].c[name] for name in ("id", *fields)], TABLES[entity].c.id, [i for i, _ in items]
-        )}
-        rows = []
-        for entity_id, before in items:
-            values = {name: _restored(name, before[name]) if name in before else current[entity_id]._mapping[name]
-                      for name in fields}
-            rows.append({"id": entity_id, "version": before["version"] + 1, **values})
-        bulk.update_versioned(session, TABLES[entity], fields, rows, what=entity)
-        if entity == CONTACT:
-            search_index.write_keys(connection, search_index.CONTACT, bulk.select_in(
-                session, [Contact.id, Contact.name_key, Contact.mobile_key, Contact.email_key], Contact.id,
-                [i for i, _ in items],
-            ))
+        if items:
+            _restore(session, TABLES[entity], entity, items, trail)
+    search_index.write_keys(connection, search_index.CONTACT, bulk.select_in(
+        session, [Contact.id, Contact.name_key, Contact.mobile_key, Contact.email_key], Contact.id,
+        [entity_id for entity_id, before in updated[CONTACT] if {"mobile_key", "email_key"} & set(before)],
+    ))
     for entity in DELETE_ORDER:
-        bulk.delete_ids(session, TABLES[entity], created[entity])
+        table = TABLES[entity]
+        for row in bulk.select_in(session, list(table.c), table.c.id, created[entity]):
+            trail.purged(table.name, row.id, row.version, dict(row._mapping))
+        bulk.delete_ids(session, table, created[entity])
     search_index.drop_keys(connection, search_index.CONTACT, created[CONTACT])
     search_index.drop_keys(connection, search_index.ORGANIZATION, created[ORG])
+    trail.write(session)
     batch.undone_at = dt.datetime.now(dt.timezone.utc)
     session.flush()
     return UndoResult(
@@ -100,6 +95,21 @@ def undo_batch(session: Session, batch_id: int) -> UndoResult:
         restored={"contacts": len(updated[CONTACT]), "organizations": len(updated[ORG]),
                   "invitations": len(updated[INVITATION])},
     )
+
+
+def _restore(session: Session, table, entity: str, items: list[tuple[int, dict]], trail: Trail) -> None:
+    """Put back the old values the batch kept; fields it did not change keep their current values."""
+    fields = sorted({name for _id, before in items for name in before if name != "version"})
+    current = {row.id: row._mapping for row in bulk.select_in(
+        session, [table.c[name] for name in ("id", "version", *fields)], table.c.id, [i for i, _ in items]
+    )}
+    rows = []
+    for entity_id, before in items:
+        now = current[entity_id]
+        values = {name: _restored(name, before[name]) if name in before else now[name] for name in fields}
+        rows.append({"id": entity_id, "version": now["version"], **values})
+        trail.changed(table.name, entity_id, now["version"] + 1, {name: now[name] for name in fields}, values)
+    bulk.update_versioned(session, table, fields, rows, what=entity)
 
 
 def _restored(name: str, value):

@@ -1,0 +1,41 @@
+"""Audit-trail entries (db.audit) for the rows imports write in bulk. The flush listener that keeps the
+trail never sees Core statements, so imports and their undo write the same entries themselves, in
+the same transaction, in the trail's own format (db.audit.as_text / snapshot_text)."""
+from __future__ import annotations
+
+from sqlalchemy.orm import Session
+
+from crm.importing import bulk
+from db.audit import as_text, snapshot_text
+from db.models import AuditEntry
+
+COLUMNS = ("entity", "entity_id", "action", "field", "old_value", "new_value", "staff_id", "version", "note")
+
+
+class Trail:
+    def __init__(self, staff_id: int | None, note: str) -> None:
+        self.staff_id = staff_id
+        self.note = note
+        self.rows: list[tuple] = []
+
+    def created(self, table: str, entity_id: int, values: dict) -> None:
+        self.rows.append((table, entity_id, "create", None, None, snapshot_text(values), self.staff_id, 1, self.note))
+
+    def purged(self, table: str, entity_id: int, version: int, values: dict) -> None:
+        self.rows.append((table, entity_id, "purge", None, snapshot_text(values), None, self.staff_id, version,
+                          self.note))
+
+    def changed(self, table: str, entity_id: int, version: int, old: dict, new: dict) -> None:
+        """One entry per field whose text changed; `version` is the record's version after the change."""
+        for field, before in old.items():
+            if field == "version":
+                continue
+            old_text, new_text = as_text(before), as_text(new.get(field))
+            if old_text == new_text:
+                continue
+            action = "update" if field != "deleted_at" else ("delete" if new_text is not None else "restore")
+            self.rows.append((table, entity_id, action, field, old_text, new_text, self.staff_id, version, self.note))
+
+    def write(self, session: Session) -> None:
+        bulk.insert_rows(session, AuditEntry.__table__, COLUMNS, self.rows)
+        self.rows = []

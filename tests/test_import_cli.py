@@ -1,0 +1,136 @@
+"""`crm import invitees|undo|list`: the JSON shape, exit codes, messages in both languages, --errors-out."""
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from tests.conftest import SAMPLES
+from tests.test_import_builders import HEADER, person_rows, write_csv, write_xlsx
+
+PV = SAMPLES / "invitees-pv-2011.xlsx"
+JSON_KEYS = ["file", "dry_run", "rows", "created", "updated", "duplicates", "errors", "batch"]
+
+
+def test_json_shape_and_exit_code_zero(cli, backend):
+    result = cli("--db", backend.url, "import", "invitees", PV, "--json")
+    assert result.code == 0, result.err
+    data = result.json()
+    assert list(data) == JSON_KEYS
+    assert data == {"file": "invitees-pv-2011.xlsx", "dry_run": False, "rows": 41,
+                    "created": {"contacts": 38, "organizations": 38, "invitations": 0},
+                    "updated": {"contacts": 0}, "duplicates": 1, "errors": [], "batch": data["batch"]}
+    assert isinstance(data["batch"], int)
+    assert "类别" in result.err  # the two category conflicts, on stderr beside the JSON
+
+
+def test_rejected_rows_exit_four_and_name_sheet_row_and_column(cli, backend, tmp_path):
+    path = write_csv(tmp_path / "list.csv", [["姓名", "单位", "状态"], ["张三", "甲公司", "已确认"], ["", "", "已确认"],
+                                             ["李四", "乙公司", "或许"]])
+    result = cli("--db", backend.url, "import", "invitees", path, "--json")
+    assert result.code == 4
+    assert result.json()["errors"] == [
+        {"sheet": "list", "row": 3, "column": None, "message": "既无姓名也无单位"},
+        {"sheet": "list", "row": 4, "column": "状态",
+         "message": "无法识别的邀请状态「或许」（可用：拟邀请/已邀请/已确认/已出席/婉拒）"},
+    ]
+    assert result.json()["created"]["contacts"] == 1
+
+
+def test_refused_file_exits_three_with_one_line(cli, backend, tmp_path):
+    (tmp_path / "list.xlsx").write_bytes(b"PK\x03\x04" + b"\x00" * 100)
+    result = cli("--db", backend.url, "import", "invitees", tmp_path / "list.xlsx")
+    assert result.code == 3
+    assert result.out == "" and result.err.count("\n") == 1
+    assert "list.xlsx" in result.err and "Traceback" not in result.err
+    assert cli("--db", backend.url, "import", "list", "--json").json() == []
+
+
+def test_english(cli, backend, tmp_path):
+    result = cli("--lang", "en", "--db", backend.url, "import", "invitees", PV, "--dry-run")
+    assert result.code == 0
+    assert result.out.splitlines()[:4] == [
+        "invitees-pv-2011.xlsx: 41 rows read (xlsx; sheets: 光伏)",
+        "  would create: 38 contacts, 38 organizations, 0 invitations",
+        "  completed 0 known contacts and 0 organizations (blank fields only); 1 duplicates; 0 rows rejected",
+        "  dry run: nothing was written",
+    ]
+    refused = cli("--lang", "en", "--db", backend.url, "import", "invitees", tmp_path / "missing.xlsx")
+    assert refused.code == 3 and "cannot read" in refused.err
+
+
+def test_human_summary_then_undo_and_list(cli, backend):
+    result = cli("--db", backend.url, "import", "invitees", PV)
+    assert result.code == 0
+    lines = result.out.splitlines()
+    assert lines[0] == "invitees-pv-2011.xlsx：读取 41 行（xlsx；工作表：光伏）"
+    assert lines[1] == "  新建：客商 38 位，单位 38 家，邀请 0 条"
+    batch = int(re.search(r"批次 (\d+)", lines[3]).group(1))
+    assert lines[3] == f"  导入批次 {batch}（撤销：crm import undo {batch}）"
+    listed = cli("--db", backend.url, "import", "list", "--json").json()
+    assert [(b["batch"], b["file"], b["counts"]["rows"], b["undone_at"]) for b in listed] == [
+        (batch, "invitees-pv-2011.xlsx", 41, None)]
+    undone = cli("--db", backend.url, "import", "undo", str(batch), "--json")
+    assert undone.code == 0
+    assert undone.json() == {"batch": batch, "removed": {"contacts": 38, "organizations": 38, "invitations": 0},
+                             "restored": {"contacts": 0, "organizations": 0, "invitations": 0}}
+    again = cli("--db", backend.url, "import", "undo", str(batch))
+    assert again.code == 1 and "已于" in again.err
+    assert cli("--db", backend.url, "import", "undo", "999").code == 1
+    assert cli("--db", backend.url, "import", "undo", "x").code == 2
+
+
+def test_event_sheet_and_map_options(cli, backend, tmp_path):
+    path = write_xlsx(tmp_path / "two.xlsx", {
+        "南昌": [["嘉宾", "所在单位"], ["张三", "甲公司"]],
+        "九江": [HEADER, *person_rows(2)],
+    })
+    result = cli("--db", backend.url, "import", "invitees", path, "--sheet", "南昌", "--map", "嘉宾=name",
+                 "--map", "所在单位=organization", "--json")
+    assert result.code == 0, result.err
+    assert (result.json()["rows"], result.json()["created"]["contacts"]) == (1, 1)
+    assert cli("--db", backend.url, "import", "invitees", path, "--map", "嘉宾").code == 2
+    missing = cli("--db", backend.url, "import", "invitees", path, "--sheet", "赣州")
+    assert missing.code == 1 and "南昌, 九江" in missing.err
+    no_event = cli("--db", backend.url, "import", "invitees", path, "--event", "Z9")
+    assert no_event.code == 1 and "Z9" in no_event.err
+
+
+def test_strict_exits_four_and_writes_nothing(cli, backend, tmp_path):
+    path = write_csv(tmp_path / "list.csv", [["姓名", "单位", "手机"], ["张三", "甲公司", ""], ["", "", "13800138000"]])
+    result = cli("--db", backend.url, "import", "invitees", path, "--strict", "--json")
+    assert result.code == 4
+    data = result.json()
+    assert (data["batch"], data["created"]["contacts"], len(data["errors"])) == (None, 0, 1)
+    assert "严格模式" in cli("--db", backend.url, "import", "invitees", path, "--strict").out
+    assert cli("--db", backend.url, "import", "list", "--json").json() == []
+
+
+@pytest.mark.parametrize("suffix", [".xlsx", ".csv"])
+def test_errors_out(cli, backend, tmp_path, suffix):
+    path = write_csv(tmp_path / "list.csv", [["姓名", "单位", "手机"], ["张三", "甲公司", ""], ["", "", "13800138000"]])
+    out = tmp_path / f"rejected{suffix}"
+    result = cli("--db", backend.url, "import", "invitees", path, "--errors-out", out)
+    assert result.code == 4
+    assert out.exists() and f"rejected{suffix}" in result.out
+    fixed = out.with_name(f"fixed{suffix}")
+    if suffix == ".csv":
+        fixed.write_text(out.read_text(encoding="utf-8-sig").replace("\n,,", "\n李四,乙公司,", 1), encoding="utf-8-sig")
+    else:
+        import openpyxl
+
+        book = openpyxl.load_workbook(out)
+        book.active.cell(row=2, column=1, value="李四")
+        book.save(fixed)
+    again = cli("--db", backend.url, "import", "invitees", fixed, "--json")
+    assert again.code == 0, again.out + again.err
+    assert again.json()["created"]["contacts"] == 1
+    clean = cli("--db", backend.url, "import", "invitees", PV, "--errors-out", tmp_path / "none.xlsx")
+    assert clean.code == 0 and not (tmp_path / "none.xlsx").exists()
+    bad_dir = cli("--db", backend.url, "import", "invitees", PV, "--errors-out", tmp_path / "no" / "x.xlsx")
+    assert bad_dir.code == 1
+
+
+def test_no_progress_bar_when_not_on_a_terminal(cli, backend):
+    result = cli("--db", backend.url, "import", "invitees", PV)
+    assert "━" not in result.err and "\r" not in result.err
