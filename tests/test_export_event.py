@@ -10,7 +10,6 @@ from sqlalchemy import select
 
 from crm.exporting.workbook import SIGNAL_FILLS, STAGE_FILLS
 from db.models import Contact, Event, Invitation, Organization, Project
-from db.session import Database
 from tests.test_export_weekly import AT, HYPERLINK, PLUS, fill, scenario  # noqa: F401 - scenario is a fixture
 from tests.test_export_workbook import (
     INJECTIONS,

@@ -292,3 +292,4 @@ def test_demo_progress_rows_are_the_live_signed_projects(cli, demo_backend, demo
     ws = book.xl["项目推进表"]
     assert_list_form(ws, columns=17, rows=len(rows), freeze="C4")
     assert ws.column_dimensions["B"].width > ws.column_dimensions["A"].width
+    assert_no_formulas_or_links(book.path)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 import zipfile
 from dataclasses import dataclass
 from decimal import Decimal
@@ -87,6 +88,8 @@ def assert_form_page(ws) -> None:
 
 
 def assert_no_formulas_or_links(path: Path) -> None:
+    """No formula, link or external reference anywhere; rows and cells in the order Excel demands
+    (table rows are laid out by our own code and merged with XlsxWriter's)."""
     with zipfile.ZipFile(path) as archive:
         names = archive.namelist()
         assert not any("externalLink" in n for n in names)
@@ -95,6 +98,11 @@ def assert_no_formulas_or_links(path: Path) -> None:
                 xml = archive.read(name).decode()
                 assert "<f>" not in xml and "<f " not in xml, name
                 assert "<hyperlink" not in xml, name
+                rows = [int(r) for r in re.findall(r'<row r="(\d+)"', xml)]
+                assert rows == sorted(set(rows)), name
+                for row in re.findall(r'<row r="\d+"[^>]*>(.*?)</row>', xml):
+                    columns = [openpyxl.utils.column_index_from_string(c) for c in re.findall(r'<c r="([A-Z]+)\d+"', row)]
+                    assert columns == sorted(set(columns)), name
 
 
 def find_cells(book: Book, text: str) -> list[tuple[str, openpyxl.cell.Cell]]:

@@ -10,12 +10,10 @@ from sqlalchemy.orm import Session
 
 from db.models import Event, InvitationStatus
 
-from crm.exporting.weekly import yi
+from crm.exporting import columns as common
 from crm.exporting.workbook import (
     CENTER,
     COUNT,
-    DATE,
-    INTEGER,
     SIGNAL_FILLS,
     STAGE_FILLS,
     TEXT,
@@ -23,6 +21,7 @@ from crm.exporting.workbook import (
     Column,
     ExportBook,
     export_book,
+    yi,
 )
 from crm.i18n import pick, t
 from crm.labels import (
@@ -129,20 +128,20 @@ def _overview_sheet(book: ExportBook, report: EventReport) -> None:
 def _projects_sheet(book: ExportBook, report: EventReport) -> None:
     several = len(report.scope) > 1
     columns = [
-        Column(pick("序号", "No."), INTEGER),
-        Column(pick("项目名称", "Project"), TEXT, 22),
-        Column(pick("投资方", "Investor"), TEXT, 22),
-        Column(pick("产业", "Industry"), TEXT, 12),
-        Column(pick("所在地", "City"), CENTER, 10),
+        common.number(),
+        common.project(),
+        common.investor(),
+        common.industry(),
+        common.city(),
         Column(pick("签约形式", "Form"), CENTER),
-        Column(pick("总投资\n（亿元）", "Investment\n(亿元)"), YI),
-        Column(pick("签约时间", "Signed on"), DATE),
+        common.investment(),
+        common.signed_on(),
         *([Column(pick("签约会议", "Meeting"), TEXT, 20)] if several else []),
-        Column(pick("当前阶段", "Stage"), CENTER),
-        Column(pick("阶段日期", "Stage date"), DATE),
+        common.stage(),
+        common.stage_date(),
         Column(pick("到位资金\n（亿元）", "Funds in place\n(亿元)"), YI),
-        Column(pick("责任单位", "Responsible unit"), TEXT, 18),
-        Column(pick("状态", "Signal"), CENTER),
+        common.responsible_unit(),
+        common.signal(),
     ]
     stage_column, signal_column = len(columns) - 5, len(columns) - 1
     event = report.event
@@ -173,7 +172,7 @@ def invitee_sheet(book: ExportBook, report: EventReport, *, name: str, title: st
     """The invitee list: one line per invitation, people still 待定 shown as such, mobiles as text."""
     several = len(report.scope) > 1
     columns = [
-        Column(pick("序号", "No."), INTEGER),
+        common.number(),
         Column(pick("姓名", "Name"), CENTER, 12),
         Column(pick("单位", "Organization"), TEXT, 26),
         Column(pick("职务", "Title"), TEXT, 14),

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from db.models import InvitationStatus
 
+from crm.exporting import columns as common
 from crm.exporting.event_package import (
     as_of_line,
     event_fields,
@@ -19,7 +20,7 @@ from crm.exporting.event_package import (
     organizer_fields,
     place,
 )
-from crm.exporting.workbook import CENTER, COUNT, DATE, INTEGER, SIGNAL_FILLS, TEXT, Column, ExportBook, export_book
+from crm.exporting.workbook import CENTER, COUNT, DATE, SIGNAL_FILLS, TEXT, Column, ExportBook, export_book
 from crm.i18n import pick, t
 from crm.labels import event_period_label, invitation_status_label, plan_recipient_label
 from crm.rules import deadlines
@@ -103,12 +104,12 @@ def _plan_sheet(book: ExportBook, plan: EventPlan) -> None:
         sheet.skip()
         sheet.caption(pick("会议安排", "Meetings"))
         sheet.table([
-            Column(pick("序号", "No."), INTEGER),
+            common.number(),
             Column(pick("会议名称", "Meeting"), TEXT, 30),
-            Column(pick("时间", "When"), TEXT, 22),
-            Column(pick("地点", "Where"), TEXT, 16),
+            common.when(),
+            common.place(),
             Column(pick("规模（人）", "Scale"), COUNT),
-            Column(pick("衔接协调处室", "Coordinating office"), TEXT, 18),
+            common.coordinators(),
             Column(pick("方案报送截止", "Plan due"), DATE),
             Column(pick("报送情况", "Filing"), CENTER, 12),
         ], main=False)

@@ -3,15 +3,14 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-from decimal import Decimal
 
 from sqlalchemy.orm import Session
 
+from crm.exporting import columns as common
 from crm.exporting.workbook import (
     CENTER,
     COUNT,
     DATE,
-    INTEGER,
     PERCENT,
     SIGNAL_FILLS,
     STAGE_FILLS,
@@ -22,20 +21,13 @@ from crm.exporting.workbook import (
     ExportBook,
     Sheet,
     export_book,
+    yi,
 )
 from crm.i18n import pick
 from crm.labels import deadline_label, followup_kind_label, signal_label
 from crm.rules import deadlines
 from crm.rules.stages import PIPELINE_STAGES, stage_label
 from crm.services.weekly import KpiRow, ReportWeek, WeeklyReport, WeekItem, report_week, weekly_report
-
-WAN_PER_YI = Decimal(10_000)
-
-
-def yi(amount_wan: Decimal | float | None) -> Decimal | None:
-    """万元 → 亿元, exact (the cell shows two decimals)."""
-    return None if amount_wan is None else Decimal(amount_wan) / WAN_PER_YI
-
 
 def export_weekly(
     session: Session,
@@ -99,23 +91,23 @@ STAGE_COLUMN, SIGNAL_COLUMN = 8, 16
 def progress_columns() -> list[Column]:
     """Built when asked, so that headers follow the language chosen at run time."""
     return [
-        Column(pick("序号", "No."), INTEGER),
-        Column(pick("项目名称", "Project"), TEXT, 20),
-        Column(pick("投资方", "Investor"), TEXT, 20),
-        Column(pick("产业", "Industry"), TEXT, 12),
-        Column(pick("所在地", "City"), CENTER, 10),
-        Column(pick("总投资\n（亿元）", "Investment\n(亿元)"), YI),
-        Column(pick("签约时间", "Signed on"), DATE),
-        Column(pick("签约活动", "Signed at"), TEXT, 16),
-        Column(pick("当前阶段", "Stage"), CENTER),
-        Column(pick("阶段日期", "Stage date"), DATE),
+        common.number(),
+        common.project(),
+        common.investor(),
+        common.industry(),
+        common.city(),
+        common.investment(),
+        common.signed_on(),
+        common.signed_at(),
+        common.stage(),
+        common.stage_date(),
         Column(pick("本周进展", "This week"), WRAP, 30),
         Column(pick("存在问题", "Open problems"), WRAP, 24),
         Column(pick("下步计划", "Next step"), WRAP, 20),
-        Column(pick("责任单位", "Responsible unit"), TEXT, 18),
+        common.responsible_unit(),
         Column(pick("责任人", "Responsible"), CENTER, 8),
         Column(pick("最近跟进", "Last follow-up"), DATE),
-        Column(pick("状态", "Signal"), CENTER),
+        common.signal(),
     ]
 
 
@@ -155,15 +147,15 @@ def _problem_line(problem) -> str:
 
 def _changes_sheet(book: ExportBook, report: WeeklyReport, subtitle: str) -> None:
     columns = [
-        Column(pick("序号", "No."), INTEGER),
+        common.number(),
         Column(pick("日期", "Date"), DATE),
         Column(pick("变化", "Change"), CENTER),
-        Column(pick("项目名称", "Project"), TEXT, 20),
-        Column(pick("投资方", "Investor"), TEXT, 20),
-        Column(pick("产业", "Industry"), TEXT, 12),
-        Column(pick("所在地", "City"), CENTER, 10),
-        Column(pick("总投资\n（亿元）", "Investment\n(亿元)"), YI),
-        Column(pick("签约活动", "Signed at"), TEXT, 16),
+        common.project(),
+        common.investor(),
+        common.industry(),
+        common.city(),
+        common.investment(),
+        common.signed_at(),
         Column(pick("说明", "Note"), WRAP, 30),
     ]
     signings = sum(1 for c in report.changes if c.stage.value == "signed")
@@ -184,15 +176,15 @@ def _changes_sheet(book: ExportBook, report: WeeklyReport, subtitle: str) -> Non
 
 def _problems_sheet(book: ExportBook, report: WeeklyReport, subtitle: str) -> None:
     columns = [
-        Column(pick("序号", "No."), INTEGER),
+        common.number(),
         Column(pick("问题", "Problem"), WRAP, 30),
-        Column(pick("项目名称", "Project"), TEXT, 20),
-        Column(pick("所在地", "City"), CENTER, 10),
-        Column(pick("产业", "Industry"), TEXT, 12),
+        common.project(),
+        common.city(),
+        common.industry(),
         Column(pick("提出日期", "Raised on"), DATE),
         Column(pick("已历时\n（天）", "Open\n(days)"), COUNT),
-        Column(pick("责任单位", "Responsible unit"), TEXT, 18),
-        Column(pick("项目状态", "Signal"), CENTER),
+        common.responsible_unit(),
+        common.signal(("项目状态", "Signal")),
     ]
     sheet = book.sheet(pick("问题清单", "Problems"), title=pick("项目存在问题清单", "Open problems of signed projects"),
                        subtitle=subtitle + pick(f"　未办结 {len(report.problems)} 个", f"   {len(report.problems)} open"),
@@ -211,14 +203,14 @@ def _problems_sheet(book: ExportBook, report: WeeklyReport, subtitle: str) -> No
 
 def _deadlines_sheet(book: ExportBook, report: WeeklyReport, subtitle: str) -> None:
     columns = [
-        Column(pick("序号", "No."), INTEGER),
+        common.number(),
         Column(pick("活动名称", "Event"), TEXT, 30),
-        Column(pick("时间", "When"), TEXT, 22),
-        Column(pick("地点", "Where"), TEXT, 16),
+        common.when(),
+        common.place(),
         Column(pick("事项", "Document"), CENTER),
         Column(pick("截止日期", "Due"), DATE),
         Column(pick("状态", "State"), CENTER, 12),
-        Column(pick("衔接协调处室", "Coordinating office"), TEXT, 18),
+        common.coordinators(),
     ]
     sheet = book.sheet(pick("活动与时限", "Deadlines"), title=pick("活动工作方案与总结报送时限", "Event plans and summaries due"),
                        subtitle=subtitle + pick(f"　到期或超期 {len(report.deadlines)} 项", f"   {len(report.deadlines)} due or overdue"),

@@ -106,6 +106,14 @@ def _height_width(text: str) -> int:
     return (len(text.encode()) + len(text) + 1) // 2
 
 
+WAN_PER_YI = Decimal(10_000)
+
+
+def yi(amount_wan: Decimal | float | None) -> Decimal | None:
+    """万元 (as amounts are kept) → 亿元 (as leaders read them), exact: the cell shows two decimals."""
+    return None if amount_wan is None else Decimal(amount_wan) / WAN_PER_YI
+
+
 def excel_serial(day: dt.date) -> int:
     return (day - _EXCEL_EPOCH).days
 
