@@ -31,7 +31,8 @@ class CrmApp(DbClient, App):
         Binding("ctrl+p", "command_palette", "commands", show=False, priority=True, id="app.palette"),
         Binding("ctrl+q", "quit", "quit", priority=True, id="app.quit"),
         Binding("ctrl+c", "help_quit", show=False, system=True),
-        # The import and export dialogs of issue 6 add their bindings (with ids) here.
+        Binding("f7", "import_list", "import", id="app.import"),
+        Binding("f8", "export", "export", id="app.export"),
     ]
     ENABLE_COMMAND_PALETTE = True
 
@@ -89,6 +90,17 @@ class CrmApp(DbClient, App):
         from tui.screens.project_detail import ProjectDetailScreen
 
         self.push_screen(ProjectDetailScreen(ref))
+
+    def action_import_list(self) -> None:
+        from tui.screens.import_wizard import ImportWizardScreen
+
+        if not isinstance(self.screen, ImportWizardScreen):
+            self.push_screen(ImportWizardScreen())
+
+    def action_export(self) -> None:
+        from tui.forms.export_dialogs import open_export
+
+        open_export(self)
 
     async def open_event(self, ref: str) -> None:
         await self.switch_mode("events")

@@ -20,8 +20,8 @@ SECTIONS: tuple[Section, ...] = (
     Section("dashboard", "tui.screens.dashboard:DashboardScreen", "f2"),
     Section("projects", "tui.screens.projects:ProjectsScreen", "f3"),
     Section("events", "tui.screens.events:EventsScreen", "f4"),
-    # The contacts screen of issue 6 replaces this placeholder (same mode name, key and binding id).
     Section("contacts", "tui.screens.contacts:ContactsScreen", "f5"),
+    Section("organizations", "tui.screens.organizations:OrganizationsScreen", "f6"),
 )
 
 

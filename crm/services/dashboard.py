@@ -63,13 +63,14 @@ class Dashboard:
 
 def project_alert(state: ProjectState, as_of: dt.date) -> ProjectAlert | None:
     """Why a project is red or yellow (None when it is green)."""
-    colour = state.colour(as_of)
+    warnings = state.warnings(as_of)  # computed once: state.colour() would compute them again
+    stale = state.stale(as_of)
+    colour = signals.colour(state.status, warnings, stale)
     if colour == signals.GREEN:
         return None
-    warnings = state.warnings(as_of)
     reasons = [f"{w.kind}_{w.status}" for w in warnings]
     dues = [w.due for w in warnings]
-    if state.stale(as_of):
+    if stale:
         reasons.append("stale")
         dues.append((state.last_followup_on or state.signed_on) + dt.timedelta(days=signals.STALE_FOLLOWUP_DAYS))
     if state.status == ProjectStatus.STALLED:

@@ -83,8 +83,13 @@ def project_states(session: Session, as_of: dt.date, project_ids: list[int] | No
     def scoped(query, column):
         return query.where(column.in_(project_ids)) if project_ids is not None else query
 
+    # Plain rows through the connection: the ORM's row handling costs a fifth of the time at 10,000 projects.
+    # (Flushed first, as the session's own execute would: pending changes count.)
+    session.flush()
+    connection = session.connection()
+
     steps: dict[int, list[stages.Step]] = defaultdict(list)
-    for pid, stage, on in session.execute(
+    for pid, stage, on in connection.execute(
         scoped(
             select(StageStep.project_id, StageStep.stage, StageStep.happened_on)
             .where(StageStep.superseded.is_(False), StageStep.retracted.is_(False), StageStep.happened_on <= as_of)
@@ -95,7 +100,7 @@ def project_states(session: Session, as_of: dt.date, project_ids: list[int] | No
         steps[pid].append(stages.Step(stage, on))
 
     status: dict[int, ProjectStatus] = {}
-    for pid, st in session.execute(
+    for pid, st in connection.execute(
         scoped(
             select(StatusChange.project_id, StatusChange.status)
             .where(StatusChange.changed_on <= as_of)
@@ -106,7 +111,7 @@ def project_states(session: Session, as_of: dt.date, project_ids: list[int] | No
         status[pid] = st
 
     figures: dict[tuple[int, FigureKind], Decimal] = {}
-    for pid, kind, amount in session.execute(
+    for pid, kind, amount in connection.execute(
         scoped(
             select(ProjectFigure.project_id, ProjectFigure.kind, ProjectFigure.amount)
             .where(ProjectFigure.reported_on <= as_of)
@@ -117,7 +122,7 @@ def project_states(session: Session, as_of: dt.date, project_ids: list[int] | No
         figures[(pid, kind)] = amount
 
     problems: dict[int, list[int]] = defaultdict(lambda: [0, 0])
-    for pid, resolved_on in session.execute(
+    for pid, resolved_on in connection.execute(
         scoped(select(Problem.project_id, Problem.resolved_on).where(Problem.raised_on <= as_of), Problem.project_id)
     ):
         problems[pid][0] += 1
@@ -131,7 +136,7 @@ def project_states(session: Session, as_of: dt.date, project_ids: list[int] | No
         .group_by(FollowUp.project_id)
         .subquery()
     )
-    for pid, last, next_on, next_step in session.execute(
+    for pid, last, next_on, next_step in connection.execute(
         scoped(
             select(FollowUp.project_id, FollowUp.happened_on, FollowUp.next_on, FollowUp.next_step)
             .join(last_per_project, (last_per_project.c.project_id == FollowUp.project_id)
@@ -143,7 +148,7 @@ def project_states(session: Session, as_of: dt.date, project_ids: list[int] | No
         followups[pid] = (last, next_on, next_step)
 
     # Plain columns rather than Project objects: ten thousand ORM instances cost more than every query here.
-    rows = session.execute(
+    rows = connection.execute(
         scoped(
             select(
                 Project.id, Project.ref, Project.name, Project.signing_event_id, Project.signing_form,

@@ -1,24 +1,118 @@
-"""客商: a placeholder until the contacts screen of issue 6 takes this module's place (App mode
-"contacts", key F5). The import and export dialogs of the same issue open from there."""
+"""客商: every contact, searched as you type (names, pinyin and initials, mobiles, emails, organizations,
+titles), filtered by organization kind, industry, city and event, sorted in SQL over the whole table.
+Enter opens a contact; m merges the highlighted one with a duplicate; v opens an event's invitations."""
 from __future__ import annotations
 
 from rich.text import Text
-from textual.app import ComposeResult
-from textual.widgets import Footer, Header, Static
+from textual import on
+from textual.binding import Binding
 
 from crm.i18n import pick
-from tui.screens.base import WorkbenchScreen
+from crm.services.contact_list import ListChoices, contact_page, count_contacts
+from crm.services.search import ContactFilters, search_contacts
+from db.models import OrgKind
+from tui import text
+from tui.i18n import word
+from tui.screens.list_base import SEARCH_LIMIT, ListScreen, RankedSource, SortedSource
+from tui.widgets.virtual_table import Column, TableRow, VirtualTable
 
 
-class ContactsScreen(WorkbenchScreen):
-    def compose(self) -> ComposeResult:
-        yield Header()
-        yield Static(Text(pick(
-            "客商与单位、Excel 导入与导出将在下一版本提供。目前可用命令行：crm import invitees …",
-            "Contacts, organizations and the Excel import and export arrive in the next version. "
-            "Meanwhile use the command line: crm import invitees …",
-        )), id="placeholder")
-        yield Footer()
+def contact_columns() -> list[Column]:
+    return [
+        Column("name", pick("姓名", "name"), 12),
+        Column("organization", pick("单位", "organization"), 0),
+        Column("kind", pick("类型", "kind"), 10),
+        Column("city", pick("城市", "city"), 8),
+        Column("title", pick("职务", "title"), 14),
+        Column("mobile", pick("手机", "mobile"), 11),
+        Column("email", pick("邮箱", "email"), 24),
+    ]
+
+
+def contact_row(r) -> TableRow:
+    """A list row or a search hit (both carry these fields)."""
+    kind = getattr(r, "org_kind", None)
+    return TableRow(str(r.id), (
+        Text(r.name), text.plain(r.organization), text.labelled("org_kind", getattr(kind, "value", kind)),
+        text.plain(r.city), text.plain(r.title), text.plain(r.mobile), text.plain(r.email),
+    ))
+
+
+class ContactsScreen(ListScreen):
+    BINDINGS = [
+        Binding("m", "merge", "merge", id="contact.merge"),
+        Binding("v", "invitations", "invitations", id="contact.invitations"),
+    ]
+    AUTO_FOCUS = "#contacts"
+    TABLE_ID = "contacts"
+    WHAT = "contacts"
+    SORTS = ("name", "organization", "kind", "city", "title", "mobile", "email")
+    PLACEHOLDER = ("/ 搜索：姓名、拼音或首字母、手机、邮箱、单位、职务", "/ search: name, pinyin or initials, mobile, email, organization")
+    SELECTS = (("kind", "单位类型", "kind"), ("industry", "产业", "industry"), ("city", "城市", "city"),
+               ("event", "受邀活动", "invited to"))
+
+    def columns(self) -> list[Column]:
+        return contact_columns()
+
+    def filters(self) -> ContactFilters:
+        s = self.selected
+        return ContactFilters(org_kind=s.get("kind"), industry_id=s.get("industry"), region_id=s.get("city"),
+                              event_id=s.get("event"))
+
+    def sorted_source(self) -> SortedSource:
+        filters, order = self.filters(), self.order
+        return SortedSource(
+            lambda session: count_contacts(session, filters),
+            lambda session, offset, limit, total: contact_page(session, filters, order, offset, limit, total=total),
+            contact_row,
+        )
+
+    def ranked_source(self, query: str) -> RankedSource:
+        filters = self.filters()
+        return RankedSource(lambda session: search_contacts(session, query, limit=SEARCH_LIMIT, filters=filters),
+                            contact_row)
+
+    def fixed_options(self, select_id: str):
+        if select_id == "kind":
+            return [(Text(word("org_kind", k.value)), k) for k in OrgKind]
+        return []
+
+    def options(self, select_id: str, choices: ListChoices):
+        items = {"industry": choices.industries, "city": choices.regions, "event": choices.events}.get(select_id)
+        return None if items is None else [(Text(c.name), c.id) for c in items]
+
+    def noun(self, count: int) -> str:
+        return pick(f"{count:,} 位客商", f"{count:,} contacts")
 
     def on_mount(self) -> None:
+        super().on_mount()
         self.sub_title = pick("客商", "contacts")
+
+    # -- actions on the highlighted contact ---------------------------------------------------------
+
+    def current_id(self) -> int | None:
+        key = self.table.cursor_key
+        return int(key) if key else None
+
+    @on(VirtualTable.RowSelected)
+    def _open(self, event: VirtualTable.RowSelected) -> None:
+        if event.key:
+            from tui.screens.contact_detail import ContactDetailScreen
+
+            self.app.push_screen(ContactDetailScreen(int(event.key)))
+
+    def action_merge(self) -> None:
+        contact_id = self.current_id()
+        if contact_id is None:
+            self.notify(pick("请先选择一位客商", "choose a contact first"), severity="warning")
+            return
+        from tui.forms.merge import MergeScreen
+
+        self.app.push_screen(MergeScreen(contact_id), self.form_closed)
+
+    def action_invitations(self) -> None:
+        from tui.screens.invitations import open_invitations
+
+        event_id = self.selected.get("event")
+        event = next((c for c in (self.choices.events if self.choices else []) if c.id == event_id), None)
+        open_invitations(self.app, event.name.split()[0] if event else None)

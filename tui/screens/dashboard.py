@@ -7,7 +7,7 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.widgets import Footer, Header, OptionList, Static
+from textual.widgets import Header, OptionList, Static
 from textual.widgets.option_list import Option
 
 from crm.i18n import pick
@@ -16,6 +16,7 @@ from tui import text
 from tui.i18n import word
 from tui.screens.base import WorkbenchScreen
 from tui.widgets.pipeline_chart import PipelineChart
+from tui.widgets.key_bar import KeyBar
 
 KPI_TILES = (
     ("signed", "签约项目", "signed projects"),
@@ -42,6 +43,8 @@ class DashboardScreen(WorkbenchScreen):
     def __init__(self) -> None:
         super().__init__()
         self.as_of: dt.date | None = None
+        self.shown = False
+        self.reload()  # the figures are read while the screen is being composed
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -58,10 +61,11 @@ class DashboardScreen(WorkbenchScreen):
         with Horizontal(id="dashboard-bottom"):
             yield OptionList(id="alerts", classes="panel")
             yield OptionList(id="followups", classes="panel")
-        yield Footer()
+        yield KeyBar()
 
     def on_screen_resume(self) -> None:
-        self.reload()
+        if self.shown:  # back from a record or another section: what was done there counts
+            self.reload()
 
     def reload(self) -> None:
         as_of = self.as_of or self.app.today
@@ -90,6 +94,7 @@ class DashboardScreen(WorkbenchScreen):
         self._fill_deadlines(data)
         self._fill_alerts(data)
         self._fill_followups(data)
+        self.shown = True
         self.data_shown("dashboard")
 
     def _fill_deadlines(self, data: Dashboard) -> None:

@@ -8,7 +8,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
-from textual.widgets import DataTable, Footer, Header, Static, Tree
+from textual.widgets import DataTable, Header, Static, Tree
 
 from crm.i18n import pick
 from crm.services.event_detail import Deadline, EventDetail, EventNode, ProgrammeTree, event_detail, programme_tree
@@ -17,6 +17,7 @@ from tui import text
 from tui.forms import event_forms as forms
 from tui.i18n import word
 from tui.screens.base import WorkbenchScreen
+from tui.widgets.key_bar import KeyBar
 
 
 def _deadline_mark(node: EventNode) -> Text:
@@ -60,7 +61,7 @@ class EventsScreen(WorkbenchScreen):
             with VerticalScroll(id="event-detail"):
                 yield Static(Text(pick("选择左侧的活动查看详情", "choose an event on the left")), id="event-info")
                 yield DataTable(id="event-projects", cursor_type="row", zebra_stripes=True)
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.sub_title = pick("活动与会议", "events and meetings")

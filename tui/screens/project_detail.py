@@ -7,7 +7,7 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
-from textual.widgets import DataTable, Footer, Header, Static, TabbedContent, TabPane
+from textual.widgets import DataTable, Header, Static, TabbedContent, TabPane
 
 from crm.i18n import pick
 from crm.rules.stages import PIPELINE_STAGES, rank, stage_label
@@ -16,6 +16,7 @@ from tui import text
 from tui.i18n import word
 from tui.project_view import ProjectView, load_project_view
 from tui.screens.project_base import ProjectScreen
+from tui.widgets.key_bar import KeyBar
 
 TABS = ("steps", "followups", "problems", "figures", "statuses")
 
@@ -42,7 +43,7 @@ class ProjectDetailScreen(ProjectScreen):
             ):
                 with TabPane(pick(zh, en), id=f"tab-{tab}"):
                     yield DataTable(id=f"table-{tab}", cursor_type="row", zebra_stripes=True)
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.sub_title = pick("项目详情", "project")

@@ -12,7 +12,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
-from textual.widgets import Footer, Header, Input, Select, Static
+from textual.widgets import Header, Input, Select, Static
 
 from crm.i18n import pick
 from crm.rules.stages import STAGE_ORDER, stage_label
@@ -31,6 +31,7 @@ from tui import text
 from tui.i18n import word
 from tui.screens.project_base import ProjectScreen
 from tui.widgets.virtual_table import Column, TableRow, VirtualTable
+from tui.widgets.key_bar import KeyBar
 
 FILTERS = ("stage", "industry", "city", "status", "unit")
 
@@ -94,6 +95,9 @@ class ProjectsScreen(ProjectScreen):
         self.filter = ProjectFilter()
         self.order = ProjectOrder("ref")
         self.choices: FilterChoices | None = None
+        # Built here so that its first rows are read while the screen is still being composed.
+        self.table = VirtualTable(project_columns(), id="projects")
+        self._apply()
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -107,25 +111,20 @@ class ProjectsScreen(ProjectScreen):
             yield Select([(Text(word("status", s.value)), s) for s in ProjectStatus], prompt=pick("状态", "status"),
                          id="status", compact=True)
             yield Select([], prompt=pick("责任单位", "unit"), id="unit", compact=True)
-        yield VirtualTable(project_columns(), id="projects")
+        yield self.table
         yield Static(id="list-status")
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.sub_title = pick("项目", "projects")
-        self.run_db("choices", filter_choices, self._show_choices)
-        self._apply()
+        self._show_status()
 
     def on_screen_resume(self) -> None:
-        if self.table.source is not None:
+        if self.table.row_count is not None:  # back from a project or another section
             self.reload()
 
     def reload(self) -> None:
         self.table.reload()
-
-    @property
-    def table(self) -> VirtualTable:
-        return self.query_one("#projects", VirtualTable)
 
     def _show_choices(self, choices: FilterChoices) -> None:
         self.choices = choices
@@ -136,7 +135,8 @@ class ProjectsScreen(ProjectScreen):
         table = self.table
         table.sort_column, table.sort_descending = self.order.column, self.order.descending
         table.set_source(ProjectSource(self.filter, self.order, self.app.today), keep_cursor=keep_cursor)
-        self._show_status()
+        if self.is_mounted:
+            self._show_status()
 
     # -- filters and order --------------------------------------------------------------------------
 
@@ -190,7 +190,7 @@ class ProjectsScreen(ProjectScreen):
     # -- rows ---------------------------------------------------------------------------------------
 
     @on(VirtualTable.RowSelected)
-    def _open(self, event: VirtualTable.RowSelected) -> None:
+    def _open_row(self, event: VirtualTable.RowSelected) -> None:
         if event.key:
             self.app.open_project(event.key)
 
@@ -202,6 +202,8 @@ class ProjectsScreen(ProjectScreen):
     def _counted(self) -> None:
         self._show_status()
         self.data_shown("projects")
+        if self.choices is None:  # the filters' choices are not needed for the first paint
+            self.run_db("choices", filter_choices, self._show_choices)
 
     def _show_status(self) -> None:
         table = self.table

@@ -128,7 +128,8 @@ class VirtualTable(DbClient, ScrollView, can_focus=True):
         self._strips.clear()
         if not keep_cursor:
             self.cursor_row = 0
-            self.scroll_to(y=0, animate=False, immediate=True)
+            if self.is_mounted:
+                self.scroll_to(y=0, animate=False, immediate=True)
         generation, first = self._generation, self._page_of(self.cursor_row)
 
         def job(session: Session):

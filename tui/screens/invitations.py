@@ -1,0 +1,216 @@
+"""An event's invitee list: filter by status and search as you type; select rows (space, a for all
+shown) and move them to a status in one go. The status flow (crm.rules.invitations) decides what may
+change; rows it refuses are named and, if the user agrees, left as they are while the others change."""
+from __future__ import annotations
+
+from collections import Counter
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal
+from textual.widgets import DataTable, Header, Input, Select, Static
+
+from crm.i18n import pick
+from crm.labels import category_label
+from crm.services.events import get_event
+from crm.services.invitations import InvitationRow, change_status, list_invitations, plan_status_change
+from db.models import InvitationStatus
+from tui import text
+from tui.forms.pickers import ConfirmScreen, EventPicker
+from tui.i18n import word
+from tui.screens.base import WorkbenchScreen
+from tui.widgets.key_bar import KeyBar
+
+STATUS_KEYS = (("p", InvitationStatus.PROPOSED), ("i", InvitationStatus.INVITED), ("c", InvitationStatus.CONFIRMED),
+               ("t", InvitationStatus.ATTENDED), ("d", InvitationStatus.DECLINED))
+
+
+def open_invitations(app, event_ref: str | None) -> None:
+    """The invitee list of an event; without one, ask which."""
+    if event_ref:
+        app.push_screen(InvitationsScreen(event_ref))
+        return
+    app.push_screen(EventPicker(pick("哪个活动的邀请名单？", "The invitations of which event?")),
+                    lambda ref: ref and app.push_screen(InvitationsScreen(ref)))
+
+
+class InvitationsScreen(WorkbenchScreen):
+    BINDINGS = [
+        Binding("escape", "back", "back", id="app.back"),
+        Binding("slash", "search", "search", id="list.search"),
+        Binding("space", "toggle", "select", id="invitation.select"),
+        Binding("a", "select_all", "select all", id="invitation.select_all"),
+        *(Binding(key, f"set_status('{status.value}')", status.value, id=f"invitation.{status.value}")
+          for key, status in STATUS_KEYS),
+    ]
+    AUTO_FOCUS = "#invitations"
+    DEFAULT_CSS = """
+    #invitation-title { height: 1; padding: 0 1; background: $panel; }
+    #invitation-filters { height: 1; margin: 1 0 0 0; }
+    #invitation-filters Input { width: 2fr; margin-right: 1; }
+    #invitation-filters Select { width: 1fr; }
+    #invitations { height: 1fr; margin-top: 1; }
+    #invitation-status { height: 1; background: $panel; }
+    """
+
+    def __init__(self, event_ref: str) -> None:
+        super().__init__()
+        self.event_ref = event_ref
+        self.rows: list[InvitationRow] = []
+        self.selected: set[int] = set()
+        self.status_filter: InvitationStatus | None = None
+        self.query_text = ""
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Static(Text(self.event_ref, style="bold"), id="invitation-title")
+        with Horizontal(id="invitation-filters"):
+            yield Input(placeholder=pick("/ 搜索：姓名、拼音、手机、单位", "/ search: name, pinyin, mobile, organization"),
+                        id="search", compact=True)
+            yield Select([(Text(word("invitation", s.value)), s) for s in InvitationStatus],
+                         prompt=pick("状态", "status"), id="status", compact=True)
+        yield DataTable(id="invitations", cursor_type="row", zebra_stripes=True)
+        yield Static(id="invitation-status")
+        yield KeyBar()
+
+    def on_mount(self) -> None:
+        self.sub_title = pick("邀请名单", "invitations")
+        ref = self.event_ref
+        self.run_db("event", lambda session: get_event(session, ref).title, self._titled,
+                    on_failure=self._not_loaded)
+        self.reload()
+
+    def _titled(self, title: str) -> None:
+        self.query_one("#invitation-title", Static).update(Text.assemble((self.event_ref, "bold"), "  ", title))
+
+    def _not_loaded(self, failure) -> None:
+        self.app.report_failure(failure)
+        self.dismiss()
+
+    def reload(self) -> None:
+        ref, statuses, query = self.event_ref, [self.status_filter] if self.status_filter else [], self.query_text
+        self.run_db("rows", lambda session: list_invitations(session, ref, statuses=statuses, query=query), self._show)
+
+    def _show(self, rows: list[InvitationRow]) -> None:
+        self.rows = rows
+        self.selected &= {r.id for r in rows}
+        table = self.query_one("#invitations", DataTable)
+        cursor = table.cursor_row
+        table.clear(columns=True)
+        table.add_columns(*(Text(h) for h in ("✓", pick("姓名", "name"), pick("单位", "organization"), pick("类型", "kind"),
+                                              pick("职务", "title"), pick("手机", "mobile"), pick("状态", "status"),
+                                              pick("类别", "category"))))
+        for r in rows:
+            table.add_row(*self._cells(r), key=str(r.id))
+        if rows:
+            table.move_cursor(row=min(cursor, len(rows) - 1))
+        self._show_status()
+        self.data_shown("invitations")
+
+    def _cells(self, r: InvitationRow) -> tuple[Text, ...]:
+        return (Text("✓" if r.id in self.selected else ""), Text(r.name) if r.name else Text(pick("（待定）", "(to be named)"), style="dim"),
+                text.plain(r.organization), text.labelled("org_kind", r.org_kind), text.plain(r.title),
+                text.plain(r.mobile), text.labelled("invitation", r.status), Text(category_label(r.category)))
+
+    def _show_status(self) -> None:
+        counts = Counter(r.status for r in self.rows)
+        parts = [f"{word('invitation', s.value)} {counts[s.value]}" for s in InvitationStatus if counts[s.value]]
+        line = pick(f" 共 {len(self.rows)} 条（{'，'.join(parts) or '无'}）· 已选 {len(self.selected)} 条",
+                    f" {len(self.rows)} invitations ({', '.join(parts) or 'none'}) · {len(self.selected)} selected")
+        self.query_one("#invitation-status", Static).update(Text(line, style="dim"))
+
+    # -- filters ------------------------------------------------------------------------------------
+
+    @on(Input.Changed, "#search")
+    def _search(self, event: Input.Changed) -> None:
+        self.query_text = event.value.strip()
+        self.reload()
+
+    @on(Input.Submitted, "#search")
+    def _search_done(self) -> None:
+        self.query_one("#invitations", DataTable).focus()
+
+    @on(Select.Changed, "#status")
+    def _status(self, event: Select.Changed) -> None:
+        self.status_filter = None if event.value is Select.NULL else event.value
+        self.reload()
+
+    def action_search(self) -> None:
+        self.query_one("#search", Input).focus()
+
+    def action_back(self) -> None:
+        search = self.query_one("#search", Input)
+        if self.focused is search:
+            self.query_one("#invitations", DataTable).focus()
+        else:
+            self.dismiss()
+
+    # -- selection and status -----------------------------------------------------------------------
+
+    def _cursor_id(self) -> int | None:
+        table = self.query_one("#invitations", DataTable)
+        if not self.rows:
+            return None
+        return int(table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value)
+
+    def action_toggle(self) -> None:
+        invitation_id = self._cursor_id()
+        if invitation_id is None:
+            return
+        self.selected ^= {invitation_id}
+        table = self.query_one("#invitations", DataTable)
+        table.update_cell(str(invitation_id), table.ordered_columns[0].key,
+                          Text("✓" if invitation_id in self.selected else ""))
+        table.move_cursor(row=table.cursor_row + 1)
+        self._show_status()
+
+    def action_select_all(self) -> None:
+        shown = {r.id for r in self.rows}
+        self.selected = set() if shown <= self.selected else self.selected | shown
+        self._show(self.rows)
+
+    def action_set_status(self, status: str) -> None:
+        chosen = sorted(self.selected) or ([self._cursor_id()] if self._cursor_id() is not None else [])
+        if not chosen:
+            return
+        self._change(chosen, InvitationStatus(status), skip_refused=False)
+
+    def _change(self, ids: list[int], status: InvitationStatus, *, skip_refused: bool) -> None:
+        """Ask the service what would change; if the flow refuses some rows, ask before changing the rest."""
+        ref = self.event_ref
+        versions = {r.id: r.version for r in self.rows if r.id in set(ids)}
+
+        def planned(plan) -> None:
+            if not plan.refused or skip_refused:
+                self.run_db("status", lambda session: change_status(
+                    session, ref, ids, status, skip_refused=True, expected_versions=versions),
+                    lambda done: self._changed(done, status), on_failure=self._failed, write=True)
+                return
+            first = plan.refused[0]
+            question = pick(
+                f"{len(plan.refused)} 条不能改为「{word('invitation', status.value)}」"
+                f"（如 #{first['id']} 当前为「{word('invitation', first['status'])}」）。其余 {len(plan.changed)} 条照改吗？",
+                f"{len(plan.refused)} cannot become {word('invitation', status.value)} (e.g. #{first['id']} is "
+                f"{word('invitation', first['status'])}). Change the other {len(plan.changed)}?",
+            )
+            self.app.push_screen(ConfirmScreen(question),
+                                 lambda yes: yes and self._change(ids, status, skip_refused=True))
+
+        self.run_db("status-plan", lambda session: plan_status_change(
+            session, ref, ids, status, expected_versions=versions), planned, on_failure=self._failed)
+
+    def _failed(self, failure) -> None:
+        self.app.report_failure(failure)
+        self.reload()
+
+    def _changed(self, plan, status: InvitationStatus) -> None:
+        self.notify(Text(pick(
+            f"已改为「{word('invitation', status.value)}」：{len(plan.changed)} 条"
+            + (f"；未改 {len(plan.refused)} 条" if plan.refused else ""),
+            f"set to {word('invitation', status.value)}: {len(plan.changed)}"
+            + (f"; {len(plan.refused)} left as they were" if plan.refused else ""),
+        )))
+        self.selected.clear()
+        self.reload()

@@ -1,0 +1,84 @@
+"""单位: every organization, searched as you type (name, pinyin, initials), filtered by kind, industry and
+city, sorted in SQL. Enter lists the organization's contacts on the contacts screen."""
+from __future__ import annotations
+
+from rich.text import Text
+from textual import on
+
+from crm.i18n import pick
+from crm.services.contact_list import ListChoices, count_organizations, organization_page
+from crm.services.search import OrganizationFilters, search_organizations
+from db.models import OrgKind
+from tui import text
+from tui.i18n import word
+from tui.screens.list_base import SEARCH_LIMIT, ListScreen, RankedSource, SortedSource
+from tui.widgets.virtual_table import Column, TableRow, VirtualTable
+
+
+def organization_row(r) -> TableRow:
+    kind = getattr(r.kind, "value", r.kind)
+    contacts = getattr(r, "contacts", None)
+    return TableRow(str(r.id), (
+        Text(r.name), text.labelled("org_kind", kind), text.plain(r.industry), text.plain(r.city),
+        text.plain(contacts) if contacts is not None else Text(""),
+    ))
+
+
+class OrganizationsScreen(ListScreen):
+    AUTO_FOCUS = "#organizations"
+    TABLE_ID = "organizations"
+    WHAT = "organizations"
+    SORTS = ("name", "kind", "industry", "city")
+    PLACEHOLDER = ("/ 搜索：单位名称、拼音或首字母", "/ search: name, pinyin or initials")
+    SELECTS = (("kind", "单位类型", "kind"), ("industry", "产业", "industry"), ("city", "城市", "city"))
+
+    def columns(self) -> list[Column]:
+        return [
+            Column("name", pick("单位名称", "organization"), 0),
+            Column("kind", pick("类型", "kind"), 12),
+            Column("industry", pick("产业", "industry"), 24),
+            Column("city", pick("城市", "city"), 10),
+            Column("contacts", pick("客商", "contacts"), 6, align="right", sortable=False),
+        ]
+
+    def filters(self) -> OrganizationFilters:
+        s = self.selected
+        return OrganizationFilters(org_kind=s.get("kind"), industry_id=s.get("industry"), region_id=s.get("city"))
+
+    def sorted_source(self) -> SortedSource:
+        filters, order = self.filters(), self.order
+        return SortedSource(
+            lambda session: count_organizations(session, filters),
+            lambda session, offset, limit, total: organization_page(session, filters, order, offset, limit, total=total),
+            organization_row,
+        )
+
+    def ranked_source(self, query: str) -> RankedSource:
+        filters = self.filters()
+        return RankedSource(
+            lambda session: search_organizations(session, query, limit=SEARCH_LIMIT, filters=filters), organization_row
+        )
+
+    def fixed_options(self, select_id: str):
+        if select_id == "kind":
+            return [(Text(word("org_kind", k.value)), k) for k in OrgKind]
+        return []
+
+    def options(self, select_id: str, choices: ListChoices):
+        items = {"industry": choices.industries, "city": choices.regions}.get(select_id)
+        return None if items is None else [(Text(c.name), c.id) for c in items]
+
+    def noun(self, count: int) -> str:
+        return pick(f"{count:,} 家单位", f"{count:,} organizations")
+
+    def on_mount(self) -> None:
+        super().on_mount()
+        self.sub_title = pick("单位", "organizations")
+
+    @on(VirtualTable.RowSelected)
+    async def _open(self, event: VirtualTable.RowSelected) -> None:
+        """The organization's people: the contacts screen, searched by the organization's name."""
+        row = self.table.row_at(event.row)
+        if row is not None:
+            await self.app.switch_mode("contacts")
+            self.app.screen.search_for(row.cells[0].plain)
