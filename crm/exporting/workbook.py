@@ -7,25 +7,25 @@ User text is written as text and nothing else: always a string cell (XlsxWriter 
 off), with Excel's quote prefix when it starts like a formula, minus the control characters XML cannot
 hold. The file appears whole or not at all: written beside the target, then renamed over it.
 
-XlsxWriter rather than openpyxl for speed; its normal mode rather than constant_memory because a shared
-string table (short labels repeat on every row) writes the 10,000-project sheet in about half the time
-(bench/bench_export.py measures both)."""
+XlsxWriter (formulas and URLs from strings off) writes the workbook: titles, headers, forms, styles, the
+chart, print settings. Table rows, nearly all of a weekly sheet's 170,000 cells, are laid out by
+Sheet.row() as sheet XML pointing into XlsxWriter's shared strings and formats (see _Worksheet), at a
+fraction of XlsxWriter's cost per cell; bench/bench_export.py measures it against XlsxWriter alone."""
 from __future__ import annotations
 
 import contextlib
 import datetime as dt
 import errno
-import functools
 import heapq
 import io
 import os
 import re
 import tempfile
-import unicodedata
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
+from unicodedata import east_asian_width
 
 import xlsxwriter
 from xlsxwriter.exceptions import FileCreateError
@@ -77,26 +77,10 @@ def looks_like_formula(text: str) -> bool:
     return text.startswith(_FORMULA_START)
 
 
-@functools.cache
-def _wide_characters() -> re.Pattern:
-    """East Asian wide and full-width characters (Unicode's EastAsianWidth W and F) as one character
-    class, so that measuring a cell is a regex scan rather than a lookup per character."""
-    ranges, start = [], None
-    for code in range(0x1100, 0x20000):
-        wide = unicodedata.east_asian_width(chr(code)) in "WF"
-        if wide and start is None:
-            start = code
-        elif not wide and start is not None:
-            ranges.append((start, code - 1))
-            start = None
-    ranges.append((0x20000, 0x3FFFD))  # the ideograph planes are wide throughout
-    return re.compile("[" + "".join(f"{chr(a)}-{chr(b)}" for a, b in ranges) + "]")
-
-
 def display_width(text: str) -> int:
     """Width of the longest line in '0' widths: East Asian wide and full-width characters count 2."""
-    wide = _wide_characters()
-    return max(len(line) + len(wide.findall(line)) for line in text.split("\n"))
+    return max(len(line) + sum(1 for ch in line if ch >= "\u1100" and east_asian_width(ch) in "WF")
+               for line in text.split("\n"))
 
 
 def _height_width(text: str) -> int:
