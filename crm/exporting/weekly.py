@@ -27,7 +27,16 @@ from crm.i18n import pick
 from crm.labels import deadline_label, followup_kind_label, signal_label
 from crm.rules import deadlines
 from crm.rules.stages import PIPELINE_STAGES, stage_label
-from crm.services.weekly import KpiRow, ReportWeek, WeeklyReport, WeekItem, report_week, weekly_report
+from crm.services.weekly import (
+    KpiRow,
+    OpenProblem,
+    ReportWeek,
+    WeeklyReport,
+    WeekItem,
+    report_week,
+    weekly_report,
+)
+
 
 def export_weekly(
     session: Session,
@@ -85,11 +94,10 @@ def _week_line(item: WeekItem) -> str:
     return f"{_short(item.happened_on)} {head}" + (f"：{item.text}" if item.text else "")
 
 
-STAGE_COLUMN, SIGNAL_COLUMN = 8, 16
+STAGE_COLUMN, SIGNAL_COLUMN = 8, 16  # of the progress sheet
 
 
-def progress_columns() -> list[Column]:
-    """Built when asked, so that headers follow the language chosen at run time."""
+def _progress_columns() -> list[Column]:
     return [
         common.number(),
         common.project(),
@@ -116,7 +124,7 @@ def _stage_fill(stage) -> tuple[str, str | None] | None:
 
 
 def _progress_sheet(book: ExportBook, report: WeeklyReport, subtitle: str) -> None:
-    columns = progress_columns()
+    columns = _progress_columns()
     sheet = book.sheet(pick("项目推进表", "Progress"), title=pick("签约项目推进表", "Progress of signed projects"),
                        subtitle=subtitle + pick(f"　共 {len(report.projects)} 个项目", f"   {len(report.projects)} projects"),
                        width=len(columns), freeze_columns=2)
@@ -139,7 +147,7 @@ def _progress_sheet(book: ExportBook, report: WeeklyReport, subtitle: str) -> No
         )
 
 
-def _problem_line(problem) -> str:
+def _problem_line(problem: OpenProblem) -> str:
     raised = problem.raised_on.isoformat()
     where = pick(f"（{raised} 提出", f" (raised {raised}") + (f"，{problem.unit}" if problem.unit else "") + pick("）", ")")
     return problem.description + where
