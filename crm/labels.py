@@ -37,10 +37,10 @@ _INVITATION_STATUSES = {
     InvitationStatus.DECLINED: ("婉拒", "declined"),
 }
 _ROLES = {
-    OrganizerRole.HOST: ("承办单位", "hosts"),
-    OrganizerRole.CO_HOST: ("协办单位", "co-hosts"),
-    OrganizerRole.SUPPORT: ("配合单位", "supporting units"),
-    OrganizerRole.COORDINATOR: ("衔接协调处室", "coordinating office"),
+    OrganizerRole.HOST: ("承办单位", "Hosts"),
+    OrganizerRole.CO_HOST: ("协办单位", "Co-hosts"),
+    OrganizerRole.SUPPORT: ("配合单位", "Supporting units"),
+    OrganizerRole.COORDINATOR: ("衔接协调处室", "Coordinating office"),
 }
 _LEVELS = {
     EventLevel.PROVINCIAL: ("以省政府名义", "in the name of the provincial government"),

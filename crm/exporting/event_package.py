@@ -88,14 +88,18 @@ def event_fields(sheet, event: Event) -> None:
     sheet.field(pick("地点", "Where"), place(event) or pick("待定", "to be decided"))
 
 
+def _meeting_line(meeting: Event) -> str:
+    period = event_period_label(meeting.starts_on, meeting.ends_on, meeting.date_precision)
+    return meeting.title + pick(f"（{period}）", f" ({period})")
+
+
 def _overview_sheet(book: ExportBook, report: EventReport) -> None:
     event = report.event
     sheet = book.sheet(pick("活动概况", "Overview"), title=pick(f"{event.title}活动概况", f"{event.title}: overview"),
                        subtitle=as_of_line(report), width=OVERVIEW_WIDTH, one_page=True)
     event_fields(sheet, event)
     if len(report.scope) > 1:
-        sheet.field(pick("包含会议", "Meetings"), "\n".join(
-            f"{e.title}（{event_period_label(e.starts_on, e.ends_on, e.date_precision)}）" for e in report.scope[1:]))
+        sheet.field(pick("包含会议", "Meetings"), "\n".join(_meeting_line(e) for e in report.scope[1:]))
     organizer_fields(sheet, event)
     sheet.field(pick("涉及产业", "Industries"), "、".join(i.name for i in event.industries) or t("none"))
     sheet.field(pick("邀请对象", "Invitee types"), "、".join(event.invitee_types or []) or t("none"))
