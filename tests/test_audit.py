@@ -294,3 +294,15 @@ def test_cli_history_delete_restore(cli, backend):
     assert cli("--db", backend.url, "events", "delete", "A2", "--reason", "取消").code == 0
     assert "A2" not in [e["ref"] for e in cli("--db", backend.url, "events", "list", "--json").json()]
     assert cli("--db", backend.url, "events", "restore", "A2").code == 0
+
+
+
+def test_cli_contacts_delete_and_restore(cli, backend, database):
+    with database.unit_of_work() as session:
+        session.add(Contact(name="张三", name_key="张三"))
+    for ref in ("1", "C#1"):
+        assert cli("--db", backend.url, "contacts", "delete", ref, "--reason", "重复").code == 0, ref
+        assert cli("--db", backend.url, "contacts", "restore", ref).code == 0
+    assert cli("--db", backend.url, "contacts", "delete", "P00001", "--reason", "不是客商").code == 1
+    actions = [c["action"] for c in cli("--db", backend.url, "history", "C#1", "--json").json()["changes"]]
+    assert actions == ["create", "create", "delete", "restore", "delete", "restore"]

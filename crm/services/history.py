@@ -53,13 +53,17 @@ def record_label(record) -> str:
 
 
 def find_record(session: Session, ref: str, *, entity: str | None = None):
-    """The tracked record a REF names, deleted or not; `entity` restricts it to one kind (e.g. projects)."""
+    """The tracked record a REF names, deleted or not; `entity` restricts it to one kind (e.g. projects),
+    and then a bare number is an id of that kind (`crm contacts delete 12`)."""
     text = (ref or "").strip()
     match = _ID_REF.match(text)
     record = None
+    by_id = {model.__tablename__: model for model in ID_PREFIXES.values()}
     if match:
         model = ID_PREFIXES[match.group(1).upper()]
         record = session.get(model, int(match.group(2)))
+    elif entity in by_id and text.isdigit():
+        record = session.get(by_id[entity], int(text))
     else:
         record = session.scalar(select(Project).where(Project.ref == text.upper()))
         if record is None or entity not in (None, "projects"):
