@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from crm.i18n import language, pick
 
-SCREENS = ("dashboard", "projects", "events", "contacts")
+SCREENS = ("dashboard", "projects", "events", "contacts", "organizations")
 
 
 def register(commands) -> None:

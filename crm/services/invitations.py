@@ -120,18 +120,19 @@ class StatusChangeRefused(CrmError):
         self.plan = plan
 
 
-def change_status(
+def plan_status_change(
     session: Session,
     event_ref: str,
     invitation_ids: Iterable[int],
     status: InvitationStatus | str,
     *,
-    skip_refused: bool = False,
     expected_versions: Mapping[int, int] | None = None,
 ) -> StatusChangePlan:
-    """Move the selected invitations of the event to `status`. A row the status flow does not allow
-    (e.g. attended → invited) refuses the whole change unless skip_refused, which leaves such rows
-    as they are. expected_versions (id → version the user saw) refuses edits to rows changed since."""
+    """What change_status would do, without doing it (the TUI asks before leaving refused rows)."""
+    return _plan(session, event_ref, invitation_ids, status, expected_versions)[0]
+
+
+def _plan(session, event_ref, invitation_ids, status, expected_versions) -> tuple[StatusChangePlan, dict[int, Invitation]]:
     event = get_event(session, event_ref)
     target = InvitationStatus(status)
     ids = list(dict.fromkeys(int(i) for i in invitation_ids))
@@ -157,9 +158,25 @@ def change_status(
             plan.unchanged.append(invitation_id)
         else:
             plan.changed.append(invitation_id)
+    return plan, invitations
+
+
+def change_status(
+    session: Session,
+    event_ref: str,
+    invitation_ids: Iterable[int],
+    status: InvitationStatus | str,
+    *,
+    skip_refused: bool = False,
+    expected_versions: Mapping[int, int] | None = None,
+) -> StatusChangePlan:
+    """Move the selected invitations of the event to `status`. A row the status flow does not allow
+    (e.g. attended → invited) refuses the whole change unless skip_refused, which leaves such rows
+    as they are. expected_versions (id → version the user saw) refuses edits to rows changed since."""
+    plan, invitations = _plan(session, event_ref, invitation_ids, status, expected_versions)
     if plan.refused and not skip_refused:
         raise StatusChangeRefused(plan)
     for invitation_id in plan.changed:
-        invitations[invitation_id].status = target
+        invitations[invitation_id].status = InvitationStatus(status)
     session.flush()
     return plan

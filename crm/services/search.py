@@ -72,10 +72,13 @@ class ContactFilters:
     region_id: int | None = None  # the organization's city
     event_id: int | None = None  # invited to this event (any status)
 
-    def apply(self, stmt: Select) -> Select:
+    def apply(self, stmt: Select, *, organization_joined: bool = False) -> Select:
+        """Live contacts of `stmt` that pass the filters (stmt selects from contacts, and from
+        organizations too when organization_joined)."""
         stmt = stmt.where(Contact.deleted_at.is_(None))
         if self.org_kind or self.industry_id or self.region_id:
-            stmt = stmt.join(Organization, Organization.id == Contact.organization_id)
+            if not organization_joined:
+                stmt = stmt.join(Organization, Organization.id == Contact.organization_id)
             stmt = _organization_conditions(stmt, self.org_kind, self.industry_id, self.region_id)
         if self.event_id:
             stmt = stmt.where(exists().where(
