@@ -76,6 +76,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "write_failed": ("无法写入 {path}：{reason}", "cannot write {path}: {reason}"),
     # Import of invitee lists (crm.importing, crm import …)
     "import_refused_not_file": ("不是文件：{path}", "not a file: {path}"),
+    "import_refused_missing": ("文件不存在：{path}", "no such file: {path}"),
     "import_refused_unreadable": ("无法读取 {path}：{reason}", "cannot read {path}: {reason}"),
     "import_refused_empty": ("文件为空：{path}", "empty file: {path}"),
     "import_refused_too_large": ("文件过大：{path}（上限 {limit}）", "file too large: {path} (limit {limit})"),

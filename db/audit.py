@@ -64,6 +64,8 @@ def as_text(value) -> str | None:
     """How a value is kept in the trail: stable, readable text."""
     if value is None:
         return None
+    if value.__class__ is str:  # the common case first: bulk imports write hundreds of thousands
+        return value
     if isinstance(value, enum.Enum):
         return str(value.value)
     if isinstance(value, (dt.date, dt.datetime)):
@@ -81,7 +83,8 @@ def _fields(record):
     return [a for a in inspect(record).mapper.column_attrs if a.key not in UNTRACKED_FIELDS]
 
 
-def _actor_id(session: Session) -> int | None:
+def actor_id(session: Session) -> int | None:
+    """The staff id the session's changes are recorded under (set_actor); for writers of their own entries."""
     actor = session.info.get(ACTOR_KEY)
     return getattr(actor, "id", actor)
 
@@ -101,7 +104,7 @@ def _remember_versions(session: Session, _context, _instances) -> None:
 def _write_trail(session: Session, _context) -> None:
     # Attribute history is still in its pre-flush state here, and new rows have their ids.
     at = utcnow()
-    staff_id = _actor_id(session)
+    staff_id = actor_id(session)
     rows: list[dict] = []
 
     def add(record, action: str, field: str | None, old: str | None, new: str | None, note: str | None) -> None:
@@ -147,8 +150,8 @@ def _snapshot(record) -> str:
 def snapshot_text(values: dict) -> str:
     """A created (or purged) record in one entry: its fields as a JSON object, empty ones left out.
     Public for bulk writers (imports) that insert rows without the ORM and write their entries themselves."""
-    texts = {k: as_text(v) for k, v in values.items() if k not in UNTRACKED_FIELDS}
-    return json.dumps({k: v for k, v in texts.items() if v is not None}, ensure_ascii=False, sort_keys=True)
+    texts = {k: as_text(v) for k, v in values.items() if v is not None and k not in UNTRACKED_FIELDS}
+    return json.dumps(texts, ensure_ascii=False, sort_keys=True)
 
 
 @event.listens_for(Session, "do_orm_execute")

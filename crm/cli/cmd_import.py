@@ -163,19 +163,29 @@ def undo(ctx) -> int:
 
 
 def list_batches(ctx) -> int:
-    from crm.importing.undo import batch_dict, list_batches as load
+    from crm.importing.undo import list_batches as load
 
     with ctx.db.unit_of_work(write=False) as session:
-        rows = [batch_dict(b) for b in load(session, ctx.args.limit)]
+        rows = load(session, ctx.args.limit)
     if ctx.args.json:
         print_json(rows)
         return 0
     print_table(
-        [pick("批次", "batch"), pick("时间", "when"), pick("文件", "file"), pick("行数", "rows"),
-         pick("新建客商", "new contacts"), pick("新建单位", "new orgs"), pick("新建邀请", "new invitations"),
-         pick("撤销于", "undone")],
-        [[r["batch"], (r["created_at"] or "")[:16], r["file"], r["counts"].get("rows"),
-          r["counts"].get("created", {}).get("contacts"), r["counts"].get("created", {}).get("organizations"),
-          r["counts"].get("created", {}).get("invitations"), (r["undone_at"] or "")[:16]] for r in rows],
+        [pick("批次", "batch"), pick("时间", "when"), pick("文件", "file"), pick("活动", "event"), pick("导入人", "by"),
+         pick("行数", "rows"), pick("新建 客商/单位/邀请", "new contacts/orgs/invitations"), pick("已撤销", "undone")],
+        [[r["batch"], _local_time(r["created_at"]), r["file"], r["event"], r["by"], r["counts"].get("rows"),
+          "/".join(str(r["counts"].get("created", {}).get(k, "")) for k in ("contacts", "organizations", "invitations")),
+          _local_time(r["undone_at"])] for r in rows],
     )
     return 0
+
+
+def _local_time(iso: str | None) -> str:
+    import datetime as dt
+
+    if not iso:
+        return ""
+    stamp = dt.datetime.fromisoformat(iso)
+    if stamp.tzinfo is None:  # SQLite hands back the stored UTC time without its zone
+        stamp = stamp.replace(tzinfo=dt.timezone.utc)
+    return stamp.astimezone().strftime("%Y-%m-%d %H:%M")

@@ -91,6 +91,8 @@ def open_workbook(path: str | Path) -> Workbook:
         size = path.stat().st_size
         if not path.is_file():
             raise refuse("not_file", path=path)
+    except FileNotFoundError:
+        raise refuse("missing", path=path) from None
     except OSError as error:
         raise refuse("unreadable", path=path, reason=error.strerror or str(error)) from None
     if size == 0:

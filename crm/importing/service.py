@@ -255,8 +255,8 @@ class Plan:
                 self.by_name.setdefault((org, person.name_key), []).append(person)
             else:
                 self._conflict(row, "organization", person.org.name, org.name)
-        self._fill_mobile(person, row)
-        self._fill_email(person, row)
+        self._fill_keyed(person, row, "mobile", self.by_mobile)
+        self._fill_keyed(person, row, "email", self.by_email)
         for name in ("title", "phone", "notes"):
             incoming = getattr(row, name)
             current = getattr(person, name)
@@ -279,27 +279,20 @@ class Plan:
                 return person
         return None
 
-    def _fill_mobile(self, person: PersonEntry, row: InviteeRow) -> None:
-        if row.mobile is None:
+    def _fill_keyed(self, person: PersonEntry, row: InviteeRow, name: str, index: dict) -> None:
+        """Mobile or email: filled with its key when blank, compared by key when both are known."""
+        key_name = f"{name}_key"
+        incoming, incoming_key = getattr(row, name), getattr(row, key_name)
+        if incoming is None:
             return
-        if person.mobile is None:
-            self._change(person, "mobile", row.mobile)
-            self._change(person, "mobile_key", row.mobile_key)
-            if row.mobile_key:
-                self.by_mobile.setdefault(row.mobile_key, person)
-        elif (person.mobile_key or person.mobile) != (row.mobile_key or row.mobile):
-            self._conflict(row, "mobile", person.mobile, row.mobile)
-
-    def _fill_email(self, person: PersonEntry, row: InviteeRow) -> None:
-        if row.email is None:
-            return
-        if person.email is None:
-            self._change(person, "email", row.email)
-            self._change(person, "email_key", row.email_key)
-            if row.email_key:
-                self.by_email.setdefault(row.email_key, person)
-        elif (person.email_key or person.email) != (row.email_key or row.email):
-            self._conflict(row, "email", person.email, row.email)
+        current = getattr(person, name)
+        if current is None:
+            self._change(person, name, incoming)
+            self._change(person, key_name, incoming_key)
+            if incoming_key:
+                index.setdefault(incoming_key, person)
+        elif (getattr(person, key_name) or current) != (incoming_key or incoming):
+            self._conflict(row, name, current, incoming)
 
     def _invite(self, key: tuple[str, object], row: InviteeRow, org: OrgEntry | None,
                 person: PersonEntry | None) -> None:

@@ -19,10 +19,10 @@ class Trail:
         self.rows: list[tuple] = []
 
     def created(self, table: str, entity_id: int, values: dict) -> None:
-        self.rows.append((table, entity_id, "create", None, None, snapshot_text(values), self.staff_id, 1, self.note))
+        self.rows.append((_plain(table), entity_id, "create", None, None, snapshot_text(values), self.staff_id, 1, self.note))
 
     def purged(self, table: str, entity_id: int, version: int, values: dict) -> None:
-        self.rows.append((table, entity_id, "purge", None, snapshot_text(values), None, self.staff_id, version,
+        self.rows.append((_plain(table), entity_id, "purge", None, snapshot_text(values), None, self.staff_id, version,
                           self.note))
 
     def changed(self, table: str, entity_id: int, version: int, old: dict, new: dict) -> None:
@@ -34,8 +34,13 @@ class Trail:
             if old_text == new_text:
                 continue
             action = "update" if field != "deleted_at" else ("delete" if new_text is not None else "restore")
-            self.rows.append((table, entity_id, action, field, old_text, new_text, self.staff_id, version, self.note))
+            self.rows.append((_plain(table), entity_id, action, field, old_text, new_text, self.staff_id, version, self.note))
 
     def write(self, session: Session) -> None:
         bulk.insert_rows(session, AuditEntry.__table__, COLUMNS, self.rows)
         self.rows = []
+
+
+def _plain(name: str) -> str:
+    """Table names come as SQLAlchemy's quoted_name, a str subclass sqlite3 would adapt row by row."""
+    return str(name)

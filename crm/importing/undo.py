@@ -14,8 +14,9 @@ from crm.errors import NotFound, RuleViolation
 from crm.importing import bulk
 from crm.importing.service import CONTACT, INVITATION, ORG
 from crm.importing.trail import Trail
+from db.audit import actor_id
 from db.base import Base
-from db.models import Contact, ImportBatch, ImportChange, Invitation, Organization
+from db.models import Contact, Event, ImportBatch, ImportChange, Invitation, Organization, Staff
 
 TABLES = {ORG: Organization.__table__, CONTACT: Contact.__table__, INVITATION: Invitation.__table__}
 # Children before parents: invitations point at contacts and organizations, contacts at organizations.
@@ -33,21 +34,28 @@ class UndoResult:
         return {"batch": self.batch, "removed": self.removed, "restored": self.restored}
 
 
-def list_batches(session: Session, limit: int = 50) -> list[ImportBatch]:
-    return list(session.scalars(select(ImportBatch).order_by(ImportBatch.id.desc()).limit(limit)))
-
-
-def batch_dict(batch: ImportBatch) -> dict:
-    return {
-        "batch": batch.id,
-        "file": batch.file_name,
-        "file_hash": batch.file_hash,
-        "event_id": batch.event_id,
-        "staff_id": batch.staff_id,
-        "created_at": batch.created_at.isoformat() if batch.created_at else None,
-        "counts": batch.counts,
-        "undone_at": batch.undone_at.isoformat() if batch.undone_at else None,
-    }
+def list_batches(session: Session, limit: int = 50) -> list[dict]:
+    """The latest import batches, newest first, as `crm import list --json` prints them."""
+    rows = session.execute(
+        select(ImportBatch, Staff.login, Event.ref)
+        .outerjoin(Staff, Staff.id == ImportBatch.staff_id)
+        .outerjoin(Event, Event.id == ImportBatch.event_id)
+        .order_by(ImportBatch.id.desc())
+        .limit(limit)
+    ).all()
+    return [
+        {
+            "batch": batch.id,
+            "file": batch.file_name,
+            "file_hash": batch.file_hash,
+            "event": event_ref,
+            "by": login,
+            "created_at": batch.created_at.isoformat() if batch.created_at else None,
+            "counts": batch.counts,
+            "undone_at": batch.undone_at.isoformat() if batch.undone_at else None,
+        }
+        for batch, login, event_ref in rows
+    ]
 
 
 def undo_batch(session: Session, batch_id: int, *, staff_id: int | None = None) -> UndoResult:
@@ -69,7 +77,8 @@ def undo_batch(session: Session, batch_id: int, *, staff_id: int | None = None) 
 
     from db import search_index
 
-    trail = Trail(staff_id, f"crm import undo {batch_id} ({batch.file_name})")
+    trail = Trail(staff_id if staff_id is not None else actor_id(session),
+                  f"crm import undo {batch_id} ({batch.file_name})")
     connection = session.connection()
     for entity, items in updated.items():
         if items:
