@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 
-from rich.text import Text
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
@@ -53,6 +52,9 @@ class CrmApp(DbClient, App):
         self.config = config if config is not None else {}
         self.offline = False
         self._reconnect_timer = None
+        # Counts the changes saved through the workbench: a screen coming back into view reads again
+        # only when something was saved since it last did.
+        self.data_version = 0
         self.title = pick("招商项目跟踪", "Investment promotion tracker")
 
     def on_mount(self) -> None:
@@ -63,14 +65,14 @@ class CrmApp(DbClient, App):
         unknown = sorted(k for k in keymap if k not in BINDING_TEXTS)
         self.set_keymap({k: str(v) for k, v in keymap.items() if isinstance(v, str)})
         if unknown:
-            self.notify(Text(", ".join(unknown)), title=pick("config.toml 中未知的快捷键编号", "unknown binding ids in config.toml"),
+            self.notify(", ".join(unknown), markup=False, title=pick("config.toml 中未知的快捷键编号", "unknown binding ids in config.toml"),
                         severity="warning")
         theme = self.config.get("theme")
         if theme:
             if theme in self.available_themes:
                 self.theme = theme
             else:
-                self.notify(Text(str(theme)), title=pick("未知的主题", "unknown theme"), severity="warning")
+                self.notify(str(theme), markup=False, title=pick("未知的主题", "unknown theme"), severity="warning")
 
     # -- sections and records -----------------------------------------------------------------------
 
@@ -110,7 +112,7 @@ class CrmApp(DbClient, App):
 
     def report_failure(self, failure: Failure) -> None:
         """The one place that tells the user a call failed (messages may quote user data: no markup)."""
-        self.notify(Text(failure.message), title=pick("未能完成", "not done"), severity="error", timeout=8)
+        self.notify(failure.message, markup=False, title=pick("未能完成", "not done"), severity="error", timeout=8)
         if failure.connection and not self.offline:
             self.offline = True
             self.sub_title = pick("数据库连接中断，正在重试…", "database connection lost, retrying…")

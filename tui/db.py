@@ -37,6 +37,7 @@ class Request:
     id: int
     on_result: Callable[[Any], None]
     on_failure: Callable[[Failure], None] | None
+    write: bool = False
 
 
 class DbDone(Message, bubble=False):
@@ -92,7 +93,7 @@ class DbClient:
     ) -> Request:
         """Run job(session) in a thread worker of the App (so a closing dialog cannot cancel a save)."""
         node: DOMNode = self  # type: ignore[assignment]
-        request = Request(topic, next(_ids), on_result, on_failure)
+        request = Request(topic, next(_ids), on_result, on_failure, write)
         self._latest_requests()[topic] = request.id
         app = node.app
         database = app.database
@@ -121,6 +122,8 @@ class DbClient:
         if self._latest_requests().get(request.topic) != request.id:
             return  # a newer request on the same topic was made: this answer is stale
         if message.failure is None:
+            if request.write:
+                self.app.data_version += 1  # type: ignore[attr-defined]  # screens shown later read again
             request.on_result(message.result)
         elif request.on_failure is not None:
             request.on_failure(message.failure)

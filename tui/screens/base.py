@@ -2,11 +2,11 @@
 through the App's workers, and a reload after edits."""
 from __future__ import annotations
 
-from rich.text import Text
 from textual.screen import Screen
 
 from crm.i18n import pick
 from tui.db import DbClient
+from tui.forms.base import STALE
 from tui.i18n import translate_bindings
 from tui.messages import DataShown
 
@@ -15,6 +15,15 @@ class WorkbenchScreen(DbClient, Screen):
     def __init__(self) -> None:
         super().__init__()
         translate_bindings(self)
+        self.seen_version: int | None = None  # App.data_version when the screen last read its data
+
+    def on_mount(self) -> None:
+        self.seen_version = self.app.data_version
+
+    def on_screen_resume(self) -> None:
+        if self.seen_version is not None and self.seen_version != self.app.data_version:
+            self.seen_version = self.app.data_version
+            self.reload()
 
     def reload(self) -> None:
         """Read what the screen shows again (after an edit, on ctrl+r, after a reconnect)."""
@@ -24,8 +33,9 @@ class WorkbenchScreen(DbClient, Screen):
         self.call_after_refresh(self.post_message, DataShown(what))
 
     def form_closed(self, result) -> None:
-        """After a form: say what was saved, and show the record as it now is (also after a refused edit)."""
+        """After a form: say what was saved (the screen reads again as it comes back into view), or show
+        the record as it now is after an edit refused because it had changed."""
         if isinstance(result, str):
-            self.notify(Text(result), title=pick("已保存", "saved"))
-        if result is not None:
+            self.notify(result, markup=False, title=pick("已保存", "saved"))
+        elif result is STALE:
             self.reload()

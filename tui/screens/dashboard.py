@@ -43,7 +43,6 @@ class DashboardScreen(WorkbenchScreen):
     def __init__(self) -> None:
         super().__init__()
         self.as_of: dt.date | None = None
-        self.shown = False
         self.reload()  # the figures are read while the screen is being composed
 
     def compose(self) -> ComposeResult:
@@ -62,10 +61,6 @@ class DashboardScreen(WorkbenchScreen):
             yield OptionList(id="alerts", classes="panel")
             yield OptionList(id="followups", classes="panel")
         yield KeyBar()
-
-    def on_screen_resume(self) -> None:
-        if self.shown:  # back from a record or another section: what was done there counts
-            self.reload()
 
     def reload(self) -> None:
         as_of = self.as_of or self.app.today
@@ -94,7 +89,6 @@ class DashboardScreen(WorkbenchScreen):
         self._fill_deadlines(data)
         self._fill_alerts(data)
         self._fill_followups(data)
-        self.shown = True
         self.data_shown("dashboard")
 
     def _fill_deadlines(self, data: Dashboard) -> None:

@@ -5,9 +5,10 @@ from __future__ import annotations
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Vertical
+from rich.table import Table
+from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen, Screen
-from textual.widgets import DataTable, Static
+from textual.widgets import Static
 
 from crm.config import config_path
 from crm.i18n import pick
@@ -25,7 +26,8 @@ class HelpScreen(ModalScreen[None]):
     def compose(self) -> ComposeResult:
         with Vertical(id="help"):
             yield Static(Text(pick("快捷键", "Keys"), style="bold"), id="help-title")
-            yield DataTable(id="help-keys", cursor_type="row", zebra_stripes=True)
+            with VerticalScroll(id="help-keys"):
+                yield Static(self._keys())
             yield Static(Text(pick(
                 f"Ctrl+P 打开命令面板（中英文均可搜索）。快捷键可在 {config_path()} 的 [keymap] 中按编号修改，"
                 '例如 "project.advance" = "ctrl+a"。Esc 关闭本页。',
@@ -33,15 +35,18 @@ class HelpScreen(ModalScreen[None]):
                 f'section of {config_path()} by binding id, e.g. "project.advance" = "ctrl+a". Esc closes this page.',
             )), id="help-hint")
 
-    def on_mount(self) -> None:
-        table = self.query_one(DataTable)
-        table.add_columns(*(Text(c) for c in (pick("按键", "key"), pick("作用", "does"), pick("命令", "command"),
-                                               pick("编号", "binding id"))))
+    def _keys(self) -> Table:
+        table = Table(box=None, expand=True, header_style="bold", pad_edge=False)
+        table.add_column(pick("按键", "key"), no_wrap=True)
+        table.add_column(pick("作用", "does"), no_wrap=True)
+        table.add_column(pick("命令（Ctrl+P）", "command (Ctrl+P)"), ratio=1)
+        table.add_column(pick("编号", "binding id"), no_wrap=True, style="dim")
         seen = set()
-        for key, active in self.underneath.active_bindings.items():
+        for active in self.underneath.active_bindings.values():
             binding = active.binding
             if not binding.id or binding.id in seen or binding.system:
                 continue
             seen.add(binding.id)
             table.add_row(Text(self.app.get_key_display(binding)), Text(binding_label(binding.id) or binding.description),
-                          Text(palette_title(binding.id) or ""), Text(binding.id, style="dim"))
+                          Text(palette_title(binding.id) or ""), Text(binding.id))
+        return table

@@ -80,6 +80,6 @@ class ProjectScreen(WorkbenchScreen):
 
     def _push(self, form: FormScreen) -> None:
         if form.unavailable:
-            self.notify(form.unavailable, severity="warning")
+            self.notify(form.unavailable, markup=False, severity="warning")
         else:
             self.app.push_screen(form, self.form_closed)

@@ -119,10 +119,6 @@ class ProjectsScreen(ProjectScreen):
         self.sub_title = pick("项目", "projects")
         self._show_status()
 
-    def on_screen_resume(self) -> None:
-        if self.table.row_count is not None:  # back from a project or another section
-            self.reload()
-
     def reload(self) -> None:
         self.table.reload()
 

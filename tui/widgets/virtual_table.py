@@ -120,13 +120,14 @@ class VirtualTable(DbClient, ScrollView, can_focus=True):
     # -- data ---------------------------------------------------------------------------------------
 
     def set_source(self, source: RowSource, *, keep_cursor: bool = False) -> None:
-        """Show another set of rows (a new filter or order), or the same again after an edit."""
+        """Show another set of rows (a new filter or order), or the same again after an edit. On a
+        reload the rows on screen stay until the new ones arrive."""
         self.source = source
         self._generation += 1
-        self._pages.clear()
         self._pending.clear()
-        self._strips.clear()
         if not keep_cursor:
+            self._pages.clear()
+            self._strips.clear()
             self.cursor_row = 0
             if self.is_mounted:
                 self.scroll_to(y=0, animate=False, immediate=True)
@@ -148,6 +149,8 @@ class VirtualTable(DbClient, ScrollView, can_focus=True):
         if generation != self._generation:
             return
         self.row_count = count
+        self._pages.clear()
+        self._strips.clear()
         self._store(page, rows)
         self.virtual_size = Size(self.size.width, count + 1)
         self.cursor_row = max(0, min(self.cursor_row, count - 1))
