@@ -26,7 +26,7 @@ from tui.i18n import translate_bindings
 WEEKLY, EVENT, PLAN = "weekly", "event", "plan"
 KINDS = ((WEEKLY, "项目推进周报", "weekly progress sheet"), (EVENT, "活动总结材料（概况、签约项目、邀请名单）", "event summary package"),
          (PLAN, "活动工作方案（报备）", "event work plan for filing"))
-# Where the workbook goes when the user names only a file, or nothing: the directory the workbench was started in.
+# CrmError key from the export services → the field its message belongs beside.
 ERROR_FIELDS = {"bad_week": "week", "week_in_future": "week", "export_not_xlsx": "out", "write_failed": "out",
                 "bad_date": "as_of", "unknown_event": "event"}
 
@@ -36,8 +36,13 @@ def iso_week(day: dt.date) -> str:
     return f"{year}-W{week:02d}"
 
 
+def weekly_name(week: str) -> str:
+    return pick(f"周报-{week}.xlsx", f"weekly-{week}.xlsx")
+
+
 def output_path(raw: str | None, default_name: str) -> Path:
-    """The file to write: as typed (relative to the working directory), or a default name there."""
+    """The file to write: as typed, or a default name; relative paths are in the directory the
+    workbench was started in."""
     return (Path(raw).expanduser() if raw else Path(default_name)).resolve()
 
 
@@ -81,8 +86,8 @@ class WeeklyExportForm(ExportForm):
                 Field("city", pick("设区市", "city"), "choice", choices=[(c.name, c.name) for c in choices.regions]),
                 Field("industry", pick("产业", "industry"), "choice",
                       choices=[(c.name, c.name) for c in choices.industries]),
-                Field("out", pick("保存为", "save as"), placeholder=pick(f"周报-{week}.xlsx（在当前目录）",
-                                                                        f"周报-{week}.xlsx (in the current directory)")),
+                Field("out", pick("保存为", "save as"), placeholder=pick(f"{weekly_name(week)}（在当前目录）",
+                                                                        f"{weekly_name(week)} (in the current directory)")),
             ],
             about=pick("全部未终止的签约项目，本周进展、问题清单、活动时限与汇总", "every signed project not terminated, "
                        "the week's progress, open problems, event deadlines and a summary"),
@@ -91,7 +96,7 @@ class WeeklyExportForm(ExportForm):
     def save(self, session: Session, values: dict[str, Any], who: Recorder) -> str:
         from crm.exporting.weekly import export_weekly
 
-        path = output_path(values["out"], f"周报-{values['week']}.xlsx")
+        path = output_path(values["out"], weekly_name(values["week"]))
         report = export_weekly(session, path, today=who.today, week=values["week"], city=values["city"],
                                industry=values["industry"])
         return written(path, pick(f"{len(report.projects)} 个项目", f"{len(report.projects)} projects"))
@@ -117,13 +122,13 @@ class EventExportForm(ExportForm):
         if self.kind == EVENT:
             from crm.exporting.event_package import export_event_package
 
-            path = output_path(values["out"], f"{ref}-活动总结材料.xlsx")
+            path = output_path(values["out"], pick(f"{ref}-活动总结材料.xlsx", f"{ref}-summary.xlsx"))
             report = export_event_package(session, ref, path, as_of=values["as_of"])
             return written(path, pick(f"{len(report.projects)} 个签约项目，{len(report.invitees)} 位受邀客商",
                                       f"{len(report.projects)} signed projects, {len(report.invitees)} invitees"))
         from crm.exporting.event_plan import export_event_plan
 
-        path = output_path(values["out"], f"{ref}-工作方案.xlsx")
+        path = output_path(values["out"], pick(f"{ref}-工作方案.xlsx", f"{ref}-plan.xlsx"))
         plan = export_event_plan(session, ref, path, as_of=values["as_of"])
         return written(path, pick(f"报送截止 {plan.due.isoformat()}", f"due {plan.due.isoformat()}"))
 
@@ -134,7 +139,7 @@ def open_export(app, kind: str | None = None) -> None:
 
     def done(result) -> None:
         if isinstance(result, str):
-            app.notify(Text(result), title=pick("已导出", "exported"), timeout=10)
+            app.notify(result, markup=False, title=pick("已导出", "exported"), timeout=10)
 
     def with_choices(chosen: str | None) -> None:
         if chosen is None:

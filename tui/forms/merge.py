@@ -39,8 +39,9 @@ class MergeScreen(DbClient, ModalScreen):
     #merge-title { text-style: bold; height: 1; }
     #merge-hint { color: $text-muted; height: auto; padding-bottom: 1; }
     #merge-steps { height: 1fr; }
-    #merge-candidates, #merge-fields { height: 1fr; }
-    #merge-invitations { height: auto; max-height: 8; }
+    #merge-candidates { height: 1fr; }
+    #merge-fields { height: auto; max-height: 12; }
+    #merge-invitations { height: 1fr; margin-top: 1; }
     #merge-message { color: $error; height: auto; }
     """
 

@@ -47,6 +47,7 @@ class EventPicker(DbClient, ModalScreen[str | None]):
     def _show(self, events) -> None:
         options = self.query_one("#events", OptionList)
         options.add_options([Option(Text(f"{indent}{ref}  {title}"), id=ref) for ref, title, indent in events])
+        options.highlighted = 0
         options.focus()
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:

@@ -50,6 +50,7 @@ class ContactDetailScreen(WorkbenchScreen):
         yield KeyBar()
 
     def on_mount(self) -> None:
+        super().on_mount()
         self.sub_title = pick("客商详情", "contact")
         self.reload()
 
@@ -142,4 +143,8 @@ class ContactDetailScreen(WorkbenchScreen):
             return pick(f"已撤销合并 {record.id}：C#{record.merged_id} 已恢复",
                         f"merge {record.id} undone: C#{record.merged_id} restored")
 
-        self.run_db("unmerge", job, self.form_closed, write=True)
+        self.run_db("unmerge", job, self._unmerged, write=True)
+
+    def _unmerged(self, message: str) -> None:
+        self.form_closed(message)
+        self.reload()

@@ -111,6 +111,7 @@ class ImportWizardScreen(WorkbenchScreen):
         yield KeyBar()
 
     def on_mount(self) -> None:
+        super().on_mount()
         self.sub_title = pick("导入邀请名单", "import an invitee list")
         self._hint(pick(f"第 1 步：选择文件（.xlsx .xls .ods .csv），回车打开。目录：{self.start}",
                         f"Step 1: choose a file (.xlsx .xls .ods .csv), Enter opens it. Folder: {self.start}"))
@@ -323,7 +324,7 @@ class ImportWizardScreen(WorkbenchScreen):
             count = write_rejected(parsed, target)
             return pick(f"{count} 行错误已写入 {target}，修改后可重新导入", f"{count} error rows written to {target}")
 
-        self.run_db("errors-out", job, lambda message: self.notify(Text(message), timeout=10))
+        self.run_db("errors-out", job, lambda message: self.notify(message, markup=False, timeout=10))
 
     def action_undo(self) -> None:
         if self.result is None or not self.result.batch:
@@ -337,7 +338,7 @@ class ImportWizardScreen(WorkbenchScreen):
         self.run_db("undo", job, self._undone, write=True)
 
     def _undone(self, batch: int) -> None:
-        self.notify(Text(pick(f"已撤销导入批次 {batch}", f"import batch {batch} undone")))
+        self.notify(pick(f"已撤销导入批次 {batch}", f"import batch {batch} undone"), markup=False)
         self.result = None
         self.query_one("#result-summary", Static).update(Text(pick(f"批次 {batch} 已撤销", f"batch {batch} undone")))
         self.query_one("#error-rows", DataTable).clear(columns=True)

@@ -76,6 +76,7 @@ class InvitationsScreen(WorkbenchScreen):
         yield KeyBar()
 
     def on_mount(self) -> None:
+        super().on_mount()
         self.sub_title = pick("邀请名单", "invitations")
         ref = self.event_ref
         self.run_db("event", lambda session: get_event(session, ref).title, self._titled,
@@ -206,11 +207,11 @@ class InvitationsScreen(WorkbenchScreen):
         self.reload()
 
     def _changed(self, plan, status: InvitationStatus) -> None:
-        self.notify(Text(pick(
+        self.notify(pick(
             f"已改为「{word('invitation', status.value)}」：{len(plan.changed)} 条"
             + (f"；未改 {len(plan.refused)} 条" if plan.refused else ""),
             f"set to {word('invitation', status.value)}: {len(plan.changed)}"
             + (f"; {len(plan.refused)} left as they were" if plan.refused else ""),
-        )))
+        ), markup=False)
         self.selected.clear()
         self.reload()

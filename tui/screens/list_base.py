@@ -111,11 +111,8 @@ class ListScreen(WorkbenchScreen):
         yield KeyBar()
 
     def on_mount(self) -> None:
+        super().on_mount()
         self._show_status()
-
-    def on_screen_resume(self) -> None:
-        if self.table.row_count is not None:  # back from a record, a dialog or another section
-            self.reload()
 
     def reload(self) -> None:
         self.table.reload()
