@@ -19,13 +19,13 @@ from tui.widgets.pipeline_chart import PipelineChart
 from tui.widgets.key_bar import KeyBar
 
 KPI_TILES = (
-    ("signed", "签约项目", "signed projects"),
+    ("signed", "签约项目", "signed"),
     ("signed_amount", "签约额", "amount"),
     ("started_rate", "开工率", "started"),
-    ("production_rate", "投产率", "in production"),
-    ("results_rate", "见效率", "with results"),
-    ("funds_in_place_rate", "资金到位率", "funds in place"),
-    ("problems_resolved_rate", "问题办结率", "problems resolved"),
+    ("production_rate", "投产率", "producing"),
+    ("results_rate", "见效率", "results"),
+    ("funds_in_place_rate", "资金到位率", "funds in"),
+    ("problems_resolved_rate", "问题办结率", "resolved"),
 )
 
 
@@ -111,7 +111,7 @@ class DashboardScreen(WorkbenchScreen):
         options = [
             Option(_line(
                 text.colour_dot(a.colour), " ", (a.ref, "bold"), " ", a.name, "  ",
-                pick("、", ", ").join(word("alert", r) for r in a.reasons),
+                text.joined(word("alert", r) for r in a.reasons),
                 f"  {a.due}" if a.due else "",
             ), id=f"project:{a.ref}")
             for a in data.alerts

@@ -89,7 +89,7 @@ class EventsScreen(WorkbenchScreen):
                 parent.add_leaf(_node_label(node), data=node.ref)
 
         for group, nodes in programme.groups:
-            branch = tree.root.add(Text(f"{word('group', group)}（{len(nodes)}）", style="bold"), expand=True)
+            branch = tree.root.add(Text(f"{word('group', group)}{text.parenthesized(str(len(nodes)))}", style="bold"), expand=True)
             for node in nodes:
                 add(branch, node)
         self.wanted = None
@@ -152,7 +152,7 @@ class EventsScreen(WorkbenchScreen):
         grid.title_justify = "left"
 
         def names(values: list[str]) -> Text:
-            return text.plain("、".join(values) if values else None)
+            return text.plain(text.joined(values) if values else None)
 
         def deadline(value: Deadline | None) -> Text:
             if value is None:

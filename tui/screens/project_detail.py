@@ -2,6 +2,7 @@
 problems, figures and status changes."""
 from __future__ import annotations
 
+from rich.console import Group
 from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
@@ -78,14 +79,14 @@ class ProjectDetailScreen(ProjectScreen):
         title = Text.assemble((d["ref"], "bold"), "  ", (d["name"], "bold"), "  ")
         if view.alert is not None:
             title.append_text(text.colour_dot(view.alert.colour))
-            title.append(f" {word('colour', view.alert.colour)}：" + pick("、", ", ").join(
+            title.append(f" {word('colour', view.alert.colour)}{pick('：', ': ')}" + text.joined(
                 word("alert", r) for r in view.alert.reasons), style=text.COLOUR_STYLE[view.alert.colour])
         else:
             title.append_text(text.colour_dot("green"))
             title.append(f" {word('colour', 'green')}", style="green")
         self.query_one("#project-title", Static).update(title)
         self.query_one("#project-fields", Static).update(self._fields(d))
-        self.query_one("#project-timeline", Static).update(self._timeline(view))
+        self.query_one("#project-timeline", Static).update(Group(self._timeline(view), Text(""), self._service(d)))
         self._fill_tables(d)
         self.data_shown("project")
 
@@ -106,7 +107,7 @@ class ProjectDetailScreen(ProjectScreen):
             (pick("合同引资额", "contracted"), Text.assemble(text.wan(amount), pick(" 万元", " 万元"))),
             (pick("到位资金", "funds in place"), Text.assemble(
                 text.wan(funds), pick(" 万元", " 万元"),
-                f"（{funds / amount:.1%}）" if amount else "")),
+                text.parenthesized(f"{funds / amount:.1%}") if amount else "")),
             (pick("累计完成投资", "invested"), Text.assemble(text.wan(d["investment_completed"]), " 万元")),
             (pick("就业", "jobs"), text.plain(d["jobs"])),
             (pick("责任单位", "responsible unit"), text.plain(d["responsible_unit"])),
@@ -127,7 +128,7 @@ class ProjectDetailScreen(ProjectScreen):
                    Stage.PRODUCTION: view.detail["planned_production_on"]}
         heading = pick("阶段进度", "stages")
         if current not in PIPELINE_STAGES:
-            heading += f"（{stage_label(current)}）"
+            heading += text.parenthesized(stage_label(current))
         grid = Table.grid(padding=(0, 1))
         grid.title = heading
         grid.title_style = "bold"
@@ -149,6 +150,26 @@ class ProjectDetailScreen(ProjectScreen):
             if i < len(cells) - 1:
                 row.append(Text("──", style="dim"))
         grid.add_row(*row)
+        return grid
+
+    @staticmethod
+    def _service(d: dict) -> Table:
+        """The follow-up service at a glance: the latest visit, what comes next, what is still open."""
+        grid = Table.grid(padding=(0, 1))
+        grid.add_column(style="dim", no_wrap=True)
+        grid.add_column(overflow="fold")
+        latest = max(d["followups"], key=lambda f: (f["on"], f["id"]), default=None)
+        if latest is None:
+            grid.add_row(Text(pick("最近跟进", "last follow-up")), Text(pick("尚无跟进记录", "none yet"), style="yellow"))
+        else:
+            grid.add_row(Text(pick("最近跟进", "last follow-up")), Text.assemble(
+                f"{latest['on']} ", text.labelled("followup_kind", latest["kind"]), " ", text.plain(latest["content"])))
+            if latest["next_step"] or latest["next_on"]:
+                grid.add_row(Text(pick("下步计划", "next")), Text.assemble(
+                    text.plain(latest["next_step"]), " ", text.day(latest["next_on"])))
+        open_count = sum(1 for p in d["problems"] if p["resolved_on"] is None)
+        grid.add_row(Text(pick("未办结问题", "open problems")),
+                     Text(str(open_count), style="bold yellow" if open_count else "green"))
         return grid
 
     def _fill_tables(self, d: dict) -> None:

@@ -18,7 +18,7 @@ COUNT_CELLS = 6
 
 
 class PipelineChart(Widget):
-    DEFAULT_CSS = "PipelineChart { height: auto; }"
+    DEFAULT_CSS = "PipelineChart { height: auto; text-wrap: nowrap; text-overflow: clip; }"
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
@@ -35,8 +35,8 @@ class PipelineChart(Widget):
         out = Text(no_wrap=True, overflow="crop")
         legend = Text(" ")
         for stage in STAGE_ORDER:
-            legend.append("■ ", style=STAGE_COLOURS[stage.value])
-            legend.append(f"{stage_label(stage)}  ")
+            legend.append("■", style=STAGE_COLOURS[stage.value])
+            legend.append(f"{stage_label(stage)} ")
         out.append_text(legend)
         out.append("\n")
         if not self.rows:
