@@ -51,8 +51,10 @@ def make_list(path: Path, rows: int) -> None:
                   f"{str(number)[7:]}" if form == 2 else "".join(chr(ord(c) + 0xFEE0) for c in str(number))
                   if form == 3 else f"{number}.0")
         name = rng.choice(SURNAMES) + ("  " if n % 50 == 0 else "") + rng.choice(GIVEN) + rng.choice(GIVEN)
-        sheet.write_row(n + 2, 0, [n + 1, organizations[n % len(organizations)], name, rng.choice(TITLES), mobile,
-                                   f"guest{n}@example.com", rng.choice(CATEGORIES), "拟确认" if n % 9 == 0 else ""])
+        organization = n % len(organizations)
+        sheet.write_row(n + 2, 0, [n + 1, organizations[organization], name, rng.choice(TITLES), mobile,
+                                   f"guest{n}@example.com", CATEGORIES[organization % len(CATEGORIES)],
+                                   "拟确认" if n % 9 == 0 else ""])
     sheet.write_row(rows + 2, 0, ["合计", "", f"共计：{rows}人"])
     book.close()
 

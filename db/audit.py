@@ -151,7 +151,11 @@ def snapshot_text(values: dict) -> str:
     """A created (or purged) record in one entry: its fields as a JSON object, empty ones left out.
     Public for bulk writers (imports) that insert rows without the ORM and write their entries themselves."""
     texts = {k: as_text(v) for k, v in values.items() if v is not None and k not in UNTRACKED_FIELDS}
-    return json.dumps(texts, ensure_ascii=False, sort_keys=True)
+    return _SNAPSHOT_ENCODER.encode(texts)
+
+
+# One encoder, not one per call (json.dumps builds a new one whenever options are given).
+_SNAPSHOT_ENCODER = json.JSONEncoder(ensure_ascii=False, sort_keys=True)
 
 
 @event.listens_for(Session, "do_orm_execute")

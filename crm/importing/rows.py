@@ -84,6 +84,11 @@ class RowError:
         return {"sheet": self.sheet, "row": self.row, "column": self.column, "message": self.message}
 
 
+# Enum members looked up once (Python 3.11 resolves them through a descriptor, and this runs per row).
+_PERSON, _ORGANIZATION, _ERROR = RowKind.PERSON, RowKind.ORGANIZATION, RowKind.ERROR
+_OTHER = OrgKind.OTHER
+
+
 @dataclass(slots=True)
 class InviteeRow:
     sheet: str
@@ -146,44 +151,44 @@ class Classifier:
         organization, org_key = self._organization(get("organization"))
         mobile_cell = get("mobile")
         mobile_id = mobile_key(mobile_cell) if mobile_cell is not None else None
+        mobile = mobile_id or clean_text(mobile_cell)
         phone = self._text(get("phone"))
+        if mobile is None and phone and (moved := mobile_key(phone)):
+            # 联系电话 often holds the mobile: it is the person's identity, so it goes where identities are.
+            mobile = mobile_id = moved
+            phone = None
         email = clean_text(get("email"))
         if email and " " in email:
             email = email.replace(" ", "")
-        category = self._text(get("category"))
+        title, category = self._text(get("title")), self._text(get("category"))
         row = InviteeRow(
-            raw.sheet, raw.number, RowKind.PERSON if name else RowKind.ORGANIZATION,
-            name=name, organization=organization, organization_key=org_key, title=self._text(get("title")),
-            mobile=mobile_id or clean_text(mobile_cell), mobile_key=mobile_id, phone=phone, email=email,
-            email_key=email_key(email) if email else None, category=category, notes=self._text(get("notes")),
-            cells=raw.cells,
+            raw.sheet, raw.number, _PERSON if name else _ORGANIZATION, name, name_key(name) if name else None,
+            organization, org_key, title, mobile, mobile_id, phone, email, email_key(email) if email else None,
+            category, self._kind(category) if category else _OTHER, self._text(get("notes")), None, None, raw.cells,
         )
-        if row.mobile is None and phone and (moved := mobile_key(phone)):
-            # 联系电话 often holds the mobile: it is the person's identity, so it goes where identities are.
-            row.mobile = row.mobile_key = moved
-            row.phone = None
         if not name and not organization:
             return _reject(row, layout, None, "import_row_no_identity")
-        for field_name, limit in LIMITS.items():
-            value = getattr(row, field_name)
-            if value and len(value) > limit:
-                return _reject(row, layout, field_name, "import_row_too_long", limit=limit)
+        for field_name, value in (("name", name), ("organization", organization), ("title", title),
+                                  ("mobile", mobile), ("phone", phone), ("email", email), ("category", category)):
+            if value and len(value) > LIMITS[field_name]:
+                return _reject(row, layout, field_name, "import_row_too_long", limit=LIMITS[field_name])
         if "status" in values:
             status_text = clean_text(values["status"]) or ""
             row.status = STATUS_WORDS.get(name_key(status_text))
             if row.status is None:
                 return _reject(row, layout, "status", "import_row_bad_status", value=status_text,
                                choices="拟邀请/已邀请/已确认/已出席/婉拒")
-        if category:
-            kind = self._kinds.get(category)
-            row.org_kind = kind if kind is not None else self._kinds.setdefault(category, org_kind(category))
-        if name:
-            row.name_key = name_key(name)
         return row
+
+    def _kind(self, category: str) -> OrgKind:
+        kind = self._kinds.get(category)
+        if kind is None:
+            kind = self._kinds[category] = org_kind(category)
+        return kind
 
 
 def _reject(row: InviteeRow, layout: Layout, field_name: str | None, key: str, **params) -> InviteeRow:
-    row.kind = RowKind.ERROR
+    row.kind = _ERROR
     column = layout.header_of(field_name) if field_name else None
     row.error = RowError(row.sheet, row.row, column, key, tuple(params.items()))
     return row

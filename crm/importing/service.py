@@ -27,6 +27,8 @@ from crm.importing.trail import Trail
 from db.models import Contact, ImportBatch, ImportChange, Invitation, InvitationStatus, Organization, OrgKind
 
 ORG, CONTACT, INVITATION = "organization", "contact", "invitation"
+# Enum members looked up once (Python 3.11 resolves them through a descriptor, and this runs per row).
+_PERSON, _ERROR, _OTHER = RowKind.PERSON, RowKind.ERROR, OrgKind.OTHER
 PROGRESS_EVERY = 2000
 
 
@@ -213,7 +215,7 @@ class Plan:
 
     def add(self, row: InviteeRow) -> None:
         org, org_known = self._organization(row) if row.organization_key else (None, False)
-        if row.kind is RowKind.PERSON:
+        if row.kind is _PERSON:
             person = self._person(row, org)
             self._invite((CONTACT, person), row, person.org, person)
         else:
@@ -229,8 +231,8 @@ class Plan:
             return org, False
         if org.deleted_at is not None:
             self._change(org, "deleted_at", None)
-        if row.org_kind is not OrgKind.OTHER:
-            if org.kind is OrgKind.OTHER:
+        if row.org_kind is not _OTHER:
+            if org.kind is _OTHER:
                 self._change(org, "kind", row.org_kind)
             elif org.kind is not row.org_kind:
                 self._conflict(row, "category", org.kind.value, row.org_kind.value)
@@ -414,7 +416,7 @@ def plan_import(session: Session, parsed: ParsedFile, event_id: int | None, *,
     plan = Plan(session, event_id)
     total = len(parsed.rows)
     for number, row in enumerate(parsed.rows, start=1):
-        if row.kind is not RowKind.ERROR:
+        if row.kind is not _ERROR:
             plan.add(row)
         if progress and (number % PROGRESS_EVERY == 0 or number == total):
             progress("match", number, total)
