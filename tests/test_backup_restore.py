@@ -3,10 +3,7 @@ a consistent SQLite copy while another process writes, and outputs that survive 
 from __future__ import annotations
 
 import json
-import os
-import random
 import shutil
-import signal
 import sqlite3
 import subprocess
 import sys
@@ -15,28 +12,18 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine, text
 
 from db.backup import read_manifest, sniff
-from tests.conftest import TODAY, _worker, pg_admin_url
 from tests.dbcompare import snapshot
+from tests.killing import kill_while_writing
+from tests.pgscratch import scratch_database
 
 
 @pytest.fixture
 def fresh_pg():
     """An empty PostgreSQL database of this test's own (restores create and replace whole tables)."""
-    admin = pg_admin_url()
-    if admin is None:
-        pytest.skip("PostgreSQL not configured: set CRM_TEST_DATABASE_URL to run this case")
-    name = f"crm_restore_{_worker()}_{os.getpid()}"  # other test runs may share this server
-    engine = create_engine(admin, isolation_level="AUTOCOMMIT")
-    with engine.connect() as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    yield admin.set(database=name).render_as_string(hide_password=False)
-    with engine.connect() as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    engine.dispose()
+    with scratch_database("crm_restore") as url:
+        yield url
 
 
 def records(url: str) -> dict[str, list[tuple]]:
@@ -212,20 +199,8 @@ def test_killed_backup_leaves_the_existing_file_as_it_was(tmp_path, sqlite_demo_
     _grow(live, 150_000)
     target = tmp_path / "backup.zip"
     target.write_bytes(b"yesterday's backup")
-    env = {**os.environ, "CRM_TODAY": TODAY.isoformat()}
-    rng = random.Random(7)
-    outcomes = []
-    for _ in range(4):
-        before = target.read_bytes()
-        process = subprocess.Popen([sys.executable, "-m", "crm.cli.main", "--db", str(live), "backup", "--portable",
-                                    str(target)], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        time.sleep(rng.uniform(0.3, 2.0))
-        process.send_signal(signal.SIGKILL)
-        process.wait()
-        after = target.read_bytes()
-        if after == before:
-            outcomes.append("kept")
-        else:  # the kill came after the new file had replaced the old one whole
-            assert read_manifest(target)["tables"]["followups"] > 150_000
-            outcomes.append("replaced")
+    outcomes = kill_while_writing(
+        ["--db", str(live), "backup", "--portable", str(target)], target, tries=4, window=(0.3, 2.0), seed=7,
+        is_whole=lambda path: read_manifest(path)["tables"]["followups"] > 150_000,
+    )
     assert "kept" in outcomes, outcomes  # at least one kill landed mid-backup

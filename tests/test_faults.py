@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import logging
 import os
-import random
 import shutil
-import signal
 import sqlite3
 import subprocess
 import sys
@@ -19,6 +17,7 @@ from sqlalchemy.exc import OperationalError
 
 from db.session import Database
 from tests.conftest import TODAY, pg_admin_url
+from tests.killing import kill_while_writing
 
 PASSWORD = "Zs-s3cret-pw"
 
@@ -156,19 +155,8 @@ def test_killed_export_leaves_the_existing_file_as_it_was(tmp_path, sqlite_demo_
     _many_projects(live, 150)
     target = tmp_path / "weekly.xlsx"
     target.write_bytes(b"last week's sheet")
-    env = {**os.environ, "CRM_TODAY": TODAY.isoformat()}
-    rng = random.Random(11)
-    outcomes = []
-    for _ in range(4):
-        before = target.read_bytes()
-        process = subprocess.Popen([sys.executable, "-m", "crm.cli.main", "--db", str(live), "export", "weekly",
-                                    "--out", str(target)], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        time.sleep(rng.uniform(0.5, 2.5))
-        process.send_signal(signal.SIGKILL)
-        process.wait()
-        if target.read_bytes() == before:
-            outcomes.append("kept")
-        else:  # finished before the kill: then it is a whole workbook
-            openpyxl.load_workbook(target, read_only=True).close()
-            outcomes.append("replaced")
+    outcomes = kill_while_writing(
+        ["--db", str(live), "export", "weekly", "--out", str(target)], target, tries=4, window=(0.5, 2.5), seed=11,
+        is_whole=lambda path: openpyxl.load_workbook(path, read_only=True).close() is None,
+    )
     assert "kept" in outcomes, outcomes

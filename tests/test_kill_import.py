@@ -7,18 +7,16 @@ import csv
 import os
 import random
 import shutil
-import signal
 import sqlite3
-import subprocess
-import sys
 import time
 from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine, func, select, text
+from sqlalchemy import create_engine, func, select
 
 from db.backup import copyable_tables
-from tests.conftest import TODAY, _worker, pg_admin_url
+from tests.killing import kill_after, start
+from tests.pgscratch import admin_or_skip, drop, recreate, unique
 
 ROWS = 50_000
 TRIES = int(os.environ.get("CRM_KILL_TRIES", "10"))
@@ -43,43 +41,25 @@ class Databases:
     """Fresh copies of one prepared database (programme loaded, no invitees) for each try."""
 
     def __init__(self, kind: str, folder: Path) -> None:
-        self.kind, self.folder, self.count = kind, folder, 0
+        self.kind, self.folder, self.copies = kind, folder, []
         if kind == "sqlite":
             self.base = str(folder / "base.sqlite3")
-            return
-        self.admin = pg_admin_url()
-        self.prefix = f"crm_kill_{_worker()}_{os.getpid()}"
-        self.base = self._create(f"{self.prefix}_base")
-
-    def _server(self):
-        return create_engine(self.admin, isolation_level="AUTOCOMMIT")
-
-    def _create(self, name: str, template: str | None = None) -> str:
-        server = self._server()
-        with server.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-            conn.execute(text(f'CREATE DATABASE "{name}"' + (f' TEMPLATE "{template}"' if template else "")))
-        server.dispose()
-        return self.admin.set(database=name).render_as_string(hide_password=False)
+        else:
+            self.base_name = unique("crm_kill")
+            self.base = recreate(self.base_name)
 
     def fresh(self) -> str:
-        self.count += 1
         if self.kind == "sqlite":
-            copy = self.folder / f"try{self.count}.sqlite3"
+            copy = self.folder / f"try{len(self.copies)}.sqlite3"
             shutil.copy(self.base, copy)
+            self.copies.append(copy)
             return str(copy)
-        return self._create(f"{self.prefix}_{self.count}", template=f"{self.prefix}_base")
+        self.copies.append(f"{self.base_name}_{len(self.copies)}")
+        return recreate(self.copies[-1], template=self.base_name)
 
     def drop_all(self) -> None:
-        if self.kind == "sqlite":
-            return
-        server = self._server()
-        with server.connect() as conn:
-            names = conn.execute(text("SELECT datname FROM pg_database WHERE datname LIKE :p"),
-                                 {"p": f"{self.prefix}%"}).scalars().all()
-            for name in names:
-                conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        server.dispose()
+        if self.kind == "postgresql":
+            drop(*self.copies, self.base_name)
 
 
 def counts(url: str) -> dict[str, int]:
@@ -97,17 +77,14 @@ def counts(url: str) -> dict[str, int]:
     return result
 
 
-def start_import(url: str, invitee_list: Path) -> subprocess.Popen:
-    env = {**os.environ, "CRM_TODAY": TODAY.isoformat(), "CRM_USER": "importer"}
-    return subprocess.Popen([sys.executable, "-m", "crm.cli.main", "--db", url, "import", "invitees",
-                             str(invitee_list), "--event", "A2"],
-                            env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+def start_import(url: str, invitee_list: Path):
+    return start(["--db", url, "import", "invitees", str(invitee_list), "--event", "A2"], CRM_USER="importer")
 
 
 @pytest.mark.parametrize("kind", ["sqlite", "postgresql"])
 def test_killed_import_leaves_the_whole_batch_or_none(kind, cli, invitee_list, tmp_path):
-    if kind == "postgresql" and pg_admin_url() is None:
-        pytest.skip("PostgreSQL not configured: set CRM_TEST_DATABASE_URL to run this case")
+    if kind == "postgresql":
+        admin_or_skip()
     databases = Databases(kind, tmp_path)
     try:
         assert cli("--db", databases.base, "demo").code == 0  # the programme: event A2 to invite to
@@ -125,10 +102,7 @@ def test_killed_import_leaves_the_whole_batch_or_none(kind, cli, invitee_list, t
         outcomes = []
         for _ in range(TRIES):
             url = databases.fresh()
-            process = start_import(url, invitee_list)
-            time.sleep(rng.uniform(0.2, duration))
-            process.send_signal(signal.SIGKILL)
-            process.wait()
+            kill_after(start_import(url, invitee_list), rng.uniform(0.2, duration))
             after = counts(url)
             assert after in (none, whole), {t: (none[t], after[t], whole[t]) for t in after if after[t] != none[t]}
             outcomes.append("whole" if after == whole else "none")

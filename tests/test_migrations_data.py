@@ -3,19 +3,18 @@ backends, loses nothing — every row of every table, compared column by column 
 revision had. Written for any number of revisions: each one before head is a starting point."""
 from __future__ import annotations
 
-import os
 import shutil
 import sqlite3
 
 import pytest
-from sqlalchemy import create_engine, text
+from sqlalchemy import create_engine
 
 from db import migrate
 from db.backup import copyable_tables, fetch_rows, insert_rows, reset_sequences
 from db.engine import make_engine
 from db.session import Database
-from tests.conftest import _worker, pg_admin_url
 from tests.dbcompare import snapshot, table_columns
+from tests.pgscratch import scratch_database
 
 REVISIONS = [r.revision for r in reversed(list(migrate.script_directory().walk_revisions()))]
 OLDER = REVISIONS[:-1] or REVISIONS  # with one revision only, "upgrade" is a no-op that must still keep data
@@ -27,18 +26,8 @@ def empty_database(request, tmp_path):
     if request.param == "sqlite":
         yield str(tmp_path / "old.sqlite3"), "sqlite"
         return
-    admin = pg_admin_url()
-    if admin is None:
-        pytest.skip("PostgreSQL not configured: set CRM_TEST_DATABASE_URL to run this case")
-    name = f"crm_migdata_{_worker()}_{os.getpid()}"
-    server = create_engine(admin, isolation_level="AUTOCOMMIT")
-    with server.connect() as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    yield admin.set(database=name).render_as_string(hide_password=False), "postgresql"
-    with server.connect() as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    server.dispose()
+    with scratch_database("crm_migdata") as url:
+        yield url, "postgresql"
 
 
 def fill_at_revision(url: str, demo: str) -> None:

@@ -2,24 +2,20 @@
 (the set-up documented in the README, run here statement for statement)."""
 from __future__ import annotations
 
-import os
 import pytest
 from sqlalchemy import create_engine, text
 from sqlalchemy.exc import ProgrammingError
 
 from db import migrate
 from db.session import Database
-from tests.conftest import _worker, pg_admin_url
+from tests.pgscratch import admin_or_skip, unique
 
 
 @pytest.fixture
 def roles():
     """A database owned by crm_owner_*, and crm_app_* with data rights only. Returns (owner URL, app URL)."""
-    admin = pg_admin_url()
-    if admin is None:
-        pytest.skip("PostgreSQL not configured: set CRM_TEST_DATABASE_URL to run this case")
-    suffix = f"{_worker()}_{os.getpid()}"  # other test runs may share this server
-    name, owner, app = f"crm_roles_{suffix}", f"crm_owner_{suffix}", f"crm_app_{suffix}"
+    admin = admin_or_skip()
+    name, owner, app = unique("crm_roles"), unique("crm_owner"), unique("crm_app")  # roles are server-wide
     server = create_engine(admin, isolation_level="AUTOCOMMIT")
 
     def drop_all(conn):

@@ -26,11 +26,11 @@ def add_delete_restore(sub, entity: str) -> None:
     p = sub.add_parser("delete", help=pick("删除（记入历史，可恢复）", "delete (recorded, can be restored)"))
     p.add_argument("ref")
     p.add_argument("--reason", required=True, help=pick("删除原因", "why"))
-    p.set_defaults(handler=delete_record, entity=entity)
+    p.set_defaults(handler=delete_or_restore, entity=entity, restoring=False)
     p = sub.add_parser("restore", help=pick("恢复已删除的记录", "undo a deletion"))
     p.add_argument("ref")
     p.add_argument("--note", help=pick("说明", "why"))
-    p.set_defaults(handler=restore_record, entity=entity)
+    p.set_defaults(handler=delete_or_restore, entity=entity, restoring=True)
 
 
 def show_history(ctx) -> int:
@@ -56,25 +56,17 @@ def show_history(ctx) -> int:
     return 0
 
 
-def delete_record(ctx) -> int:
-    from crm.services.editing import soft_delete
+def delete_or_restore(ctx) -> int:
+    from crm.services.editing import restore, soft_delete
     from crm.services.history import find_record, record_label
 
+    a = ctx.args
     with ctx.db.unit_of_work() as session:
-        record = find_record(session, ctx.args.ref, entity=ctx.args.entity)
-        soft_delete(session, record, reason=ctx.args.reason)
+        record = find_record(session, a.ref, entity=a.entity)
+        if a.restoring:
+            restore(session, record, note=a.note)
+        else:
+            soft_delete(session, record, reason=a.reason)
         what = record_label(record)
-    print(t("record_deleted", what=what))
-    return 0
-
-
-def restore_record(ctx) -> int:
-    from crm.services.editing import restore
-    from crm.services.history import find_record, record_label
-
-    with ctx.db.unit_of_work() as session:
-        record = find_record(session, ctx.args.ref, entity=ctx.args.entity)
-        restore(session, record, note=ctx.args.note)
-        what = record_label(record)
-    print(t("record_restored", what=what))
+    print(t("record_restored" if a.restoring else "record_deleted", what=what))
     return 0
