@@ -291,6 +291,9 @@ def test_cli_history_delete_restore(cli, backend):
     table = cli("--db", backend.url, "--lang", "en", "history", ref)
     assert table.code == 0 and "deleted" in table.out and "dave" in table.out
     assert cli("--db", backend.url, "history", "C#999").code == 1
+    problem = cli("--db", backend.url, "followups", "add", ref, "--on", "2026-02-01", "--note", "走访", "--problem", "用地")
+    assert problem.code == 0, problem.err
+    assert cli("--db", backend.url, "history", "#1", "--json").json()["changes"][0]["action"] == "create"
     assert cli("--db", backend.url, "events", "delete", "A2", "--reason", "取消").code == 0
     assert "A2" not in [e["ref"] for e in cli("--db", backend.url, "events", "list", "--json").json()]
     assert cli("--db", backend.url, "events", "restore", "A2").code == 0

@@ -39,7 +39,8 @@ def show_history(ctx) -> int:
     with ctx.db.unit_of_work(write=False) as session:
         record = find_record(session, ctx.args.ref)
         rows = history(session, record)
-        what, ref, deleted, version = record_label(record), record_ref(record), record.deleted_at is not None, record.version
+        deleted = getattr(record, "deleted_at", None) is not None  # problems are never deleted
+        what, ref, version = record_label(record), record_ref(record), record.version
     if ctx.args.json:
         print_json({"ref": ref, "entity": record.__tablename__, "version": version, "deleted": deleted, "changes": rows})
         return 0
