@@ -142,6 +142,15 @@ class CrmApp(DbClient, App):
 
     # -- command palette ----------------------------------------------------------------------------
 
+    def action_command_palette(self) -> None:
+        from textual.command import CommandPalette
+
+        if self.use_command_palette and not CommandPalette.is_open(self):
+            self.push_screen(CommandPalette(
+                placeholder=pick("搜索命令（中文或英文）…", "Search for commands (English or Chinese)…"),
+                id="--command-palette",
+            ))
+
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         """Every action that has a key is also a command, titled in both languages."""
         seen = set()

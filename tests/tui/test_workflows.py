@@ -6,8 +6,9 @@ import datetime as dt
 from sqlalchemy import select
 
 from crm.services.events import get_event
+from crm.services.kpi import kpi_report
 from crm.services.projects import get_project
-from db.models import FollowUp, FollowUpKind, Problem, Stage, StageStep
+from db.models import FollowUp, FollowUpKind, Problem, ProjectStatus, Stage, StageStep
 from tests.conftest import TODAY
 from tests.tui.conftest import SIZE, fill, make_app, press, screen_text, settle
 from tui.forms.base import FormScreen
@@ -198,3 +199,49 @@ async def test_sign_a_project_at_an_event(demo_sqlite):
         assert (project.signing_event_id, project.signed_on, str(project.contracted_amount), project.investor.name,
                 project.industry.name, project.region.name) == (
             event.id, dt.date(2011, 8, 20), "52000.00", "示例晶能光电有限公司", "半导体照明", "吉安市")
+
+
+async def test_correct_a_stage_step_and_stall_with_a_reason(demo_sqlite):
+    app = make_app(demo_sqlite, screen="projects")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        app.open_project("P00005")  # at construction since 2013
+        await settle(pilot)
+        latest_step, latest_stage, _ = app.screen.view.steps[-1]
+        await press(pilot, "c")
+        assert app.screen.query_one("#field-step").value == latest_step
+        await fill(pilot, "on", "2013-01-02")
+        await fill(pilot, "note", "开工日期记错")
+        await press(pilot, "ctrl+s")
+        assert isinstance(app.screen, ProjectDetailScreen)
+
+        await press(pilot, "x")
+        app.screen.query_one("#field-status").value = ProjectStatus.STALLED
+        await fill(pilot, "reason", "")
+        await press(pilot, "ctrl+s")
+        assert "原因" in str(app.screen.query_one("#error-reason").render())  # the rule's refusal, beside it
+        await fill(pilot, "reason", "企业资金链紧张")
+        await press(pilot, "ctrl+s")
+        assert isinstance(app.screen, ProjectDetailScreen)
+        assert "企业资金链紧张" in screen_text(app)
+    with demo_sqlite.unit_of_work(write=False) as session:
+        project = get_project(session, "P00005")
+        steps = [s for s in project.steps if s.stage == latest_stage]
+        assert [(s.kind.value, s.superseded, s.happened_on) for s in steps][-2:] == [
+            ("advance", True, steps[-2].happened_on), ("correction", False, dt.date(2013, 1, 2))]
+        assert steps[-1].note == "开工日期记错" and steps[-1].corrects_id == latest_step
+        assert (project.status, project.status_reason) == (ProjectStatus.STALLED, "企业资金链紧张")
+
+
+async def test_the_dashboard_counts_as_of_a_chosen_day(demo_sqlite):
+    app = make_app(demo_sqlite)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await press(pilot, "d")
+        await fill(pilot, "as_of", "2012-06-30")
+        await press(pilot, "enter")
+        shown = screen_text(app)
+    with demo_sqlite.unit_of_work(write=False) as session:
+        report = kpi_report(session, dt.date(2012, 6, 30))
+        assert report["started"] < kpi_report(session, TODAY)["started"]  # the day makes a difference
+    assert "统计截至 2012-06-30" in shown and f"{report['started']}/{report['signed']}" in shown

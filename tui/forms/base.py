@@ -27,6 +27,10 @@ from db.models import Staff
 from tui.db import DbClient, Failure
 from tui.i18n import translate_bindings
 
+class FieldList(VerticalScroll, can_focus=False):
+    """The fields, scrolling when they outgrow the screen; Tab goes straight to the first field."""
+
+
 # What a form returns when the record it edited had changed: the caller reloads it.
 STALE = object()
 
@@ -97,7 +101,7 @@ class FormScreen(DbClient, ModalScreen[Any]):
             yield Static(Text(self.form_title, style="bold"), id="form-title")
             if self.about is not None:
                 yield Static(self.about if isinstance(self.about, Text) else Text(self.about), id="form-about")
-            with VerticalScroll(id="form-fields"):
+            with FieldList(id="form-fields"):
                 for spec in self.fields:
                     with Horizontal(classes="form-field"):
                         yield Label(Text(spec.label + (" *" if spec.required else "")), classes="form-label")
@@ -120,7 +124,7 @@ class FormScreen(DbClient, ModalScreen[Any]):
             )
         placeholder = spec.placeholder or ("YYYY-MM-DD" if spec.kind == "date" else "")
         value = spec.value.isoformat() if hasattr(spec.value, "isoformat") else str(spec.value or "")
-        return Input(value, placeholder=placeholder, id=f"field-{spec.name}", compact=True, select_on_focus=False)
+        return Input(value, placeholder=placeholder, id=f"field-{spec.name}", compact=True)
 
     def control(self, name: str):
         return self.query_one(f"#field-{name}")

@@ -140,6 +140,7 @@ class EventsScreen(WorkbenchScreen):
         for p in detail.signed_projects:
             table.add_row(Text(p.ref), Text(p.name), text.wan(p.amount), text.day(p.signed_on), text.stage(p.stage),
                           text.labelled("status", p.status.value), key=p.ref)
+        table.display = bool(detail.signed_projects)
         self.refresh_bindings()
         self.data_shown("events")
 

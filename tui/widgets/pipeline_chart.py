@@ -35,7 +35,7 @@ class PipelineChart(Widget):
         out = Text(no_wrap=True, overflow="crop")
         legend = Text(" ")
         for stage in STAGE_ORDER:
-            legend.append("■", style=STAGE_COLOURS[stage.value])
+            legend.append(pick("■ ", "■"), style=STAGE_COLOURS[stage.value])
             legend.append(f"{stage_label(stage)} ")
         out.append_text(legend)
         out.append("\n")
