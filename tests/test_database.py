@@ -81,3 +81,25 @@ def test_sqlite_is_backed_up_before_a_migration(tmp_path):
         assert conn.execute("SELECT version_num FROM alembic_version").fetchone()[0] == "0001"
         assert conn.execute("SELECT name FROM industries").fetchall() == [("光伏",)]
     assert migrate.ensure_ready(Database(str(path))) is None  # at head now: no second copy
+
+
+def test_a_database_at_head_starts_without_alembic(backend):
+    """The usual start (already migrated) is one query: Alembic is not even imported."""
+    code = ("import sys\nfrom db.migrate import ensure_ready\nfrom db.session import Database\n"
+            f"assert ensure_ready(Database({backend.url!r})) is None\n"
+            "print('alembic' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "False"
+
+
+def test_a_database_from_a_newer_program_is_still_refused(database):
+    from db import migrate
+
+    with database.engine.begin() as conn:
+        conn.execute(text("UPDATE alembic_version SET version_num = '9999'"))
+    try:
+        migrate.ensure_ready(database)
+    except migrate.MigrationError as error:
+        assert error.key == "db_newer_than_app"
+    else:
+        raise AssertionError("a database of an unknown revision was accepted")

@@ -42,3 +42,31 @@ test_single_head_revision = alembic_tests.test_single_head_revision
 test_upgrade = alembic_tests.test_upgrade
 test_model_definitions_match_ddl = alembic_tests.test_model_definitions_match_ddl
 test_up_down_consistency = alembic_tests.test_up_down_consistency
+
+
+def test_head_read_from_the_files_is_alembics():
+    """ensure_ready decides "at head" from the migration files' texts (no Alembic at start): the same answer."""
+    from db.migrate import head_from_files, script_directory
+
+    assert head_from_files() == script_directory().get_current_head() is not None
+
+
+@pytest.mark.parametrize(
+    ("files", "head"),
+    [
+        ({"a.py": "revision = 'a'\ndown_revision = None\n", "b.py": 'revision: str = "b"\ndown_revision: str | None = "a"\n'}, "b"),
+        ({"a.py": "revision = 'a'\ndown_revision = None\n", "b.py": "revision = 'b'\ndown_revision = 'a'\n",
+          "c.py": "revision = 'c'\ndown_revision = 'a'\n"}, None),  # two heads
+        ({"a.py": "revision = 'a'\ndown_revision = None\n", "b.py": "revision = 'b'\ndown_revision = 'a'\n",
+          "c.py": "revision = 'c'\ndown_revision = 'a'\n", "m.py": "revision = 'm'\ndown_revision = ('b', 'c')\n"}, "m"),
+        ({"a.py": "revision = 'a'\ndown_revision = None\n", "b.py": "REVISION = 'b'\nrevision = REVISION\ndown_revision = 'a'\n"},
+         None),  # not plainly stated
+        ({"b.py": "revision = 'b'\ndown_revision = 'a'\n"}, None),  # a parent that is not there
+    ],
+)
+def test_head_from_files_answers_only_when_the_files_are_plain(tmp_path, files, head):
+    from db.migrate import head_from_files
+
+    for name, text_ in files.items():
+        (tmp_path / name).write_text(text_)
+    assert head_from_files(tmp_path) == head
