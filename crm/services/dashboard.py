@@ -18,7 +18,7 @@ from crm.services.snapshot import ProjectState, project_states
 from crm.services.warnings import STATUS_ORDER, Warning, event_deadlines
 
 # Longest lists the dashboard carries; the counts say how many there are in all.
-LIST_LIMIT = 200
+LIST_LIMIT = 100
 
 
 @dataclass(frozen=True)
