@@ -3,6 +3,7 @@ back as a message to the widget that asked. Only the latest answer per topic is 
 dropped, so a slow query can never overwrite what a newer one showed."""
 from __future__ import annotations
 
+import contextvars
 import itertools
 import logging
 from collections.abc import Callable
@@ -97,6 +98,9 @@ class DbClient:
         self._latest_requests()[topic] = request.id
         app = node.app
         database = app.database
+        # The worker thread runs in the App's context: a node not mounted yet (a table built in its
+        # screen's __init__) finds its App through that context, not through parents it lacks.
+        context = contextvars.copy_context()
 
         def work() -> None:
             try:
@@ -107,7 +111,7 @@ class DbClient:
             else:
                 node.post_message(DbDone(request, result=result))
 
-        app.run_worker(work, name=f"db:{topic}", group="db", thread=True, exit_on_error=False)
+        app.run_worker(lambda: context.run(work), name=f"db:{topic}", group="db", thread=True, exit_on_error=False)
         return request
 
     def _latest_requests(self) -> dict[str, int]:

@@ -10,16 +10,18 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
-from textual.widgets import Header, Input, Select, Static
+from textual.lazy import Lazy
+from textual.widgets import Header, Input, Select
 
 from crm.i18n import pick
 from crm.services.contact_list import ListChoices, ListOrder, list_choices
 from tui.screens.base import WorkbenchScreen
 from tui.widgets.key_bar import KeyBar
+from tui.widgets.status_line import StatusLine
 from tui.widgets.virtual_table import Column, TableRow, VirtualTable
 
 # Search results are ranked, not sorted: this many of the best are listed.
-SEARCH_LIMIT = 500
+SEARCH_LIMIT = 200
 
 
 class RankedSource:
@@ -104,10 +106,11 @@ class ListScreen(WorkbenchScreen):
         yield Header()
         with Horizontal(id="filters"):
             yield Input(placeholder=pick(*self.PLACEHOLDER), id="search", compact=True)
+            # Mounted after the first paint: four Selects cost more to build than the rows to show.
             for select_id, zh, en in self.SELECTS:
-                yield Select(self.fixed_options(select_id), prompt=pick(zh, en), id=select_id, compact=True)
+                yield Lazy(Select(self.fixed_options(select_id), prompt=pick(zh, en), id=select_id, compact=True))
         yield self.table
-        yield Static(id="list-status")
+        yield StatusLine(id="list-status")
         yield KeyBar()
 
     def on_mount(self) -> None:
@@ -163,8 +166,8 @@ class ListScreen(WorkbenchScreen):
             self.table.focus()
             return
         search.value = ""
-        for select_id, *_ in self.SELECTS:
-            self.query_one(f"#{select_id}", Select).clear()
+        for select in self.query(Select).results(Select):
+            select.clear()
         self.selected.clear()
         self.query_text = ""
         self._apply()
@@ -205,6 +208,9 @@ class ListScreen(WorkbenchScreen):
 
     def _show_choices(self, choices: ListChoices) -> None:
         self.choices = choices
+        if len(self.query(Select)) < len(self.SELECTS):  # not mounted yet (Lazy): once they are
+            self.call_after_refresh(self._show_choices, choices)
+            return
         for select_id, *_ in self.SELECTS:
             options = self.options(select_id, choices)
             if options is not None:
@@ -225,4 +231,4 @@ class ListScreen(WorkbenchScreen):
             line = f"{pick('共 ', '')}{self.noun(table.row_count)} · {pick('排序', 'sorted by')} {title} {arrow}"
         if table.row_count:
             line += pick(f" · 第 {table.cursor_row + 1:,} 行", f" · row {table.cursor_row + 1:,}")
-        self.query_one("#list-status", Static).update(Text(f" {line}", style="dim"))
+        self.query_one("#list-status", StatusLine).text = Text(f" {line}", style="dim")
