@@ -26,9 +26,13 @@ DERIVED_FIELDS = {"projects": frozenset({"stage", "stage_on", "signed_on", "stat
 
 def check_version(record, expected_version: int | None, what: str | None = None) -> None:
     """Raise StaleEdit when `record` is no longer at the version the user's edit was based on."""
-    if expected_version is not None and record.version != expected_version:
-        raise stale_edit(object_session(record), record.__tablename__, record.id, expected_version,
-                         what or record_label(record))
+    if expected_version is None or record.version == expected_version:
+        return
+    what = what or record_label(record)
+    session = object_session(record)
+    if session is None:  # a detached record: nobody to ask who changed it
+        raise StaleEdit("stale_edit", what=what, who=pick("他人", "someone else"))
+    raise stale_edit(session, record.__tablename__, record.id, expected_version, what)
 
 
 def update_fields(session: Session, record, expected_version: int | None, changes: dict, actor=None):
