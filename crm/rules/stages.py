@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from db.models.enums import Stage
@@ -101,5 +101,9 @@ def check_redate(steps: Sequence[Step], index: int, on: dt.date, today: dt.date)
 
 def stage_as_of(steps: Sequence[Step], as_of: dt.date) -> Stage | None:
     """The furthest stage reached on or before as_of (None when nothing had happened yet)."""
-    reached = [s.stage for s in steps if s.happened_on <= as_of]
-    return max(reached, key=rank) if reached else None
+    return furthest(s.stage for s in steps if s.happened_on <= as_of)
+
+
+def furthest(reached: Iterable[Stage]) -> Stage | None:
+    """The furthest of the stages a project has reached (None for none)."""
+    return max(reached, key=rank, default=None)

@@ -1,13 +1,12 @@
-"""Projects as they stood on an as-of date, loaded in a few set-based queries (shared by the KPI
-report, the warnings and the weekly sheet)."""
+"""Projects as they stood on an as-of date, loaded in one set-based query (shared by the KPI report,
+the warnings, the dashboard and the weekly sheet)."""
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
 
-from sqlalchemy import select
+from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session, aliased
 
 from db.models import (
@@ -79,101 +78,85 @@ class ProjectState:
 
 
 def project_states(session: Session, as_of: dt.date, project_ids: list[int] | None = None) -> list[ProjectState]:
-    """Every live project known by as_of (its first step on or before it), as it stood that day."""
-    def scoped(query, column):
-        return query.where(column.in_(project_ids)) if project_ids is not None else query
+    """Every live project known by as_of (its first step on or before it), as it stood that day.
 
-    # Plain rows through the connection: the ORM's row handling costs a fifth of the time at 10,000 projects.
+    One query, one row per project: SQL gathers what each project's history says by that day (the days
+    it reached each stage, its latest status, figures and follow-up, its problem counts) by index seeks
+    and one grouping of the steps; which stage is the furthest stays the rule's (stages.furthest)."""
+    on = StageStep.happened_on
+    reached = (
+        select(
+            StageStep.project_id.label("project_id"),
+            func.min(case((StageStep.stage == Stage.SIGNED, on))).label("signed_on"),
+            # The last day each stage was reached: the day of the furthest one is the stage's date.
+            *(func.max(case((StageStep.stage == stage, on))).label(f"on_{stage.value}") for stage in stages.STAGE_ORDER),
+        )
+        .where(StageStep.superseded.is_(False), StageStep.retracted.is_(False), on <= as_of)
+        .group_by(StageStep.project_id)
+    )
+    problems = (
+        select(
+            Problem.project_id.label("project_id"),
+            func.count().label("raised"),
+            func.count(case((Problem.resolved_on <= as_of, 1))).label("resolved"),
+        )
+        .where(Problem.raised_on <= as_of)
+        .group_by(Problem.project_id)
+    )
+    if project_ids is not None:  # a page of 100 projects must not group every step of the database
+        reached = reached.where(StageStep.project_id.in_(project_ids))
+        problems = problems.where(Problem.project_id.in_(project_ids))
+    reached, problems = reached.subquery(), problems.subquery()
+
+    def latest(column, model, day, *conditions):
+        """column of the project's latest row of model on or before as_of (the highest id on the latest day)."""
+        return (
+            select(column)
+            .where(model.project_id == Project.id, day <= as_of, *conditions)
+            .order_by(day.desc(), model.id.desc())
+            .limit(1)
+            .correlate(Project)
+            .scalar_subquery()
+        )
+
+    earlier = aliased(FollowUp)  # an index seek per project (ix_followups_project_id_happened_on), no scan
+    query = (
+        select(
+            Project.id, Project.ref, Project.name, Project.signing_event_id, Project.signing_form,
+            Project.contract_on, Project.contracted_amount, Project.planned_construction_on,
+            Project.planned_production_on, Industry.name, Region.name, Organization.name, Unit.name, Staff.name,
+            latest(StatusChange.status, StatusChange, StatusChange.changed_on),
+            latest(ProjectFigure.amount, ProjectFigure, ProjectFigure.reported_on,
+                   ProjectFigure.kind == FigureKind.FUNDS_IN_PLACE),
+            latest(ProjectFigure.amount, ProjectFigure, ProjectFigure.reported_on,
+                   ProjectFigure.kind == FigureKind.INVESTMENT_COMPLETED),
+            problems.c.raised, problems.c.resolved,
+            FollowUp.happened_on, FollowUp.next_on, FollowUp.next_step,
+            reached.c.signed_on, *(reached.c[f"on_{stage.value}"] for stage in stages.STAGE_ORDER),
+        )
+        .join(reached, reached.c.project_id == Project.id)
+        .outerjoin(problems, problems.c.project_id == Project.id)
+        .outerjoin(FollowUp, FollowUp.id == latest(earlier.id, earlier, earlier.happened_on))
+        .outerjoin(Industry, Project.industry_id == Industry.id)
+        .outerjoin(Region, Project.region_id == Region.id)
+        .outerjoin(Organization, Project.investor_id == Organization.id)
+        .outerjoin(Unit, Project.responsible_unit_id == Unit.id)
+        .outerjoin(Staff, Project.responsible_staff_id == Staff.id)
+        .where(Project.deleted_at.is_(None))
+        .order_by(Project.id)
+    )
+    if project_ids is not None:
+        query = query.where(Project.id.in_(project_ids))
+
+    # Plain rows through the connection, not ORM objects: ten thousand instances cost more than the query.
     # (Flushed first, as the session's own execute would: pending changes count.)
     session.flush()
-    connection = session.connection()
-
-    steps: dict[int, list[stages.Step]] = defaultdict(list)
-    for pid, stage, on in connection.execute(
-        scoped(
-            select(StageStep.project_id, StageStep.stage, StageStep.happened_on)
-            .where(StageStep.superseded.is_(False), StageStep.retracted.is_(False), StageStep.happened_on <= as_of)
-            .order_by(StageStep.project_id, StageStep.happened_on, StageStep.id),
-            StageStep.project_id,
-        )
-    ).all():
-        steps[pid].append(stages.Step(stage, on))
-
-    status: dict[int, ProjectStatus] = {}
-    for pid, st in connection.execute(
-        scoped(
-            select(StatusChange.project_id, StatusChange.status)
-            .where(StatusChange.changed_on <= as_of)
-            .order_by(StatusChange.project_id, StatusChange.changed_on, StatusChange.id),
-            StatusChange.project_id,
-        )
-    ).all():
-        status[pid] = st
-
-    figures: dict[tuple[int, FigureKind], Decimal] = {}
-    for pid, kind, amount in connection.execute(
-        scoped(
-            select(ProjectFigure.project_id, ProjectFigure.kind, ProjectFigure.amount)
-            .where(ProjectFigure.reported_on <= as_of)
-            .order_by(ProjectFigure.project_id, ProjectFigure.reported_on, ProjectFigure.id),
-            ProjectFigure.project_id,
-        )
-    ).all():
-        figures[(pid, kind)] = amount
-
-    problems: dict[int, list[int]] = defaultdict(lambda: [0, 0])
-    for pid, resolved_on in connection.execute(
-        scoped(select(Problem.project_id, Problem.resolved_on).where(Problem.raised_on <= as_of), Problem.project_id)
-    ).all():
-        problems[pid][0] += 1
-        problems[pid][1] += resolved_on is not None and resolved_on <= as_of
-
-    followups: dict[int, tuple[dt.date, dt.date | None, str | None]] = {}
-    # Each project's latest follow-up (the highest id on the latest day) by an index seek per project:
-    # five times cheaper than grouping every follow-up (ix_followups_project_id_happened_on).
-    earlier = aliased(FollowUp)
-    latest_id = (
-        select(earlier.id)
-        .where(earlier.project_id == Project.id, earlier.happened_on <= as_of)
-        .order_by(earlier.happened_on.desc(), earlier.id.desc())
-        .limit(1)
-        .correlate(Project)
-        .scalar_subquery()
-    )
-    for pid, last, next_on, next_step in connection.execute(
-        select(FollowUp.project_id, FollowUp.happened_on, FollowUp.next_on, FollowUp.next_step)
-        .where(FollowUp.id.in_(scoped(select(latest_id).select_from(Project), Project.id)))
-    ).all():
-        followups[pid] = (last, next_on, next_step)
-
-    # Plain columns rather than Project objects: ten thousand ORM instances cost more than every query here.
-    rows = connection.execute(
-        scoped(
-            select(
-                Project.id, Project.ref, Project.name, Project.signing_event_id, Project.signing_form,
-                Project.contract_on, Project.contracted_amount, Project.planned_construction_on,
-                Project.planned_production_on, Industry.name, Region.name, Organization.name, Unit.name, Staff.name,
-            )
-            .outerjoin(Industry, Project.industry_id == Industry.id)
-            .outerjoin(Region, Project.region_id == Region.id)
-            .outerjoin(Organization, Project.investor_id == Organization.id)
-            .outerjoin(Unit, Project.responsible_unit_id == Unit.id)
-            .outerjoin(Staff, Project.responsible_staff_id == Staff.id)
-            .where(Project.deleted_at.is_(None))
-            .order_by(Project.id),
-            Project.id,
-        )
-    ).all()
     result = []
     for (pid, ref, name, signing_event_id, signing_form, contract_on, amount, planned_construction_on,
-         planned_production_on, industry, city, investor, unit, staff) in rows:
-        history = steps.get(pid)
-        if not history:
-            continue
-        signed_step = next((s for s in history if s.stage == Stage.SIGNED), None)
-        reached = stages.stage_as_of(history, as_of)
-        last, next_on, next_step = followups.get(pid, (None, None, None))
-        raised, resolved = problems.get(pid, (0, 0))
+         planned_production_on, industry, city, investor, unit, staff, status, funds_in_place, investment_completed,
+         raised, resolved, last, next_on, next_step, signed_on, *days) in session.connection().execute(query).all():
+        reached_on = dict(zip(stages.STAGE_ORDER, days))
+        stage = stages.furthest(stage for stage, day in reached_on.items() if day is not None)
         result.append(
             ProjectState(
                 id=pid,
@@ -183,18 +166,18 @@ def project_states(session: Session, as_of: dt.date, project_ids: list[int] | No
                 city=city,
                 signing_event_id=signing_event_id,
                 signing_form=signing_form,
-                signed_on=signed_step.happened_on if signed_step else None,
+                signed_on=signed_on,
                 converted_on=contract_on if contract_on and contract_on <= as_of else None,
                 amount=amount or Decimal(0),
-                stage=reached,
-                stage_on=max((s.happened_on for s in history if s.stage == reached), default=None),
-                status=status.get(pid, ProjectStatus.ACTIVE),
+                stage=stage,
+                stage_on=reached_on[stage],
+                status=status or ProjectStatus.ACTIVE,
                 planned_construction_on=planned_construction_on,
                 planned_production_on=planned_production_on,
-                funds_in_place=figures.get((pid, FigureKind.FUNDS_IN_PLACE), Decimal(0)),
-                investment_completed=figures.get((pid, FigureKind.INVESTMENT_COMPLETED), Decimal(0)),
-                problems_raised=raised,
-                problems_resolved=resolved,
+                funds_in_place=Decimal(0) if funds_in_place is None else funds_in_place,
+                investment_completed=Decimal(0) if investment_completed is None else investment_completed,
+                problems_raised=raised or 0,
+                problems_resolved=resolved or 0,
                 last_followup_on=last,
                 next_followup_on=next_on,
                 investor=investor,
