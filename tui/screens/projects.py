@@ -12,7 +12,8 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
-from textual.widgets import Header, Input, Select, Static
+from textual.lazy import Lazy
+from textual.widgets import Header, Input, Select
 
 from crm.i18n import pick
 from crm.rules.stages import STAGE_ORDER, stage_label
@@ -32,8 +33,10 @@ from tui.i18n import word
 from tui.screens.project_base import ProjectScreen
 from tui.widgets.virtual_table import Column, TableRow, VirtualTable
 from tui.widgets.key_bar import KeyBar
+from tui.widgets.status_line import StatusLine
 
 FILTERS = ("stage", "industry", "city", "status", "unit")
+STATUS_DELAY_S = 0.15
 
 
 def project_columns() -> list[Column]:
@@ -95,6 +98,7 @@ class ProjectsScreen(ProjectScreen):
         self.filter = ProjectFilter()
         self.order = ProjectOrder("ref")
         self.choices: FilterChoices | None = None
+        self._status_timer = None
         # Built here so that its first rows are read while the screen is still being composed.
         self.table = VirtualTable(project_columns(), id="projects")
         self._apply()
@@ -104,15 +108,16 @@ class ProjectsScreen(ProjectScreen):
         with Horizontal(id="filters"):
             yield Input(placeholder=pick("/ 搜索：编号、名称、投资方、园区", "/ search: ref, name, investor, park"),
                         id="search", compact=True)
-            yield Select([(Text(stage_label(s)), s) for s in STAGE_ORDER], prompt=pick("阶段", "stage"),
-                         id="stage", compact=True)
-            yield Select([], prompt=pick("产业", "industry"), id="industry", compact=True)
-            yield Select([], prompt=pick("所在地", "city"), id="city", compact=True)
-            yield Select([(Text(word("status", s.value)), s) for s in ProjectStatus], prompt=pick("状态", "status"),
-                         id="status", compact=True)
-            yield Select([], prompt=pick("责任单位", "unit"), id="unit", compact=True)
+            # Mounted after the first paint: the Selects cost more to build than the rows to show.
+            yield Lazy(Select([(Text(stage_label(s)), s) for s in STAGE_ORDER], prompt=pick("阶段", "stage"),
+                              id="stage", compact=True))
+            yield Lazy(Select([], prompt=pick("产业", "industry"), id="industry", compact=True))
+            yield Lazy(Select([], prompt=pick("所在地", "city"), id="city", compact=True))
+            yield Lazy(Select([(Text(word("status", s.value)), s) for s in ProjectStatus],
+                              prompt=pick("状态", "status"), id="status", compact=True))
+            yield Lazy(Select([], prompt=pick("责任单位", "unit"), id="unit", compact=True))
         yield self.table
-        yield Static(id="list-status")
+        yield StatusLine(id="list-status")
         yield KeyBar()
 
     def on_mount(self) -> None:
@@ -124,6 +129,9 @@ class ProjectsScreen(ProjectScreen):
 
     def _show_choices(self, choices: FilterChoices) -> None:
         self.choices = choices
+        if len(self.query(Select)) < len(FILTERS):  # not mounted yet (Lazy): once they are
+            self.call_after_refresh(self._show_choices, choices)
+            return
         for select_id, items in (("industry", choices.industries), ("city", choices.regions), ("unit", choices.units)):
             self.query_one(f"#{select_id}", Select).set_options([(Text(c.name), c.id) for c in items])
 
@@ -161,8 +169,8 @@ class ProjectsScreen(ProjectScreen):
             self.table.focus()
             return
         self.query_one("#search", Input).value = ""
-        for name in FILTERS:
-            self.query_one(f"#{name}", Select).clear()
+        for select in self.query(Select).results(Select):
+            select.clear()
         self.filter = ProjectFilter()
         self._apply()
 
@@ -192,7 +200,11 @@ class ProjectsScreen(ProjectScreen):
 
     @on(VirtualTable.RowHighlighted)
     def _moved(self) -> None:
-        self._show_status()
+        # The row number follows once the cursor rests: repainting the status line in the same frame as
+        # the rows would make every key repaint everything between them.
+        if self._status_timer is not None:
+            self._status_timer.stop()
+        self._status_timer = self.set_timer(STATUS_DELAY_S, self._show_status)
 
     @on(VirtualTable.Counted)
     def _counted(self) -> None:
@@ -211,9 +223,9 @@ class ProjectsScreen(ProjectScreen):
             counted = pick(f"共 {table.row_count:,} 个项目", f"{table.row_count:,} projects")
             if table.row_count:
                 counted += pick(f" · 第 {table.cursor_row + 1:,} 行", f" · row {table.cursor_row + 1:,}")
-        self.query_one("#list-status", Static).update(
-            Text(f" {counted} · {pick('排序', 'sorted by')} {title} {arrow}", style="dim")
-        )
+        # A StatusLine repaints itself only; Static.update would lay the whole screen out on every key.
+        self.query_one("#list-status", StatusLine).text = Text(
+            f" {counted} · {pick('排序', 'sorted by')} {title} {arrow}", style="dim")
 
     def current_ref(self) -> str | None:
         return self.table.cursor_key

@@ -11,6 +11,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import NamedTuple, Protocol
 
+from rich.cells import cell_len, set_cell_size
+from rich.segment import Segment
+from rich.style import Style
 from rich.text import Text
 from sqlalchemy.orm import Session
 from textual.binding import Binding
@@ -232,23 +235,36 @@ class VirtualTable(DbClient, ScrollView, can_focus=True):
         return [c.width or share for c in self.columns]
 
     def _line(self, cells: Sequence[Text]) -> Strip:
-        """One row laid out in the columns, with the cells' own styles only."""
-        line = Text(no_wrap=True, overflow="ellipsis", end="")
+        """One row laid out in the columns, with the cells' own styles only. Widths are terminal cells
+        (a CJK character takes two); a cell too wide ends in "…"."""
+        segments: list[Segment] = []
         for i, (column, width, cell) in enumerate(zip(self.columns, self._widths, cells)):
             if i:
-                line.append(" " * GAP)
+                segments.append(Segment(" " * GAP))
+            segments.extend(self._cell(cell, width, column.align))
+        width = self.scrollable_content_region.width
+        used = sum(self._widths) + GAP * (len(self._widths) - 1)
+        return Strip(segments, used).adjust_cell_length(width)
+
+    def _cell(self, cell: Text, width: int, align: str) -> list[Segment]:
+        if cell.spans:  # several styles in one cell: let rich lay it out
             piece = cell.copy()
-            piece.truncate(width, overflow="ellipsis")
-            gap = width - piece.cell_len
-            if column.align == "right":
-                piece.pad_left(gap)
-            elif column.align == "center":
-                piece.pad_left(gap // 2)
-                piece.pad_right(gap - gap // 2)
-            else:
-                piece.pad_right(gap)
-            line.append_text(piece)
-        return Strip(line.render(self.app.console)).adjust_cell_length(self.scrollable_content_region.width)
+            piece.truncate(width, overflow="ellipsis", pad=True)
+            return list(piece.render(self.app.console))
+        text = cell.plain
+        length = cell_len(text)
+        if length > width:
+            text = set_cell_size(text, width - 1) + "…"  # set_cell_size pads a cut wide character
+            length = width
+        gap = width - length
+        if align == "right":
+            text = " " * gap + text
+        elif align == "center":
+            text = " " * (gap // 2) + text + " " * (gap - gap // 2)
+        else:
+            text += " " * gap
+        style = cell.style if isinstance(cell.style, Style) else Style.parse(cell.style) if cell.style else None
+        return [Segment(text, style)]
 
     def _header_strip(self) -> Strip:
         style = self.get_component_rich_style("virtual-table--header")
