@@ -43,12 +43,12 @@ class CrmApp(DbClient, App):
         super().__init__()
         translate_bindings(self)
         self.database = database
+        self.today = today or dt.date.today()
         if database.actor is None:  # the audit trail names who made each change
             from crm.services.actor import staff_for
 
             database.actor = lambda session: staff_for(session, login)
         self.login = login
-        self.today = today or dt.date.today()
         self.config = config if config is not None else {}
         self.offline = False
         self._reconnect_timer = None

@@ -15,7 +15,7 @@ from textual.containers import Horizontal
 from textual.lazy import Lazy
 from textual.widgets import Header, Input, Select
 
-from crm.i18n import pick
+from crm.i18n import language, pick
 from crm.rules.stages import STAGE_ORDER, stage_label
 from crm.services.project_query import (
     SORT_COLUMNS,
@@ -40,18 +40,20 @@ STATUS_DELAY_S = 0.15
 
 
 def project_columns() -> list[Column]:
+    """Widths in terminal cells, per language (English stage and status names are longer)."""
+    zh = language() == "zh"
     return [
         Column("signal", "", 1, sortable=False),
         Column("ref", pick("编号", "ref"), 6),
         Column("name", pick("项目名称", "project"), 0),
-        Column("investor", pick("投资方", "investor"), 18),
-        Column("industry", pick("产业", "industry"), 10),
+        Column("investor", pick("投资方", "investor"), 18 if zh else 14),
+        Column("industry", pick("产业", "industry"), 10 if zh else 8),
         Column("city", pick("所在地", "city"), 8),
-        Column("amount", pick("金额(万元)", "万元"), 10, align="right"),
+        Column("amount", pick("金额(万元)", "万元"), 10 if zh else 9, align="right"),
         Column("signed_on", pick("签约日期", "signed on"), 10),
-        Column("stage", pick("阶段", "stage"), int(pick("4", "12"))),
-        Column("status", pick("状态", "status"), int(pick("8", "10"))),
-        Column("unit", pick("责任单位", "unit"), 14),
+        Column("stage", pick("阶段", "stage"), 4 if zh else 12),
+        Column("status", pick("状态", "status"), 4 if zh else 10),
+        Column("unit", pick("责任单位", "unit"), 14 if zh else 12),
     ]
 
 
