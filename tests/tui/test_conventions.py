@@ -3,6 +3,7 @@ commands in both languages, `/` to search, a help page, filters and order, CJK w
 from __future__ import annotations
 
 import datetime as dt
+import time
 import os
 
 from rich.cells import cell_len
@@ -213,3 +214,20 @@ async def test_a_lost_database_is_reported_and_the_workbench_recovers(demo_sqlit
         assert not app.offline
         assert app.screen.query_one("#projects").row_count == 42
         assert any("已恢复" in str(n.message) for n in app._notifications)
+
+
+async def test_a_slower_older_answer_never_overwrites_a_newer_one(demo_sqlite):
+    app = make_app(demo_sqlite, screen="projects")
+    applied = []
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        screen = app.screen
+
+        def slow(session):
+            time.sleep(0.3)
+            return "older"
+
+        screen.run_db("probe", slow, applied.append)
+        screen.run_db("probe", lambda session: "newer", applied.append)
+        await settle(pilot)
+    assert applied == ["newer"]
