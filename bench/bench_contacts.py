@@ -19,6 +19,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import datetime as dt
+import os
 import statistics
 import time
 
@@ -27,11 +28,12 @@ from textual import events
 from textual.app import App
 from textual.widgets import DataTable
 
-from bench_tui import ms, painted, percentile, start_to_shown
+from bench_tui import ms, painted, percentile
 from crm.services.contact_list import ListOrder, contact_page, count_contacts
 from crm.services.search import ContactFilters, search_contacts
 from db.session import Database
 from tui.app import CrmApp
+from tui.messages import DataShown
 from tui.widgets.virtual_table import VirtualTable
 
 SIZE = (120, 40)
@@ -42,6 +44,23 @@ TARGET_KEYSTROKE_S = 0.100
 # keystrokes (張 is a 1-character search, 张伟 a 2-character one ...); names, organizations, titles.
 CHINESE = ("张伟芳", "王秀英", "李娜", "刘强", "陈静", "华晶新", "示例鼎", "总经理", "投资总", "欧阳")
 INITIALS = ("zwf", "wxy", "lqm", "slhj", "cj")
+
+
+async def first_paint(database: Database, today: dt.date) -> tuple[float, float]:
+    """Wall time and CPU time (all threads) from constructing the App to the contacts painted."""
+    shown = asyncio.Event()
+
+    def hook(message) -> None:
+        if isinstance(message, DataShown) and message.what == "contacts":
+            shown.set()
+
+    start, cpu = time.perf_counter(), time.process_time()
+    app = CrmApp(database, screen="contacts", login="bench", today=today)
+    async with app.run_test(size=SIZE, message_hook=hook) as pilot:
+        await asyncio.wait_for(shown.wait(), 60)  # posted after the refresh that painted the rows
+        elapsed, used = time.perf_counter() - start, time.process_time() - cpu
+        await pilot.pause()
+    return elapsed, used
 
 
 class KeyTimer:
@@ -184,15 +203,17 @@ async def run(args) -> int:
     print(f"database {database.display_url} ({database.engine.dialect.name}): {contacts:,} contacts; "
           f"{args.runs} runs; terminal 120×40")
 
-    first = [await start_to_shown(database, "contacts", today) for _ in range(args.runs)]
+    first = [await first_paint(database, today) for _ in range(args.runs)]
     last = await last_row_latencies(database, today, args.runs)
     service = service_latencies(database)
     keystrokes = await search_latencies(database, today, args.rounds)
     stock = await stock_first_paint(all_rows(database)) if not args.no_stock else None
 
+    first_wall = statistics.median(wall for wall, _ in first)
     print()
-    print("start → contacts painted (median of runs)")
-    print(f"  contacts screen, {contacts:,} rows                {ms(statistics.median(first))}   "
+    print(f"start → contacts painted, median of runs (load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores)")
+    print(f"  contacts screen, {contacts:,} rows                {ms(first_wall)}   "
+          f"(CPU, all threads {ms(statistics.median(cpu for _, cpu in first))})   "
           f"target ≤ {TARGET_FIRST_PAINT_S * 1000:.0f} ms")
     if stock is not None:
         print(f"  stock DataTable, all {contacts:,} rows (baseline) {ms(stock)}")
@@ -205,7 +226,7 @@ async def run(args) -> int:
     for name, samples in service.items():
         print(line(name, samples))
 
-    met = (statistics.median(first) <= TARGET_FIRST_PAINT_S and statistics.median(last) <= TARGET_LAST_ROW_S
+    met = (first_wall <= TARGET_FIRST_PAINT_S and statistics.median(last) <= TARGET_LAST_ROW_S
            and all(percentile(s, 95) <= TARGET_KEYSTROKE_S for s in keystrokes.values()))
     print(f"targets {'met' if met else 'NOT met'}")
     database.dispose()

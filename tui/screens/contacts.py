@@ -8,11 +8,9 @@ from textual import on
 from textual.binding import Binding
 
 from crm.i18n import pick
-from crm.services.contact_list import ListChoices, contact_page, count_contacts
+from crm.services.contact_list import contact_page, count_contacts
 from crm.services.search import ContactFilters, search_contacts
-from db.models import OrgKind
 from tui import text
-from tui.i18n import word
 from tui.screens.list_base import SEARCH_LIMIT, ListScreen, RankedSource, SortedSource
 from tui.widgets.virtual_table import Column, TableRow, VirtualTable
 
@@ -71,15 +69,6 @@ class ContactsScreen(ListScreen):
         filters = self.filters()
         return RankedSource(lambda session: search_contacts(session, query, limit=SEARCH_LIMIT, filters=filters),
                             contact_row)
-
-    def fixed_options(self, select_id: str):
-        if select_id == "kind":
-            return [(Text(word("org_kind", k.value)), k) for k in OrgKind]
-        return []
-
-    def options(self, select_id: str, choices: ListChoices):
-        items = {"industry": choices.industries, "city": choices.regions, "event": choices.events}.get(select_id)
-        return None if items is None else [(Text(c.name), c.id) for c in items]
 
     def noun(self, count: int) -> str:
         return pick(f"{count:,} 位客商", f"{count:,} contacts")

@@ -15,11 +15,15 @@ from textual.widgets import Header, Input, Select
 
 from crm.i18n import pick
 from crm.services.contact_list import ListChoices, ListOrder, list_choices
+from db.models import OrgKind
+from tui.i18n import word
 from tui.screens.base import WorkbenchScreen
 from tui.widgets.key_bar import KeyBar
 from tui.widgets.status_line import StatusLine
 from tui.widgets.virtual_table import Column, TableRow, VirtualTable
 
+# Filters whose options come from the database: Select id → ListChoices attribute.
+CHOICES = {"industry": "industries", "city": "regions", "event": "events"}
 # Search results are ranked, not sorted: this many of the best are listed.
 SEARCH_LIMIT = 200
 
@@ -92,9 +96,12 @@ class ListScreen(WorkbenchScreen):
 
     def options(self, select_id: str, choices: ListChoices) -> list[tuple[Text, object]] | None:
         """Options of a Select filled from the database (None: the Select has fixed options)."""
-        return None
+        items = getattr(choices, CHOICES.get(select_id, ""), None)
+        return None if items is None else [(Text(c.name), c.id) for c in items]
 
     def fixed_options(self, select_id: str) -> list[tuple[Text, object]]:
+        if select_id == "kind":
+            return [(Text(word("org_kind", k.value)), k) for k in OrgKind]
         return []
 
     def noun(self, count: int) -> str:

@@ -6,11 +6,9 @@ from rich.text import Text
 from textual import on
 
 from crm.i18n import pick
-from crm.services.contact_list import ListChoices, count_organizations, organization_page
+from crm.services.contact_list import count_organizations, organization_page
 from crm.services.search import OrganizationFilters, search_organizations
-from db.models import OrgKind
 from tui import text
-from tui.i18n import word
 from tui.screens.list_base import SEARCH_LIMIT, ListScreen, RankedSource, SortedSource
 from tui.widgets.virtual_table import Column, TableRow, VirtualTable
 
@@ -58,15 +56,6 @@ class OrganizationsScreen(ListScreen):
         return RankedSource(
             lambda session: search_organizations(session, query, limit=SEARCH_LIMIT, filters=filters), organization_row
         )
-
-    def fixed_options(self, select_id: str):
-        if select_id == "kind":
-            return [(Text(word("org_kind", k.value)), k) for k in OrgKind]
-        return []
-
-    def options(self, select_id: str, choices: ListChoices):
-        items = {"industry": choices.industries, "city": choices.regions}.get(select_id)
-        return None if items is None else [(Text(c.name), c.id) for c in items]
 
     def noun(self, count: int) -> str:
         return pick(f"{count:,} 家单位", f"{count:,} organizations")
