@@ -74,11 +74,12 @@ class KeyTimer:
         if isinstance(message, VirtualTable.Counted):
             self.counted.set()
 
-    async def type(self, character: str) -> float:
+    async def type(self, character: str) -> tuple[float, float]:
+        """Wall time and CPU time (all threads) from the key to the results painted."""
         screen = self.app.screen
         expected = screen.query_one("#search").value + character
         self.counted.clear()
-        start = time.perf_counter()
+        start, cpu = time.perf_counter(), time.process_time()
         self.app._driver.send_message(events.Key(character, character))
         # The screen applies the text (a new search starts) before any answer for it can count.
         while screen.query_text != expected:
@@ -86,12 +87,12 @@ class KeyTimer:
         self.counted.clear()
         await self.counted.wait()
         await painted(self.app)
-        return time.perf_counter() - start
+        return time.perf_counter() - start, time.process_time() - cpu
 
 
-async def search_latencies(database: Database, today: dt.date, rounds: int) -> dict[str, list[float]]:
-    samples: dict[str, list[float]] = {"1-character Chinese": [], "2-character Chinese": [],
-                                       "3-character Chinese": [], "pinyin initials": []}
+async def search_latencies(database: Database, today: dt.date, rounds: int) -> dict[str, list[tuple[float, float]]]:
+    samples: dict[str, list[tuple[float, float]]] = {"1-character Chinese": [], "2-character Chinese": [],
+                                                     "3-character Chinese": [], "pinyin initials": []}
     app = CrmApp(database, screen="contacts", login="bench", today=today)
     timer = KeyTimer(app)
     async with app.run_test(size=SIZE, message_hook=timer.hook) as pilot:
@@ -219,15 +220,18 @@ async def run(args) -> int:
         print(f"  stock DataTable, all {contacts:,} rows (baseline) {ms(stock)}")
     print(f"End → last row painted (median)                 {ms(statistics.median(last))}   "
           f"target ≤ {TARGET_LAST_ROW_S * 1000:.0f} ms")
-    print("key → search results painted                        p50        p95        max")
+    print("key → search results painted, wall                  p50        p95        max")
     for name, samples in keystrokes.items():
-        print(line(name, samples, TARGET_KEYSTROKE_S))
+        print(line(name, [wall for wall, _ in samples], TARGET_KEYSTROKE_S))
+    print("  the same, CPU time of all threads (what the work costs, without waiting for a core)")
+    for name, samples in keystrokes.items():
+        print(line(name, [cpu for _, cpu in samples]))
     print("search service alone, per keystroke (baseline)      p50        p95        max")
     for name, samples in service.items():
         print(line(name, samples))
 
     met = (first_wall <= TARGET_FIRST_PAINT_S and statistics.median(last) <= TARGET_LAST_ROW_S
-           and all(percentile(s, 95) <= TARGET_KEYSTROKE_S for s in keystrokes.values()))
+           and all(percentile([wall for wall, _ in s], 95) <= TARGET_KEYSTROKE_S for s in keystrokes.values()))
     print(f"targets {'met' if met else 'NOT met'}")
     database.dispose()
     return 0 if met else 1

@@ -124,6 +124,15 @@ def test_titles_and_western_names(database, people):
     assert names(database, "smith") == ["John Smith"]
 
 
+def test_a_short_query_that_names_people_does_not_scan_titles(database, people):
+    with database.unit_of_work() as session:
+        add_contact(session, "王总", None, title="经理")
+        add_contact(session, "赵六", None, title="王总助理")
+    assert names(database, "王总") == ["王总"]  # a name: the title 王总助理 is not what was meant
+    assert names(database, "助理") == ["赵六"]  # names nobody: titles are searched
+    assert names(database, "王总助理") == ["赵六"]  # 3 characters and more: titles always (trigram index)
+
+
 def test_nothing_and_limit(database, people):
     assert names(database, "龘") == []
     assert names(database, "   ") == []

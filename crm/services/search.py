@@ -24,6 +24,8 @@ from crm.services.events import get_event
 from crm.services.reference import find_industry, find_region
 
 DEFAULT_LIMIT = 200
+# Organizations whose people are read at a time (about 20 people each in a large base).
+ORGS_PER_READ = 10
 _PHONE_LIKE = re.compile(r"[\d\s+\-()]*\d[\d\s+\-()]*")
 # Substrings this long are what trigram indexes (FTS5, pg_trgm) can find.
 TRIGRAM = 3
@@ -156,9 +158,10 @@ class OrganizationHit:
 Tier = tuple[str, Callable[[int], list[int]]]
 
 
-def _collect(tiers: Iterable[Tier], limit: int) -> dict[int, str]:
-    """Run tiers in order until `limit` distinct ids are found; each id keeps its best tier."""
-    found: dict[int, str] = {}
+def _collect(tiers: Iterable[Tier], limit: int, found: dict[int, str] | None = None) -> dict[int, str]:
+    """Run tiers in order until `limit` distinct ids are found (into `found`, which later tiers may
+    consult); each id keeps its best tier."""
+    found = {} if found is None else found
     for matched, run in tiers:
         if len(found) >= limit:
             break
@@ -185,17 +188,19 @@ class _Searcher:
 
     # search_keys: exact terms and prefixes (byte order, so a range is exactly a prefix)
     def keys(self, entity: str, kind: str, term: str, *, prefix: bool, model, filters) -> Callable[[int], list[int]]:
-        condition = (
-            and_(K.term >= term, K.term < term[:-1] + chr(ord(term[-1]) + 1)) if prefix else K.term == term
-        )
-        stmt = (
-            select(K.entity_id)
-            .join(model, model.id == K.entity_id)
-            .where(K.entity == entity, K.kind == kind, condition)
-            .order_by(K.term, K.entity_id)
-        )
-        stmt = filters.apply(stmt)
-        return lambda n: self.ids(stmt, n)
+        def run(n: int) -> list[int]:  # built when the tier is reached: most searches stop early
+            condition = (
+                and_(K.term >= term, K.term < term[:-1] + chr(ord(term[-1]) + 1)) if prefix else K.term == term
+            )
+            stmt = (
+                select(K.entity_id)
+                .join(model, model.id == K.entity_id)
+                .where(K.entity == entity, K.kind == kind, condition)
+                .order_by(K.term, K.entity_id)
+            )
+            return self.ids(filters.apply(stmt), n)
+
+        return run
 
     def contains(self, model, column_name: str, needle: str, filters) -> Callable[[int], list[int]]:
         """Rows whose column contains needle, in id order (a trigram index streams them that way)."""
@@ -257,6 +262,7 @@ def search_contacts(
         return s.contains(Contact, column_name, needle, filters)
 
     tiers: list[Tier] = []
+    found: dict[int, str] = {}  # filled as tiers run; later tiers look at what earlier ones found
     if q.digits:
         d = q.digits
         tiers += [("mobile", keys(MOBILE, d, False)), ("mobile", keys(MOBILE, d, True))]
@@ -278,21 +284,29 @@ def search_contacts(
             if not q.cjk:
                 tiers += [("email", contains("email_key", q.key))]
     if not q.digits:
-        tiers += [("organization", _contacts_of_organizations(session, q, s, filters))]
-        if q.cjk or len(q.key) >= TRIGRAM:  # two Latin letters are pinyin initials, not a title
+        tiers += [("organization", _contacts_of_organizations(session, q, s, filters, found))]
+        if q.short_cjk:
+            # No index finds 1–2 characters inside titles: the scan is worth it only when the text
+            # named nobody (总监 is a title; 王秀, which names people, is not).
+            titles = contains("title", q.text)
+            tiers += [("title", lambda n: [] if "name" in found.values() else titles(n))]
+        elif q.cjk or len(q.key) >= TRIGRAM:  # two Latin letters are pinyin initials, not a title
             tiers += [("title", contains("title", q.text))]
-    found = _collect(tiers, limit)
-    return _contact_hits(session, found)
+    return _contact_hits(session, _collect(tiers, limit, found))
 
 
-def _contacts_of_organizations(session: Session, q: SearchQuery, s: _Searcher, filters: ContactFilters):
-    """Contacts of the organizations that match, in the organizations' order."""
+def _contacts_of_organizations(
+    session: Session, q: SearchQuery, s: _Searcher, filters: ContactFilters, found: dict[int, str]
+):
+    """Contacts of the organizations that match, in the organizations' order. Initials found inside an
+    organization's initials are a weak match, left out when people matched by name or pinyin."""
 
     def run(n: int) -> list[int]:
-        org_ids = list(_collect(_organization_tiers(q, s, OrganizationFilters()), n))
+        weak = not {"name", "pinyin"} & set(found.values())
+        org_ids = list(_collect(_organization_tiers(q, s, OrganizationFilters(), weak=weak), n))
         result: list[int] = []
-        for start in range(0, len(org_ids), 50):
-            chunk = org_ids[start : start + 50]
+        for start in range(0, len(org_ids), ORGS_PER_READ):
+            chunk = org_ids[start : start + ORGS_PER_READ]
             rank = {org_id: i for i, org_id in enumerate(chunk)}
             rows = session.execute(
                 filters.apply(select(Contact.id, Contact.organization_id, Contact.name_key)
@@ -306,7 +320,7 @@ def _contacts_of_organizations(session: Session, q: SearchQuery, s: _Searcher, f
     return run
 
 
-def _organization_tiers(q: SearchQuery, s: _Searcher, filters: OrganizationFilters) -> list[Tier]:
+def _organization_tiers(q: SearchQuery, s: _Searcher, filters: OrganizationFilters, *, weak: bool = True) -> list[Tier]:
     def keys(kind: str, term: str, prefix: bool) -> Callable[[int], list[int]]:
         return s.keys(ORGANIZATION, kind, term, prefix=prefix, model=Organization, filters=filters)
 
@@ -320,7 +334,7 @@ def _organization_tiers(q: SearchQuery, s: _Searcher, filters: OrganizationFilte
         tiers += [("name", keys(GRAM, q.key, False))]
     else:
         tiers += [("name", s.contains(Organization, "name_key", q.key, filters))]
-        if not q.cjk and len(q.key) >= TRIGRAM:
+        if weak and not q.cjk and len(q.key) >= TRIGRAM:
             tiers += [("pinyin", _initials_containing(s, q.key, filters))]
     return tiers
 

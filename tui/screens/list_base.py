@@ -29,19 +29,20 @@ SEARCH_LIMIT = 200
 
 
 class RankedSource:
-    """A RowSource over search hits: one search per query (in count), pages cut from its answer."""
+    """A RowSource over search hits: one search per query (in count), pages cut from its answer and
+    made into rows only as they are shown."""
 
     def __init__(self, search, row) -> None:
         self._search = search  # session -> list of hits
         self._row = row  # hit -> TableRow
-        self._rows: list[TableRow] = []
+        self._hits: list = []
 
     def count(self, session: Session) -> int:
-        self._rows = [self._row(hit) for hit in self._search(session)]
-        return len(self._rows)
+        self._hits = self._search(session)
+        return len(self._hits)
 
     def fetch(self, session: Session, offset: int, limit: int) -> Sequence[TableRow]:
-        return self._rows[offset : offset + limit]
+        return [self._row(hit) for hit in self._hits[offset : offset + limit]]
 
 
 class SortedSource:
@@ -68,6 +69,8 @@ class ListScreen(WorkbenchScreen):
         Binding("o", "reverse", "reverse", id="list.reverse"),
         Binding("escape", "clear", "clear filters", show=False, id="list.clear"),
     ]
+    # A fixed height: an Input of automatic size lays the whole screen out again at every keystroke.
+    DEFAULT_CSS = "ListScreen #search { height: 1; }"
     TABLE_ID = ""
     WHAT = ""  # for DataShown and the status line
     SORTS: Sequence[str] = ()
