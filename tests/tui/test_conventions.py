@@ -206,7 +206,7 @@ async def test_a_lost_database_is_reported_and_the_workbench_recovers(demo_sqlit
             if os.path.exists(path + suffix):
                 os.remove(path + suffix)
         os.rename(path + ".away", path)
-        for _ in range(20):
+        for _ in range(100):  # retries every 0.2 s; a loaded machine may take a while
             await pilot.pause(0.2)
             if not app.offline:
                 break
