@@ -218,3 +218,16 @@ async def test_export_dialog_writes_a_workbook_that_opens(demo_sqlite, tmp_path,
         await press(pilot, "ctrl+s")
         assert "has not begun" in screen_text(pilot.app)
         assert not (tmp_path / "weekly-2027-W10.xlsx").exists()
+
+
+async def test_import_wizard_undoes_the_latest_batch(people_db, cli, tmp_path, monkeypatch):
+    before = contact_count(people_db)
+    imported = cli("--db", people_db.url.database, "import", "invitees", SAMPLES / "invitees-pv-2011.xlsx", "--json")
+    assert imported.code in (0, 4) and contact_count(people_db) > before
+    monkeypatch.chdir(tmp_path)
+    async with make_app(people_db, screen="contacts").run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await press(pilot, "f7", "u")
+        assert f"撤销最近的导入批次 {imported.json()['batch']}" in screen_text(pilot.app)
+        await press(pilot, "y")
+    assert contact_count(people_db) == before

@@ -20,9 +20,11 @@ from crm.i18n import pick
 from crm.importing.parse import ParsedFile, parse_file
 from crm.importing.service import ImportOptions, ImportResult, import_invitees
 from crm.importing.table import FIELDS, IGNORE, field_label, header_key
-from crm.importing.undo import undo_batch
+from crm.importing.undo import list_batches, undo_batch
+from crm.services.actor import staff_for
 from crm.services.contact_list import list_choices
 from tui.db import Failure, describe
+from tui.forms.pickers import ConfirmScreen
 from tui.screens.base import WorkbenchScreen
 from tui.widgets.key_bar import KeyBar
 
@@ -113,8 +115,9 @@ class ImportWizardScreen(WorkbenchScreen):
     def on_mount(self) -> None:
         super().on_mount()
         self.sub_title = pick("导入邀请名单", "import an invitee list")
-        self._hint(pick(f"第 1 步：选择文件（.xlsx .xls .ods .csv），回车打开。目录：{self.start}",
-                        f"Step 1: choose a file (.xlsx .xls .ods .csv), Enter opens it. Folder: {self.start}"))
+        self._hint(pick(f"第 1 步：选择文件（.xlsx .xls .ods .csv），回车打开；u 撤销最近一次导入。目录：{self.start}",
+                        f"Step 1: choose a file (.xlsx .xls .ods .csv), Enter opens it; u undoes the latest import. "
+                        f"Folder: {self.start}"))
         self.query_one("#file-tree", SpreadsheetTree).focus()
         self.run_db("events", list_choices, self._show_events)
         self.data_shown("import-file")
@@ -136,7 +139,7 @@ class ImportWizardScreen(WorkbenchScreen):
             "import": step in (PREVIEW, RESULT) and self.parsed is not None and not self.running
             and not (self.result and self.result.written),
             "write_errors": step == RESULT and bool(self.result and self.result.errors),
-            "undo": step == RESULT and bool(self.result and self.result.batch) and not self.running,
+            "undo": (step == FILE or (step == RESULT and bool(self.result and self.result.batch))) and not self.running,
         }
         return allowed.get(action, True)
 
@@ -327,12 +330,29 @@ class ImportWizardScreen(WorkbenchScreen):
         self.run_db("errors-out", job, lambda message: self.notify(message, markup=False, timeout=10))
 
     def action_undo(self) -> None:
-        if self.result is None or not self.result.batch:
+        """Undo the batch just imported; on the file step, the latest batch not undone (after asking)."""
+        if self._step() == RESULT and self.result is not None and self.result.batch:
+            self._undo(self.result.batch)
             return
-        batch = self.result.batch
+
+        def latest(session):
+            return next((b for b in list_batches(session, limit=20) if b["undone_at"] is None), None)
+
+        def ask(batch) -> None:
+            if batch is None:
+                self.notify(pick("没有可撤销的导入批次", "no import batch to undo"), severity="warning")
+                return
+            question = pick(f"撤销最近的导入批次 {batch['batch']}（{batch['file']}，{batch['created_at'][:16]}）吗？",
+                            f"Undo the latest import batch {batch['batch']} ({batch['file']}, {batch['created_at'][:16]})?")
+            self.app.push_screen(ConfirmScreen(question), lambda yes: yes and self._undo(batch["batch"]))
+
+        self.run_db("latest-batch", latest, ask)
+
+    def _undo(self, batch: int) -> None:
+        login = self.app.login
 
         def job(session):
-            undo_batch(session, batch)
+            undo_batch(session, batch, staff_id=staff_for(session, login).id)
             return batch
 
         self.run_db("undo", job, self._undone, write=True)
@@ -354,7 +374,7 @@ class ImportWizardScreen(WorkbenchScreen):
         elif step == PREVIEW:
             self.query_one("#wizard-steps", ContentSwitcher).current = FILE
             self.query_one("#file-tree", SpreadsheetTree).focus()
-            self._hint(pick("第 1 步：选择文件，回车打开", "Step 1: choose a file, Enter opens it"))
+            self._hint(pick("第 1 步：选择文件，回车打开；u 撤销最近一次导入", "Step 1: choose a file, Enter opens it; u undoes the latest import"))
             self._refresh_keys()
         else:
             self.dismiss()
