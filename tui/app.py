@@ -11,6 +11,7 @@ from textual.screen import Screen
 
 from crm import i18n
 from crm.i18n import pick
+from db.models import Staff
 from tui.db import DbClient, Failure
 from tui.i18n import BINDINGS as BINDING_TEXTS
 from tui.i18n import palette_title, translate_bindings
@@ -119,7 +120,8 @@ class CrmApp(DbClient, App):
             self._reconnect_timer = self.set_interval(RECONNECT_SECONDS, self._try_reconnect)
 
     def _try_reconnect(self) -> None:
-        self.run_db("reconnect", lambda session: session.connection() and None, self._reconnected,
+        # A read of a table, not just a connection: SQLite "connects" to a missing file by creating it.
+        self.run_db("reconnect", lambda session: session.get(Staff, 1) and None, self._reconnected,
                     on_failure=lambda failure: None)
 
     def _reconnected(self, _result) -> None:
