@@ -171,6 +171,7 @@ def merge(ctx) -> int:
 
 def _print_plan(plan) -> None:
     from crm.labels import invitation_status_label
+    from crm.services.merge import field_label
 
     sources = {"kept": pick("保留", "kept"), "merged": pick("取被合并者", "taken"), "same": pick("相同", "same"),
                "both": pick("合并", "joined")}
@@ -180,7 +181,8 @@ def _print_plan(plan) -> None:
 
     print_table(
         [pick("字段", "field"), f"C#{plan.kept_id}", f"C#{plan.merged_id}", pick("合并后", "result"), pick("来源", "source")],
-        [[f.field, shown(f.field, f.kept), shown(f.field, f.merged), shown(f.field, f.result), sources[f.source]]
+        [[field_label(f.field), shown(f.field, f.kept), shown(f.field, f.merged), shown(f.field, f.result),
+          sources[f.source]]
          for f in plan.fields],
     )
     if plan.invitations:

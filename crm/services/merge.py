@@ -18,11 +18,16 @@ from db.base import utcnow
 from db.models import Contact, ContactMerge, Invitation, InvitationStatus, Organization, Staff
 
 from crm.errors import NotFound, RuleViolation, StaleEdit
+from crm.i18n import pick
 from crm.normalize import email_key, mobile_key, name_key
 from crm.rules.invitations import stronger
 from crm.services.editing import check_version
 
 FIELDS = ("name", "organization_id", "title", "mobile", "phone", "email", "notes")
+_FIELD_LABELS = {
+    "name": ("姓名", "name"), "organization_id": ("单位", "organization"), "title": ("职务", "title"),
+    "mobile": ("手机", "mobile"), "phone": ("电话", "phone"), "email": ("邮箱", "email"), "notes": ("备注", "notes"),
+}
 KEPT, MERGED, SAME, BOTH = "kept", "merged", "same", "both"
 _KEYS = {"name": ("name_key", name_key), "mobile": ("mobile_key", mobile_key), "email": ("email_key", email_key)}
 # Invitation fields a combined invitation takes from the other one when its own are blank.
@@ -62,6 +67,10 @@ class MergePlan:
 
     def as_dict(self) -> dict:
         return asdict(self)
+
+
+def field_label(field: str) -> str:
+    return pick(*_FIELD_LABELS[field])
 
 
 def get_contact(session: Session, contact_id: int) -> Contact:

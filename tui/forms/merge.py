@@ -12,16 +12,12 @@ from textual.screen import ModalScreen
 from textual.widgets import ContentSwitcher, DataTable, Input, Static
 
 from crm.i18n import pick, t
-from crm.services.merge import MergePlan, get_contact, merge_contacts, plan_merge
+from crm.services.merge import MergePlan, field_label, get_contact, merge_contacts, plan_merge
 from crm.services.search import search_contacts
 from tui import text
 from tui.db import DbClient, Failure
 from tui.i18n import translate_bindings
 
-FIELD_LABELS = {
-    "name": ("姓名", "name"), "organization_id": ("单位", "organization"), "title": ("职务", "title"),
-    "mobile": ("手机", "mobile"), "phone": ("电话", "phone"), "email": ("邮箱", "email"), "notes": ("备注", "notes"),
-}
 SOURCES = {"kept": ("保留", "kept"), "merged": ("取另一位", "taken"), "same": ("相同", "same"), "both": ("合并", "joined")}
 CANDIDATES = 30
 
@@ -142,7 +138,7 @@ class MergeScreen(DbClient, ModalScreen):
         fields.add_columns(Text(pick("字段", "field")), Text(f"C#{plan.kept_id} {pick('（保留）', '(kept)')}"),
                            Text(f"C#{plan.merged_id}"), Text(pick("合并后", "result")), Text(pick("来源", "from")))
         for f in plan.fields:
-            fields.add_row(Text(pick(*FIELD_LABELS[f.field])), self._value(f.field, f.kept), self._value(f.field, f.merged),
+            fields.add_row(Text(field_label(f.field)), self._value(f.field, f.kept), self._value(f.field, f.merged),
                            self._value(f.field, f.result, bold=True), Text(pick(*SOURCES[f.source])), key=f.field)
         fields.move_cursor(row=min(cursor, len(plan.fields) - 1))
         fields.focus()
