@@ -43,6 +43,13 @@ def measure(cmd: list[str], env: dict) -> dict:
     return json.loads(out.stdout)
 
 
+def crm_script() -> str | None:
+    """The installed `crm` script beside this interpreter: a version manager's shim found first on PATH
+    (pyenv's is a shell script running `pyenv exec`) would add its own start-up to every run."""
+    beside = Path(sys.executable).with_name("crm")
+    return str(beside) if beside.exists() else shutil.which("crm")
+
+
 def read_grid(path: Path) -> list[tuple[str, list[list]]]:
     from python_calamine import CalamineWorkbook
 
@@ -77,7 +84,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--db", help="an existing large demo database (SQLite file or URL)")
     args = parser.parse_args()
-    crm = shutil.which("crm")
+    crm = crm_script()
     if crm is None:
         print("crm is not installed (pip install -e .)")
         return 1

@@ -3,6 +3,7 @@ on SQLite and PostgreSQL."""
 from __future__ import annotations
 
 import datetime as dt
+import gc
 from decimal import Decimal
 
 import pytest
@@ -232,6 +233,15 @@ def test_same_data_gives_the_same_file(cli, scenario, tmp_path):
     first = _export(cli, url, tmp_path, "--as-of", AS_OF.isoformat()).path.read_bytes()
     again = _export(cli, url, tmp_path, "--as-of", AS_OF.isoformat()).path.read_bytes()
     assert first == again
+
+
+def test_the_collector_runs_again_after_an_export(cli, scenario, tmp_path):
+    """Exports pause Python's cyclic collector while they run (crm.cli.context.batch), never beyond."""
+    url, _ = scenario
+    _export(cli, url, tmp_path, "--as-of", AS_OF.isoformat())
+    assert gc.isenabled()
+    assert cli("--db", url, "export", "weekly", "--week", "2012-W60", "--out", tmp_path / "w.xlsx").code == 1
+    assert gc.isenabled()
 
 
 @pytest.mark.parametrize("args, message", [

@@ -61,3 +61,10 @@ def test_grouping_by_industry():
     assert set(groups) == {"光伏", "铜"}
     assert groups["铜"].as_dict()["signed"] == 2
     assert groups["铜"].as_dict()["results_rate"] == 0.5
+
+
+def test_merged_groups_give_the_kpis_of_their_union():
+    first, second = compute(COHORT[:2]), compute(COHORT[2:])
+    first.merge(second)
+    assert first.as_dict() == compute(COHORT).as_dict()
+    assert second.as_dict() == compute(COHORT[2:]).as_dict()  # the one merged in is left as it was

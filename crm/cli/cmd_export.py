@@ -1,6 +1,7 @@
 """crm export weekly|event|plan — workbooks leaders print (the services live in crm.exporting)."""
 from __future__ import annotations
 
+from crm.cli.context import batch
 from crm.i18n import pick, t
 
 
@@ -36,31 +37,34 @@ def _out(parser) -> None:
 
 
 def weekly(ctx) -> int:
-    from crm.exporting.weekly import export_weekly
-
     a = ctx.args
-    with ctx.db.unit_of_work(write=False) as session:
-        report = export_weekly(session, a.out, today=ctx.today, as_of=ctx.as_of(a.as_of) if a.as_of else None,
-                               week=a.week, city=a.city, industry=a.industry)
+    with batch():
+        from crm.exporting.weekly import export_weekly
+
+        with ctx.db.unit_of_work(write=False) as session:
+            report = export_weekly(session, a.out, today=ctx.today, as_of=ctx.as_of(a.as_of) if a.as_of else None,
+                                   week=a.week, city=a.city, industry=a.industry)
     _written(a.out, pick(f"{len(report.projects)} 个项目", f"{len(report.projects)} projects"))
     return 0
 
 
 def event_package(ctx) -> int:
-    from crm.exporting.event_package import export_event_package
+    with batch():
+        from crm.exporting.event_package import export_event_package
 
-    with ctx.db.unit_of_work(write=False) as session:
-        report = export_event_package(session, ctx.args.ref, ctx.args.out, as_of=ctx.as_of(ctx.args.as_of))
+        with ctx.db.unit_of_work(write=False) as session:
+            report = export_event_package(session, ctx.args.ref, ctx.args.out, as_of=ctx.as_of(ctx.args.as_of))
     _written(ctx.args.out, pick(f"{len(report.projects)} 个签约项目，{len(report.invitees)} 位受邀客商",
                                 f"{len(report.projects)} signed projects, {len(report.invitees)} invitees"))
     return 0
 
 
 def event_plan(ctx) -> int:
-    from crm.exporting.event_plan import export_event_plan
+    with batch():
+        from crm.exporting.event_plan import export_event_plan
 
-    with ctx.db.unit_of_work(write=False) as session:
-        plan = export_event_plan(session, ctx.args.ref, ctx.args.out, as_of=ctx.as_of(ctx.args.as_of))
+        with ctx.db.unit_of_work(write=False) as session:
+            plan = export_event_plan(session, ctx.args.ref, ctx.args.out, as_of=ctx.as_of(ctx.args.as_of))
     _written(ctx.args.out, pick(f"报送截止 {plan.due.isoformat()}，{plan.filing}", f"due {plan.due.isoformat()}, {plan.filing}"))
     return 0
 

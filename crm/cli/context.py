@@ -3,9 +3,12 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import gc
 import json
 import os
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from functools import cached_property
 
 from crm.dates import parse_date
@@ -56,6 +59,24 @@ class Context:
     def close(self) -> None:
         if "db" in self.__dict__:
             self.db.dispose()
+
+
+@contextmanager
+def batch() -> Iterator[None]:
+    """A one-shot batch command (an export): Python's cyclic collector is paused while it runs. Otherwise
+    it re-scans the ORM's and the report's long-lived objects again and again, a tenth of the command's
+    time; reference counting still frees whatever is dropped meanwhile."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        # What the batch left goes to the oldest generation in one step (freeze, then unfreeze), to be
+        # looked at by the next full collection, instead of all at once by the first young collection.
+        gc.freeze()
+        gc.unfreeze()
+        if was_enabled:
+            gc.enable()
 
 
 def print_json(data) -> None:

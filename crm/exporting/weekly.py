@@ -129,21 +129,28 @@ def _progress_sheet(book: ExportBook, report: WeeklyReport, subtitle: str) -> No
                        subtitle=subtitle + pick(f"　共 {len(report.projects)} 个项目", f"   {len(report.projects)} projects"),
                        width=len(columns), freeze_columns=2)
     sheet.table(columns)
+    # Labels and fills depend on a handful of (stage, colour, status) values: made once each, not per row.
+    looks: dict[tuple, tuple[str, str, dict]] = {}
     for n, row in enumerate(report.projects, start=1):
         p = row.project
+        key = (p.stage, row.colour, p.status)
+        look = looks.get(key)
+        if look is None:
+            look = looks[key] = (stage_label(p.stage), signal_label(row.colour, p.status),
+                                 {STAGE_COLUMN: _stage_fill(p.stage), SIGNAL_COLUMN: SIGNAL_FILLS[row.colour]})
+        stage_text, signal_text, fills = look
         next_step = p.next_step
         if next_step and p.next_followup_on:
             next_step += pick(f"（{p.next_followup_on.isoformat()}）", f" ({p.next_followup_on.isoformat()})")
         sheet.row(
             (
                 n, p.name, p.investor, p.industry, p.city, yi(p.amount), p.signed_on, row.event_title,
-                stage_label(p.stage), p.stage_on,
-                "\n".join(_week_line(item) for item in row.week_items),
-                "\n".join(_problem_line(problem) for problem in row.problems),
-                next_step, p.responsible_unit, p.responsible_staff, p.last_followup_on,
-                signal_label(row.colour, p.status),
+                stage_text, p.stage_on,
+                "\n".join(map(_week_line, row.week_items)) if row.week_items else None,
+                "\n".join(map(_problem_line, row.problems)) if row.problems else None,
+                next_step, p.responsible_unit, p.responsible_staff, p.last_followup_on, signal_text,
             ),
-            fills={STAGE_COLUMN: _stage_fill(p.stage), SIGNAL_COLUMN: SIGNAL_FILLS[row.colour]},
+            fills=fills,
         )
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from decimal import Decimal
 
 from db.models.enums import SigningForm, Stage
@@ -74,6 +74,15 @@ class Kpi:
             self.tiers[threshold][0] += 1
             self.tiers[threshold][1] += p.amount
 
+    def merge(self, other: Kpi) -> None:
+        """Add another group's counts, the two groups having no project in common: the KPIs of their union
+        (every rate follows from the counts)."""
+        for name in _COUNTS:
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+        for threshold, (count, amount) in other.tiers.items():
+            self.tiers[threshold][0] += count
+            self.tiers[threshold][1] += amount
+
     def as_dict(self) -> dict:
         return {
             "signed": self.signed,
@@ -97,6 +106,9 @@ class Kpi:
                 for threshold, (count, amount) in self.tiers.items()
             ],
         }
+
+
+_COUNTS = tuple(f.name for f in fields(Kpi) if f.name != "tiers")
 
 
 def compute(facts: Iterable[ProjectFacts]) -> Kpi:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
+from itertools import compress
 
 from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session, aliased
@@ -155,8 +156,7 @@ def project_states(session: Session, as_of: dt.date, project_ids: list[int] | No
     for (pid, ref, name, signing_event_id, signing_form, contract_on, amount, planned_construction_on,
          planned_production_on, industry, city, investor, unit, staff, status, funds_in_place, investment_completed,
          raised, resolved, last, next_on, next_step, signed_on, *days) in session.connection().execute(query).all():
-        reached_on = dict(zip(stages.STAGE_ORDER, days))
-        stage = stages.furthest(stage for stage, day in reached_on.items() if day is not None)
+        stage = stages.furthest(compress(stages.STAGE_ORDER, days))  # the stages with a day
         result.append(
             ProjectState(
                 id=pid,
@@ -170,7 +170,7 @@ def project_states(session: Session, as_of: dt.date, project_ids: list[int] | No
                 converted_on=contract_on if contract_on and contract_on <= as_of else None,
                 amount=amount or Decimal(0),
                 stage=stage,
-                stage_on=reached_on[stage],
+                stage_on=days[stages.STAGE_ORDER.index(stage)],
                 status=status or ProjectStatus.ACTIVE,
                 planned_construction_on=planned_construction_on,
                 planned_production_on=planned_production_on,

@@ -195,9 +195,7 @@ def weekly_report(
         changes=changes,
         problems=problems,
         deadlines=_event_deadlines(session, as_of, events, city_name, industry_name),
-        by_industry=_kpi_rows(cohort_facts, lambda p: p.industry, industries, stages=True),
-        by_city=_kpi_rows(cohort_facts, lambda p: p.city, cities, stages=False),
-        overall=_kpi_row("", cohort_facts),
+        **_kpi_tables(cohort_facts, industries, cities),
     )
 
 
@@ -258,24 +256,44 @@ def _event_deadlines(
     return found
 
 
-def _kpi_row(label: str, rows: list[kpi.ProjectFacts], *, stages: bool = True) -> KpiRow:
-    """The cohort's KPIs (terminated projects included, as every rate's denominator wants) and, with
-    stages, the live pipeline: projects not terminated, by the stage they had reached."""
-    by_stage: dict[Stage, StageCount] = {}
-    if stages:
-        counts: dict[Stage, list] = {stage: [0, Decimal(0)] for stage in PIPELINE_STAGES}
-        for p in rows:
-            if not p.terminated:
-                counts[p.stage][0] += 1
-                counts[p.stage][1] += p.amount
-        by_stage = {stage: StageCount(n, amount) for stage, (n, amount) in counts.items()}
-    return KpiRow(label, kpi.compute(rows), by_stage)
-
-
-def _kpi_rows(rows: list[kpi.ProjectFacts], key, labels: list[str], *, stages: bool) -> list[KpiRow]:
-    """One row per label in the given order, then any other value met in the data."""
-    groups: dict[str, list[kpi.ProjectFacts]] = defaultdict(list)
+def _kpi_cell(rows: list[kpi.ProjectFacts]) -> KpiRow:
+    """A group's KPIs (terminated projects included, as every rate's denominator wants) and the live
+    pipeline: projects not terminated, by the stage they had reached."""
+    counts: dict[Stage, list] = {stage: [0, Decimal(0)] for stage in PIPELINE_STAGES}
     for p in rows:
-        groups[key(p) or ""].append(p)
-    ordered = labels + sorted(set(groups) - set(labels))
-    return [_kpi_row(label, groups.get(label, []), stages=stages) for label in ordered]
+        if not p.terminated:
+            counts[p.stage][0] += 1
+            counts[p.stage][1] += p.amount
+    return KpiRow("", kpi.compute(rows), {stage: StageCount(n, amount) for stage, (n, amount) in counts.items()})
+
+
+def _kpi_tables(rows: list[kpi.ProjectFacts], industries: list[str], cities: list[str]) -> dict:
+    """KPIs by industry (with the live pipeline by stage), by city and overall. Each project is counted
+    once, into its (industry, city) cell; the rows and the total add cells up. Rows: one per label in
+    the given order, then any other value met in the data."""
+    cells: dict[tuple[str, str], list[kpi.ProjectFacts]] = defaultdict(list)
+    for p in rows:
+        cells[(p.industry or "", p.city or "")].append(p)
+    counted = {key: _kpi_cell(group) for key, group in cells.items()}
+
+    def by(position: int, labels: list[str], *, stages: bool) -> list[KpiRow]:
+        groups: dict[str, list[KpiRow]] = defaultdict(list)
+        for key, part in counted.items():
+            groups[key[position]].append(part)
+        ordered = labels + sorted(set(groups) - set(labels))
+        return [_merged(label, groups.get(label, []), stages=stages) for label in ordered]
+
+    return {"by_industry": by(0, industries, stages=True), "by_city": by(1, cities, stages=False),
+            "overall": _merged("", list(counted.values()), stages=True)}
+
+
+def _merged(label: str, parts: list[KpiRow], *, stages: bool) -> KpiRow:
+    total = kpi.Kpi()
+    for part in parts:
+        total.merge(part.total)
+    by_stage = {
+        stage: StageCount(sum(part.by_stage[stage].projects for part in parts),
+                          sum((part.by_stage[stage].amount for part in parts), Decimal(0)))
+        for stage in PIPELINE_STAGES
+    } if stages else {}
+    return KpiRow(label, total, by_stage)
