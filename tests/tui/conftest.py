@@ -68,3 +68,11 @@ async def fill(pilot, field: str, value: str) -> None:
     if value:
         await pilot.press(*value)
     await pilot.pause()
+
+
+
+async def open_project(pilot, ref: str) -> None:
+    """The project's page, as Enter on its row opens it, with its data shown."""
+    await settle(pilot)
+    pilot.app.open_project(ref)
+    await settle(pilot)

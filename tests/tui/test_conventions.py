@@ -13,7 +13,7 @@ from crm.services.followups import add_followup
 from crm.services.projects import NewProject, add_project, edit_project, get_project
 from db.models import Project, Stage, Staff
 from tests.conftest import TODAY
-from tests.tui.conftest import SIZE, fill, make_app, press, screen_text, settle
+from tests.tui.conftest import SIZE, fill, make_app, open_project, press, screen_text, settle
 from tui import app as app_module
 from tui.forms.base import FormScreen
 from tui.screens.help import HelpScreen
@@ -52,9 +52,7 @@ async def test_user_text_is_shown_as_written_never_as_markup(demo_sqlite):
 async def test_an_edit_of_a_record_changed_meanwhile_is_refused_and_reloaded(demo_sqlite):
     app = make_app(demo_sqlite, screen="projects")
     async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
-        app.open_project("P00004")
-        await settle(pilot)
+        await open_project(pilot, "P00004")
         await press(pilot, "e")
         assert isinstance(app.screen, FormScreen)
         with demo_sqlite.unit_of_work() as session:  # someone else, in the meantime
@@ -72,9 +70,7 @@ async def test_an_edit_of_a_record_changed_meanwhile_is_refused_and_reloaded(dem
 async def test_an_edit_is_saved_field_by_field(demo_sqlite):
     app = make_app(demo_sqlite, screen="projects")
     async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
-        app.open_project("P00004")
-        await settle(pilot)
+        await open_project(pilot, "P00004")
         await press(pilot, "e")
         await fill(pilot, "amount", "abc")
         await press(pilot, "ctrl+s")

@@ -10,7 +10,7 @@ from crm.services.kpi import kpi_report
 from crm.services.projects import get_project
 from db.models import FollowUp, FollowUpKind, Problem, ProjectStatus, Stage, StageStep
 from tests.conftest import TODAY
-from tests.tui.conftest import SIZE, fill, make_app, press, screen_text, settle
+from tests.tui.conftest import SIZE, fill, make_app, open_project, press, screen_text, settle
 from tui.forms.base import FormScreen
 from tui.screens.events import EventsScreen
 from tui.screens.project_detail import ProjectDetailScreen
@@ -42,9 +42,7 @@ async def test_advance_a_stage_from_the_project_list(demo_sqlite):
 async def test_a_stage_date_the_rules_refuse_is_shown_beside_the_date(demo_sqlite):
     app = make_app(demo_sqlite, screen="projects")
     async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
-        app.open_project("P00003")  # signed 2011-06-30
-        await settle(pilot)
+        await open_project(pilot, "P00003")  # signed 2011-06-30
         await press(pilot, "a")
         await fill(pilot, "on", "2011-01-01")
         await press(pilot, "ctrl+s")
@@ -59,9 +57,7 @@ async def add_followup_and_problem(database) -> None:
     """Shared by the SQLite and PostgreSQL runs: follow-up with a next date, then raise and resolve."""
     app = make_app(database, screen="projects")
     async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
-        app.open_project("P00002")
-        await settle(pilot)
+        await open_project(pilot, "P00002")
         assert isinstance(app.screen, ProjectDetailScreen)
         await press(pilot, "f")
         await fill(pilot, "content", "走访企业了解设备到货情况")
@@ -105,9 +101,7 @@ async def test_add_a_followup_raise_and_resolve_a_problem(demo_database):
 async def test_form_checks_are_shown_beside_their_fields_and_nothing_is_saved(demo_sqlite):
     app = make_app(demo_sqlite, screen="projects")
     async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
-        app.open_project("P00002")
-        await settle(pilot)
+        await open_project(pilot, "P00002")
         await press(pilot, "f")
         await fill(pilot, "on", "2026-13-01")
         await press(pilot, "ctrl+s")
@@ -204,9 +198,7 @@ async def test_sign_a_project_at_an_event(demo_sqlite):
 async def test_correct_a_stage_step_and_stall_with_a_reason(demo_sqlite):
     app = make_app(demo_sqlite, screen="projects")
     async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
-        app.open_project("P00005")  # at construction since 2013
-        await settle(pilot)
+        await open_project(pilot, "P00005")  # at construction since 2013
         latest_step, latest_stage, _ = app.screen.view.steps[-1]
         await press(pilot, "c")
         assert app.screen.query_one("#field-step").value == latest_step
