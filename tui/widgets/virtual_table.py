@@ -118,6 +118,7 @@ class VirtualTable(DbClient, ScrollView, can_focus=True):
         self._generation = 0
         self._widths: list[int] = []
         self._laid_out_for = -1
+        self._request_scheduled = False
         self._strips: dict[int, Strip] = {}
 
     # -- data ---------------------------------------------------------------------------------------
@@ -291,20 +292,28 @@ class VirtualTable(DbClient, ScrollView, can_focus=True):
         if strip is None:
             data = self.row_at(row)
             if data is None:
-                self._request_visible()
+                self._request_after_paint()
                 return self._line([Text("…")]).apply_style(pending)
             strip = self._strips[row] = self._line(data.cells)
         if row == self.cursor_row:
             return strip.apply_style(base + self.get_component_rich_style("virtual-table--cursor"))
         return strip.apply_style(base)
 
+    def _request_after_paint(self) -> None:
+        """Ask for the pages around the view once this frame is painted: a worker started now would
+        take turns with the paint (both are Python) and delay what the key asked for."""
+        if not self._request_scheduled:
+            self._request_scheduled = True
+            self.call_after_refresh(self._request_visible)
+
     def _request_visible(self) -> None:
+        self._request_scheduled = False
         top = self.scroll_offset.y
         self._request_pages(top - PAGE_SIZE // 2, top + self._body_height + PAGE_SIZE // 2)
 
     def watch_scroll_y(self, old: float, new: float) -> None:
         super().watch_scroll_y(old, new)
-        self._request_visible()
+        self._request_after_paint()
 
     def _refresh_row(self, row: int) -> None:
         y = row - self.scroll_offset.y + 1
