@@ -17,6 +17,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import datetime as dt
+import os
 import statistics
 import time
 
@@ -42,20 +43,21 @@ async def painted(app: App) -> None:
     await done
 
 
-async def start_to_shown(database: Database, screen: str, today: dt.date) -> float:
+async def start_to_shown(database: Database, screen: str, today: dt.date) -> tuple[float, float]:
+    """Wall time and the process's CPU time (all threads) from start to the data painted."""
     shown = asyncio.Event()
 
     def hook(message) -> None:
         if isinstance(message, DataShown) and message.what == screen:
             shown.set()
 
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), time.process_time()
     app = CrmApp(database, screen=screen, login="bench", today=today)
     async with app.run_test(size=SIZE, message_hook=hook) as pilot:
         await asyncio.wait_for(shown.wait(), 60)  # posted after the refresh that painted the data
-        elapsed = time.perf_counter() - start
+        elapsed, used = time.perf_counter() - start, time.process_time() - cpu
         await pilot.pause()
-    return elapsed
+    return elapsed, used
 
 
 async def key_to_paint(app: App, table, key: str) -> float:
@@ -93,14 +95,14 @@ class EmptyApp(App):
         yield Static(Text("…"))
 
 
-async def empty_start() -> float:
-    start = time.perf_counter()
+async def empty_start() -> tuple[float, float]:
+    start, cpu = time.perf_counter(), time.process_time()
     app = EmptyApp()
     async with app.run_test(size=SIZE) as pilot:
         await painted(app)
-        elapsed = time.perf_counter() - start
+        elapsed, used = time.perf_counter() - start, time.process_time() - cpu
         await pilot.pause()
-    return elapsed
+    return elapsed, used
 
 
 class StockTableApp(App):
@@ -166,20 +168,31 @@ async def run(args) -> int:
     rows = all_rows(database)
     stock_first, stock_lines = await stock_table(rows, line_keys[: args.keys // 2])
 
+    def median(samples, which: int) -> float:
+        return statistics.median(sample[which] for sample in samples)
+
+    load = os.getloadavg()[0]
     print()
-    print("start → painted (median of runs)")
-    print(f"  empty Textual app (baseline)             {ms(statistics.median(empty))}")
-    print(f"  dashboard with figures                   {ms(statistics.median(dashboard))}   target ≤ {TARGET_START_S * 1000:.0f} ms")
-    print(f"  project list with rows                   {ms(statistics.median(projects_list))}   target ≤ {TARGET_START_S * 1000:.0f} ms")
+    print(f"start → painted, median of runs (load average {load:.1f} on {os.cpu_count()} cores; CPU = all threads)")
+    print("                                              wall        CPU")
+    for name, samples in (("empty Textual app (baseline)", empty), ("dashboard with figures", dashboard),
+                          ("project list with rows", projects_list)):
+        print(f"  {name:<39}{ms(median(samples, 0))} {ms(median(samples, 1))}")
     print(f"  stock DataTable, all {len(rows):,} rows (baseline) {ms(stock_first)}")
     print("key → paint in the project list            p50        p95        max")
     for name, samples in (("down, line by line", lines), ("pagedown, page by page", pages),
                           ("stock DataTable down (baseline)", stock_lines)):
         print(f"  {name:<39}{ms(percentile(samples, 50))} {ms(percentile(samples, 95))} {ms(max(samples))}")
 
-    met = (statistics.median(dashboard) <= TARGET_START_S and statistics.median(projects_list) <= TARGET_START_S
+    for name, value, target in (
+        ("dashboard painted", median(dashboard, 0), TARGET_START_S),
+        ("project list painted", median(projects_list, 0), TARGET_START_S),
+        ("down, p95", percentile(lines, 95), TARGET_KEY_S),
+        ("pagedown, p95", percentile(pages, 95), TARGET_KEY_S),
+    ):
+        print(f"target {name} ≤ {target * 1000:.0f} ms: {'met' if value <= target else 'NOT met'} ({value * 1000:.0f} ms)")
+    met = (median(dashboard, 0) <= TARGET_START_S and median(projects_list, 0) <= TARGET_START_S
            and percentile(lines, 95) <= TARGET_KEY_S and percentile(pages, 95) <= TARGET_KEY_S)
-    print(f"targets {'met' if met else 'NOT met'}")
     database.dispose()
     return 0 if met else 1
 
