@@ -229,7 +229,8 @@ class _Searcher:
             value = bindparam(None, pattern, type_=String(), literal_execute=True)
             folded = col.key.endswith("_key") or col.key == "term"
             return col.like(value) if folded or not re.search("[a-z]", needle) else col.ilike(value)
-        return func.instr(func.lower(col), needle) > 0
+        # lower() only where case can differ: it costs a copy of every value scanned.
+        return func.instr(func.lower(col) if re.search("[a-z]", needle) else col, needle) > 0
 
 
 _FTS_PRESENT: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
