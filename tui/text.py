@@ -60,12 +60,17 @@ def labelled(vocabulary: str, value, style: str = "") -> Text:
 def when(starts_on: dt.date, ends_on: dt.date, precision: str) -> Text:
     """An event's date, or its possible span and what is known of it while the date is not fixed."""
     if precision == "day":
-        return Text(starts_on.isoformat() if starts_on == ends_on else f"{starts_on}～{ends_on}")
-    return Text.assemble(f"{starts_on}～{ends_on} ", (parenthesized(word("precision", precision)), "italic yellow"))
+        return Text(starts_on.isoformat() if starts_on == ends_on else span(starts_on, ends_on))
+    return Text.assemble(span(starts_on, ends_on), (parenthesized(word("precision", precision)), "italic yellow"))
+
+
+def span(first: dt.date, last: dt.date) -> str:
+    return pick(f"{first}～{last}", f"{first} – {last}")
 
 
 def parenthesized(words: str) -> str:
-    return pick(f"（{words}）", f"({words})")
+    """（…） after Chinese, " (…)" after English."""
+    return pick(f"（{words}）", f" ({words})")
 
 
 def joined(values) -> str:

@@ -15,6 +15,7 @@ from crm.services.project_query import FilterChoices
 from crm.services.projects import NewProject, add_project
 from db.models import SigningForm
 from tui.forms.base import Field, FormScreen, Recorder
+from tui import text
 from tui.i18n import word
 
 PLAN, SUMMARY = "plan", "summary"
@@ -44,7 +45,7 @@ class FixDateForm(FormScreen):
     def save(self, session: Session, values: dict[str, Any], who: Recorder) -> str:
         check_version(event_service.get_event(session, self.event.ref), self.event.version, self.event.ref)
         fixed = event_service.fix_date(session, self.event.ref, values["starts_on"], values["ends_on"])
-        return f"{fixed.ref}: {fixed.starts_on}～{fixed.ends_on}"
+        return f"{fixed.ref}: {text.span(fixed.starts_on, fixed.ends_on)}"
 
 
 class SubmittedForm(FormScreen):
