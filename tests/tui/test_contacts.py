@@ -22,10 +22,9 @@ PEOPLE = (("张三", "腾讯科技（深圳）有限公司", "13800138000"), ("�
           ("李张", "武当山道教协会", "18600001111"))
 
 
-@pytest.fixture
-def people_db(demo_sqlite):
-    """The small demo plus three people whose names the searches below are about."""
-    with demo_sqlite.unit_of_work() as session:
+def add_people(database) -> None:
+    """Three people whose names the searches below are about, on top of the small demo."""
+    with database.unit_of_work() as session:
         a2pv = session.scalar(select(Event).where(Event.ref == "A2-PV"))
         for name, org_name, mobile in PEOPLE:
             org = session.scalar(select(Organization).where(Organization.name == org_name)) or Organization(
@@ -33,11 +32,22 @@ def people_db(demo_sqlite):
             contact = Contact(name=name, name_key=name_key(name), organization=org, mobile=mobile,
                               mobile_key=mobile_key(mobile), title="总经理")
             session.add(Invitation(event=a2pv, contact=contact, organization=org, status=InvitationStatus.INVITED))
+
+
+@pytest.fixture
+def people_db(demo_sqlite):
+    add_people(demo_sqlite)
     return demo_sqlite
 
 
-async def test_search_as_you_type(people_db):
-    async with make_app(people_db, screen="contacts").run_test(size=(120, 40)) as pilot:
+@pytest.fixture
+def people_on_each_backend(demo_database):
+    add_people(demo_database)
+    return demo_database
+
+
+async def test_search_as_you_type(people_on_each_backend):
+    async with make_app(people_on_each_backend, screen="contacts").run_test(size=(120, 40)) as pilot:
         await settle(pilot)
         assert pilot.app.screen.query_one("#contacts").row_count == 227
         assert (await search(pilot, "张"))[:3] == ["张三", "张三丰", "张峰梅"]
