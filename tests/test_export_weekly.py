@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 import gc
+import subprocess
+import sys
 from decimal import Decimal
 
 import pytest
@@ -242,6 +244,18 @@ def test_the_collector_runs_again_after_an_export(cli, scenario, tmp_path):
     assert gc.isenabled()
     assert cli("--db", url, "export", "weekly", "--week", "2012-W60", "--out", tmp_path / "w.xlsx").code == 1
     assert gc.isenabled()
+
+
+def test_a_batch_process_freezes_its_heap_at_exit():
+    """No collection over the whole heap while the process shuts down (registered once, however many batches)."""
+    code = ("import atexit, gc\n"
+            "atexit.register(lambda: print(gc.get_freeze_count() > 0, gc.isenabled()))  # runs last\n"
+            "from crm.cli.context import batch\n"
+            "with batch(): pass\n"
+            "with batch(): pass\n"
+            "print(gc.get_freeze_count())\n")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.split()
+    assert out == ["0", "True", "True"]
 
 
 @pytest.mark.parametrize("args, message", [

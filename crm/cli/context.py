@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import argparse
+import atexit
 import datetime as dt
 import gc
 import json
@@ -63,11 +64,15 @@ class Context:
 
 @contextmanager
 def batch() -> Iterator[None]:
-    """A one-shot batch command (an export): Python's cyclic collector is paused while it runs. Otherwise
+    """A one-shot batch command (an export). Python's cyclic collector is paused while it runs: otherwise
     it re-scans the ORM's and the report's long-lived objects again and again, a tenth of the command's
-    time; reference counting still frees whatever is dropped meanwhile."""
+    time (reference counting still frees whatever is dropped). And at exit the heap is frozen first:
+    the process is ending, and the collection Python makes while shutting down would traverse every
+    object still alive only for the operating system to reclaim the memory anyway (another tenth)."""
     was_enabled = gc.isenabled()
     gc.disable()
+    atexit.unregister(gc.freeze)  # once, however many batches a process runs
+    atexit.register(gc.freeze)
     try:
         yield
     finally:
