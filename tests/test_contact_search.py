@@ -130,6 +130,7 @@ def test_a_short_query_that_names_people_does_not_scan_titles(database, people):
         add_contact(session, "赵六", None, title="王总助理")
     assert names(database, "王总") == ["王总"]  # a name: the title 王总助理 is not what was meant
     assert names(database, "助理") == ["赵六"]  # names nobody: titles are searched
+    assert names(database, "助") == []  # one character searches names and organizations only
     assert names(database, "王总助理") == ["赵六"]  # 3 characters and more: titles always (trigram index)
 
 

@@ -287,10 +287,10 @@ def search_contacts(
     if not q.digits:
         tiers += [("organization", _contacts_of_organizations(session, q, s, filters, found))]
         if q.short_cjk:
-            # No index finds 1–2 characters inside titles: the scan is worth it only when the text
-            # named nobody (总监 is a title; 王秀, which names people, is not).
+            # No index finds 1–2 characters inside titles: the scan is worth it only for two characters
+            # that named nobody (总监 is a title; 王秀, which names people, is not; 总 is neither yet).
             titles = contains("title", q.text)
-            tiers += [("title", lambda n: [] if "name" in found.values() else titles(n))]
+            tiers += [("title", lambda n: [] if len(q.key) < 2 or "name" in found.values() else titles(n))]
         elif q.cjk or len(q.key) >= TRIGRAM:  # two Latin letters are pinyin initials, not a title
             tiers += [("title", contains("title", q.text))]
     return _contact_hits(session, _collect(tiers, limit, found))
