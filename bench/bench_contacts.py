@@ -33,6 +33,7 @@ from crm.services.contact_list import ListOrder, contact_page, count_contacts
 from crm.services.search import ContactFilters, search_contacts
 from db.session import Database
 from tui.app import CrmApp
+from tui.screens.list_base import SEARCH_LIMIT
 from tui.messages import DataShown
 from tui.widgets.virtual_table import VirtualTable
 
@@ -147,7 +148,7 @@ def service_latencies(database: Database) -> dict[str, list[float]]:
         for query in (*CHINESE, *INITIALS):
             for position in range(1, len(query) + 1):
                 start = time.perf_counter()
-                search_contacts(session, query[:position], limit=500)
+                search_contacts(session, query[:position], limit=SEARCH_LIMIT)
                 elapsed = time.perf_counter() - start
                 if query in INITIALS:
                     samples["pinyin initials"].append(elapsed)
