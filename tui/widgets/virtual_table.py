@@ -198,6 +198,7 @@ class VirtualTable(DbClient, ScrollView, can_focus=True):
             return
         self._store(page, rows)
         self.refresh()
+        self._request_after_paint()
         if self._page_of(self.cursor_row) == page:
             self._post_highlight()
 
@@ -310,6 +311,17 @@ class VirtualTable(DbClient, ScrollView, can_focus=True):
         self._request_scheduled = False
         top = self.scroll_offset.y
         self._request_pages(top - PAGE_SIZE // 2, top + self._body_height + PAGE_SIZE // 2)
+        self._prepare_neighbours()
+
+    def _prepare_neighbours(self) -> None:
+        """Lay out the screenfuls above and below the view while the user reads this one, so that a
+        page up or down only has to show rows that are ready."""
+        height, top = self._body_height, self.scroll_offset.y
+        for row in range(max(top - height, 0), min(top + 2 * height, self.row_count or 0)):
+            if row not in self._strips:
+                data = self.row_at(row)
+                if data is not None:
+                    self._strips[row] = self._line(data.cells)
 
     def watch_scroll_y(self, old: float, new: float) -> None:
         super().watch_scroll_y(old, new)
