@@ -71,15 +71,15 @@ class DashboardScreen(WorkbenchScreen):
         kpi = data.kpi
         signed = kpi["signed"]
         values = {
-            "signed": (pick(f"{signed} 个", f"{signed}"), ""),
-            "signed_amount": (pick(f"{text.yi(kpi['signed_amount'])} 亿元", f"{text.yi(kpi['signed_amount'])} 亿元"), ""),
-            "started_rate": (text.pct(kpi["started_rate"]), f"{kpi['started']}/{signed}"),
-            "production_rate": (text.pct(kpi["production_rate"]), f"{kpi['in_production']}/{signed}"),
-            "results_rate": (text.pct(kpi["results_rate"]), f"{kpi['with_results']}/{signed}"),
+            "signed": (f"{signed:,}", pick("个项目", "projects")),
+            "signed_amount": (text.yi(kpi["signed_amount"]), "亿元"),
+            "started_rate": (text.pct(kpi["started_rate"]), f"{kpi['started']:,}/{signed:,}"),
+            "production_rate": (text.pct(kpi["production_rate"]), f"{kpi['in_production']:,}/{signed:,}"),
+            "results_rate": (text.pct(kpi["results_rate"]), f"{kpi['with_results']:,}/{signed:,}"),
             "funds_in_place_rate": (text.pct(kpi["funds_in_place_rate"]),
                                     f"{text.yi(kpi['funds_in_place'])}/{text.yi(kpi['signed_amount'])}"),
             "problems_resolved_rate": (text.pct(kpi["problems_resolved_rate"]),
-                                       f"{kpi['problems_resolved']}/{kpi['problems_raised']}"),
+                                       f"{kpi['problems_resolved']:,}/{kpi['problems_raised']:,}"),
         }
         for key, (value, basis) in values.items():
             tile = Text(value, style="bold", no_wrap=True, overflow="ellipsis")
