@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from itertools import compress
 
-from sqlalchemy import case, func, select
+from sqlalchemy import case, func, select, true
 from sqlalchemy.orm import Session, aliased
 
 from db.models import (
@@ -82,8 +82,9 @@ def project_states(session: Session, as_of: dt.date, project_ids: list[int] | No
     """Every live project known by as_of (its first step on or before it), as it stood that day.
 
     One query, one row per project: SQL gathers what each project's history says by that day (the days
-    it reached each stage, its latest status, figures and follow-up, its problem counts) by index seeks
-    and one grouping of the steps; which stage is the furthest stays the rule's (stages.furthest)."""
+    it reached each stage, its latest status, figures and follow-up, its problem counts) by groupings,
+    window functions over the small tables and an index seek per project into the follow-ups; which stage
+    is the furthest stays the rule's (stages.furthest)."""
     on = StageStep.happened_on
     reached = (
         select(
@@ -109,35 +110,61 @@ def project_states(session: Session, as_of: dt.date, project_ids: list[int] | No
         problems = problems.where(Problem.project_id.in_(project_ids))
     reached, problems = reached.subquery(), problems.subquery()
 
-    def latest(column, model, day, *conditions):
-        """column of the project's latest row of model on or before as_of (the highest id on the latest day)."""
+    def latest(model, day, *columns, where=()):
+        """Each project's latest row of model on or before as_of (the highest id on the latest day)."""
+        ranked = select(
+            model.project_id.label("project_id"), *columns,
+            func.row_number().over(partition_by=model.project_id, order_by=(day.desc(), model.id.desc())).label("n"),
+        ).where(day <= as_of, *where)
+        if project_ids is not None:
+            ranked = ranked.where(model.project_id.in_(project_ids))
+        ranked = ranked.subquery()
+        return select(ranked).where(ranked.c.n == 1).subquery()
+
+    last_status = latest(StatusChange, StatusChange.changed_on, StatusChange.status.label("status"))
+    last_funds, last_invested = (
+        latest(ProjectFigure, ProjectFigure.reported_on, ProjectFigure.amount.label("amount"),
+               where=(ProjectFigure.kind == kind,))
+        for kind in (FigureKind.FUNDS_IN_PLACE, FigureKind.INVESTMENT_COMPLETED)
+    )
+
+    def followup_seek(model, *columns):
         return (
-            select(column)
-            .where(model.project_id == Project.id, day <= as_of, *conditions)
-            .order_by(day.desc(), model.id.desc())
+            select(*columns)
+            .where(model.project_id == Project.id, model.happened_on <= as_of)
+            .order_by(model.happened_on.desc(), model.id.desc())
             .limit(1)
-            .correlate(Project)
-            .scalar_subquery()
         )
 
-    earlier = aliased(FollowUp)  # an index seek per project (ix_followups_project_id_happened_on), no scan
+    # Each project's latest follow-up by an index seek (ix_followups_project_id_happened_on), not a pass
+    # over 200,000 of them: a LATERAL join on PostgreSQL (which would otherwise hash them all); SQLite,
+    # without LATERAL, joins the row whose id the same seek finds.
+    session.flush()  # as the session's own execute would: pending changes count
+    connection = session.connection()
+    if connection.dialect.name == "postgresql":
+        followup = followup_seek(FollowUp, FollowUp.happened_on, FollowUp.next_on, FollowUp.next_step).lateral()
+        followup_on = true()
+    else:
+        earlier = aliased(FollowUp)
+        followup = FollowUp.__table__
+        followup_on = followup.c.id == followup_seek(earlier, earlier.id).correlate(Project).scalar_subquery()
+
     query = (
         select(
             Project.id, Project.ref, Project.name, Project.signing_event_id, Project.signing_form,
             Project.contract_on, Project.contracted_amount, Project.planned_construction_on,
             Project.planned_production_on, Industry.name, Region.name, Organization.name, Unit.name, Staff.name,
-            latest(StatusChange.status, StatusChange, StatusChange.changed_on),
-            latest(ProjectFigure.amount, ProjectFigure, ProjectFigure.reported_on,
-                   ProjectFigure.kind == FigureKind.FUNDS_IN_PLACE),
-            latest(ProjectFigure.amount, ProjectFigure, ProjectFigure.reported_on,
-                   ProjectFigure.kind == FigureKind.INVESTMENT_COMPLETED),
+            last_status.c.status, last_funds.c.amount, last_invested.c.amount,
             problems.c.raised, problems.c.resolved,
-            FollowUp.happened_on, FollowUp.next_on, FollowUp.next_step,
+            followup.c.happened_on, followup.c.next_on, followup.c.next_step,
             reached.c.signed_on, *(reached.c[f"on_{stage.value}"] for stage in stages.STAGE_ORDER),
         )
         .join(reached, reached.c.project_id == Project.id)
         .outerjoin(problems, problems.c.project_id == Project.id)
-        .outerjoin(FollowUp, FollowUp.id == latest(earlier.id, earlier, earlier.happened_on))
+        .outerjoin(last_status, last_status.c.project_id == Project.id)
+        .outerjoin(last_funds, last_funds.c.project_id == Project.id)
+        .outerjoin(last_invested, last_invested.c.project_id == Project.id)
+        .outerjoin(followup, followup_on)
         .outerjoin(Industry, Project.industry_id == Industry.id)
         .outerjoin(Region, Project.region_id == Region.id)
         .outerjoin(Organization, Project.investor_id == Organization.id)
@@ -150,12 +177,10 @@ def project_states(session: Session, as_of: dt.date, project_ids: list[int] | No
         query = query.where(Project.id.in_(project_ids))
 
     # Plain rows through the connection, not ORM objects: ten thousand instances cost more than the query.
-    # (Flushed first, as the session's own execute would: pending changes count.)
-    session.flush()
     result = []
     for (pid, ref, name, signing_event_id, signing_form, contract_on, amount, planned_construction_on,
          planned_production_on, industry, city, investor, unit, staff, status, funds_in_place, investment_completed,
-         raised, resolved, last, next_on, next_step, signed_on, *days) in session.connection().execute(query).all():
+         raised, resolved, last, next_on, next_step, signed_on, *days) in connection.execute(query).all():
         stage = stages.furthest(compress(stages.STAGE_ORDER, days))  # the stages with a day
         result.append(
             ProjectState(
