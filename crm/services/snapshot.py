@@ -30,7 +30,7 @@ from db.models import (
 from crm.rules import signals, stages
 
 
-@dataclass
+@dataclass(slots=True)  # ten thousand of them in a report: no per-instance dict
 class ProjectState:
     id: int
     ref: str
