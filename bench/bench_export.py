@@ -19,7 +19,7 @@ import tempfile
 import time
 from pathlib import Path
 
-RUNS = 3
+RUNS = 5
 TARGET_RATIO = 1.5
 TODAY = "2026-11-27"
 
