@@ -5,6 +5,7 @@ from sqlalchemy import create_engine, event, text
 
 from db.migrate import alembic_config
 from tests.conftest import pg_admin_url
+from tests.pgscratch import unique
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
@@ -22,7 +23,7 @@ def alembic_engine(request, tmp_path):
     admin = pg_admin_url()
     if admin is None:
         pytest.skip("PostgreSQL not configured: set CRM_TEST_DATABASE_URL to run this case")
-    name = "crm_alembic_test"
+    name = unique("crm_alembic_test")  # other workers and test runs share the server
     with create_engine(admin, isolation_level="AUTOCOMMIT").connect() as conn:
         conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         conn.execute(text(f'CREATE DATABASE "{name}"'))
