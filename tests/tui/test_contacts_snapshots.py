@@ -8,6 +8,7 @@ import tempfile
 from pathlib import Path
 
 import pytest
+from textual.widgets.select import InvalidSelectValueError
 
 from tests.conftest import SAMPLES
 from tests.tui.conftest import SIZE, make_app
@@ -107,8 +108,19 @@ def test_import_wizard_file(snap_compare, demo_sqlite, lang, lists_dir):
 async def _to_preview(pilot) -> None:
     await press(pilot, "f7")
     await press(pilot, "down", "down", "enter")  # invitees-pv-2011.xlsx (after the .csv)
-    pilot.app.screen.query_one("#event").value = "A2-PV"
+    await choose(pilot, "#event", "A2-PV")
     await settle(pilot)
+
+
+async def choose(pilot, selector: str, value: str, attempts: int = 100) -> None:
+    """Pick a value once the Select has been given its options (a worker reads them)."""
+    for _ in range(attempts):
+        try:
+            pilot.app.screen.query_one(selector).value = value
+            return
+        except InvalidSelectValueError:
+            await pilot.pause(0.05)
+    raise AssertionError(f"{selector} never offered {value}")
 
 
 @pytest.mark.parametrize("lang", LANGS)
