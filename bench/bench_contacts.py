@@ -26,9 +26,8 @@ import time
 from rich.text import Text
 from textual import events
 from textual.app import App
-from textual.widgets import DataTable
 
-from bench_tui import ms, painted, percentile
+from bench_tui import StockTableApp, ms, painted, percentile
 from crm.services.contact_list import ListOrder, contact_page, count_contacts
 from crm.services.search import ContactFilters, search_contacts
 from db.session import Database
@@ -157,19 +156,7 @@ def service_latencies(database: Database) -> dict[str, list[float]]:
     return samples
 
 
-class StockContactsApp(App):
-    def __init__(self, rows) -> None:
-        super().__init__()
-        self.rows = rows
-
-    def compose(self):
-        yield DataTable(cursor_type="row")
-
-    def on_mount(self) -> None:
-        table = self.query_one(DataTable)
-        table.add_columns("姓名", "单位", "类型", "城市", "职务", "手机", "邮箱")
-        table.add_rows(self.rows)
-        table.focus()
+CONTACT_COLUMNS = ("姓名", "单位", "类型", "城市", "职务", "手机", "邮箱")
 
 
 def all_rows(database: Database) -> list[tuple]:
@@ -183,7 +170,7 @@ def all_rows(database: Database) -> list[tuple]:
 
 async def stock_first_paint(rows) -> float:
     start = time.perf_counter()
-    app = StockContactsApp(rows)
+    app = StockTableApp(rows, CONTACT_COLUMNS)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         await painted(app)

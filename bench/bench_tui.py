@@ -105,17 +105,23 @@ async def empty_start() -> tuple[float, float]:
     return elapsed, used
 
 
+PROJECT_COLUMNS = ("编号", "项目名称", "投资方", "产业", "所在地", "金额(万元)", "签约日期", "阶段", "状态", "责任单位")
+
+
 class StockTableApp(App):
-    def __init__(self, rows) -> None:
+    """The baseline: Textual's stock DataTable holding every row."""
+
+    def __init__(self, rows, columns=PROJECT_COLUMNS) -> None:
         super().__init__()
         self.rows = rows
+        self.columns = columns
 
     def compose(self):
         yield DataTable(cursor_type="row")
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)
-        table.add_columns("编号", "项目名称", "投资方", "产业", "所在地", "金额(万元)", "签约日期", "阶段", "状态", "责任单位")
+        table.add_columns(*self.columns)
         table.add_rows(self.rows)
         table.focus()
 
