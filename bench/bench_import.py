@@ -147,52 +147,28 @@ def startup_seconds(work: Path) -> float:
     return statistics.median(samples)
 
 
-def in_process_phases(path: Path, url: str, *, search_index: bool = True) -> dict[str, float]:
-    """The import's own phases, timed inside one process (what the TUI wizard runs). With
-    search_index=False the FTS5 triggers are dropped and search keys not written: a diagnostic of
-    what the search index costs, never how the product runs."""
-    import sqlite3
-
-    import db.search_index
+def in_process_phases(path: Path, url: str) -> dict[str, float]:
+    """The import's own phases, timed inside one process (what the TUI wizard runs)."""
     from crm.importing.parse import parse_file
     from crm.importing.service import apply_plan, plan_import
     from db.session import Database
 
     migrated(url)
-    write_keys = db.search_index.write_keys
-    if not search_index:
-        connection = sqlite3.connect(url)
-        for (name,) in connection.execute("SELECT name FROM sqlite_master WHERE type = 'trigger' AND name LIKE '%_ai'"):
-            connection.execute(f'DROP TRIGGER "{name}"')
-        connection.commit()
-        connection.close()
-    spent = {"search keys": 0.0}
-
-    def timed_keys(*args, **kwargs):
+    spent = {}
+    database = Database(url)
+    start = time.perf_counter()
+    parsed = parse_file(path)
+    spent["read, find the list, classify rows"] = time.perf_counter() - start
+    with database.unit_of_work() as session:
         start = time.perf_counter()
-        if search_index:
-            write_keys(*args, **kwargs)
-        spent["search keys"] += time.perf_counter() - start
-
-    db.search_index.write_keys = timed_keys
-    try:
-        database = Database(url)
+        plan = plan_import(session, parsed, None)
+        spent["identity matching"] = time.perf_counter() - start
         start = time.perf_counter()
-        parsed = parse_file(path)
-        spent["read, find the list, classify rows"] = time.perf_counter() - start
-        with database.unit_of_work() as session:
-            start = time.perf_counter()
-            plan = plan_import(session, parsed, None)
-            spent["identity matching"] = time.perf_counter() - start
-            start = time.perf_counter()
-            apply_plan(session, plan, parsed, staff_id=None)
-            spent["write rows, batch, trail (incl. FTS5 triggers)"] = (
-                time.perf_counter() - start - spent["search keys"])
-            start = time.perf_counter()
-        spent["commit"] = time.perf_counter() - start
-        database.dispose()
-    finally:
-        db.search_index.write_keys = write_keys
+        apply_plan(session, plan, parsed, staff_id=None)
+        spent["write rows and batch"] = time.perf_counter() - start
+        start = time.perf_counter()
+    spent["commit"] = time.perf_counter() - start
+    database.dispose()
     return spent
 
 
@@ -229,9 +205,6 @@ def main() -> int:
         print(f"in one process, SQLite: {sum(phases.values()):.2f} s = {sum(phases.values()) / baseline:.2f} × (a)")
         for name, value in phases.items():
             print(f"    {name:<46} {value:6.2f} s")
-        bare = in_process_phases(path, str(work / "bare.sqlite3"), search_index=False)
-        print(f"diagnostic, search index off (FTS5 triggers dropped, no search keys): {sum(bare.values()):.2f} s"
-              f" = {sum(bare.values()) / baseline:.2f} × (a)")
         ok = ratio <= TARGET_RATIO and peak < TARGET_MB
         print(f"target (b) <= {TARGET_RATIO:.0f} × (a) and peak < {TARGET_MB} MB: {'met' if ok else 'NOT met'}")
         return 0 if ok else 1

@@ -24,8 +24,9 @@ ACTOR_KEY = "crm_actor"
 FLUSHING_KEY = "crm_versioned_in_flush"
 NOTE_KEY = "crm_audit_note"
 UNAUDITED = {"crm_unaudited": True}
-# Bookkeeping columns: they change with every write and say nothing the entry does not already say.
-UNTRACKED_FIELDS = frozenset({"id", "version", "created_at", "updated_at"})
+# Bookkeeping columns: they change with every write and say nothing the entry does not already say;
+# pinyin is derived from the name, import_batch_id is said by the creation's note.
+UNTRACKED_FIELDS = frozenset({"id", "version", "created_at", "updated_at", "pinyin", "import_batch_id"})
 
 
 class UnauditedWrite(Exception):

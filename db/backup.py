@@ -169,7 +169,8 @@ def pg_restore(dump: Path, url: URL) -> None:
 
 def copyable_tables(conn: Connection) -> list[sa.Table]:
     """Every table holding data, reflected, parents before children: the models' tables first, then
-    hand-made ones (search keys). SQLite full-text tables are rebuilt by their triggers, not copied."""
+    hand-made ones (the search keys of revisions before 0005). SQLite full-text tables are rebuilt by
+    their triggers, not copied."""
     inspector = sa.inspect(conn)
     names = set(inspector.get_table_names()) - set(SKIPPED_TABLES)
     if conn.dialect.name == "sqlite":

@@ -1,12 +1,12 @@
 """Contact and organization search on both backends: 1-, 2- and 3-character Chinese, pinyin and its
-initials, mobile and email fragments, organization names, ranking, filters, and the search keys kept
+initials, mobile and email fragments, organization names, ranking, filters, and the pinyin column kept
 current by every kind of writer."""
 import datetime as dt
 
 import pytest
 from sqlalchemy import insert, select, text
 
-from db import search_index
+from db import pinyin
 from db.migrate import upgrade
 from db.models import Contact, Organization, OrgKind, Region
 from db.session import Database
@@ -131,7 +131,7 @@ def test_a_short_query_that_names_people_does_not_scan_titles(database, people):
     assert names(database, "王总") == ["王总"]  # a name: the title 王总助理 is not what was meant
     assert names(database, "助理") == ["赵六"]  # names nobody: titles are searched
     assert names(database, "助") == []  # one character searches names and organizations only
-    assert names(database, "王总助理") == ["赵六"]  # 3 characters and more: titles always (trigram index)
+    assert names(database, "王总助理") == ["赵六"]  # 3 characters and more: titles always
 
 
 def test_nothing_and_limit(database, people):
@@ -173,17 +173,16 @@ def test_keys_follow_edits_and_deletes(database, people):
     assert names(database, "5554") == ["章散"]
     assert names(database, "张三") == ["张三丰"]
     assert names(database, "john") == []
-    with database.engine.connect() as conn:
-        left = conn.execute(select(search_index.SEARCH_KEYS).where(
-            search_index.SEARCH_KEYS.c.entity_id == people["John Smith"], search_index.SEARCH_KEYS.c.entity == "c")).all()
-    assert left == []
+    with database.unit_of_work(write=False) as session:
+        assert session.get(Contact, people["张三"]).pinyin == " zhangsan zs "
+        assert session.get(Contact, people["张三丰"]).pinyin == " zhangsanfeng zsf "
 
 
-def test_core_bulk_writers_refresh_the_keys(database, people):
+def test_core_bulk_writers_fill_the_pinyin_column(database, people):
     with database.unit_of_work() as session:
         session.execute(insert(Contact), [{"name": "赵云", "name_key": "赵云", "mobile": "13544448888",
-                                           "mobile_key": "13544448888", "version": 1}])
-        search_index.refresh(session, since_id=max(people.values()))
+                                           "mobile_key": "13544448888", "version": 1,
+                                           "pinyin": pinyin.contact_pinyin("赵云")}])
     assert names(database, "zy") == ["赵云"]
     assert names(database, "赵") == ["赵云"]
     assert names(database, "4448") == ["赵云"]
@@ -199,41 +198,23 @@ def test_query_forms():
 
 
 def test_pinyin_keys():
-    assert search_index.pinyin_keys("张三", surname=True) == (("zhangsan", "zs"),)
-    assert ("shanxiongxin", "sxx") in search_index.pinyin_keys("单雄信", surname=True)
-    assert search_index.pinyin_keys("重庆长安汽车") == (("chongqingchanganqiche", "cqcaqc"),)
-    assert search_index.pinyin_keys("ibm(中国)") == (("ibmzhongguo", "ibmzg"),)
-    assert search_index.pinyin_keys("johnsmith") == ()
-    assert search_index.cjk_grams("华晶a科") == {"华", "晶", "华晶", "科"}
+    assert pinyin.pinyin_keys("张三", surname=True) == (("zhangsan", "zs"),)
+    assert ("shanxiongxin", "sxx") in pinyin.pinyin_keys("单雄信", surname=True)
+    assert pinyin.pinyin_keys("重庆长安汽车") == (("chongqingchanganqiche", "cqcaqc"),)
+    assert pinyin.pinyin_keys("ibm(中国)") == (("ibmzhongguo", "ibmzg"),)
+    assert pinyin.pinyin_keys("johnsmith") == ()
+    assert pinyin.contact_pinyin("曾国藩") == " cengguofan cgf zengguofan zgf "
+    assert pinyin.organization_pinyin("重庆长安汽车") == " chongqingchanganqiche cqcaqc "
+    assert pinyin.contact_pinyin("johnsmith") is None
 
 
-def test_sqlite_without_fts_falls_back_to_scans(database, backend, people):
-    if backend.name != "sqlite":
-        pytest.skip("FTS5 is SQLite's")
-    with database.engine.begin() as conn:
-        for name in ("search_contact_fts", "search_contact_phone_fts", "search_contact_email_fts", "search_org_fts"):
-            for suffix in ("ai", "ad", "au"):
-                conn.exec_driver_sql(f"DROP TRIGGER {name}_{suffix}")
-            conn.exec_driver_sql(f"DROP TABLE {name}")
-    fresh = Database(backend.url)  # the FTS check is made once per engine
-    try:
-        assert names(fresh, "张三丰") == ["张三丰"]
-        assert names(fresh, "tencent") == ["张三"]
-        assert names(fresh, "1391234") == ["张三丰"]
-        assert names(fresh, "新能源科技") == ["李张", "王小明"]
-    finally:
-        fresh.dispose()
-
-
-def test_index_objects_exist_at_head(database, backend):
-    with database.engine.connect() as conn:
-        if backend.name == "sqlite":
-            triggers = set(conn.scalars(text("SELECT name FROM sqlite_master WHERE type = 'trigger'")))
-            for name in ("search_contact_fts", "search_contact_phone_fts", "search_contact_email_fts", "search_org_fts"):
-                assert {f"{name}_ai", f"{name}_ad", f"{name}_au"} <= triggers
-        else:
-            indexes = set(conn.scalars(text("SELECT indexname FROM pg_indexes WHERE indexname LIKE 'search_%'")))
-            assert {"search_trgm_contacts", "search_trgm_organizations", "search_keys_pkey"} <= indexes
+def test_special_characters_are_text_not_patterns(database, people):
+    with database.unit_of_work() as session:
+        add_contact(session, "百分_百", None, title="100%_完成")
+    assert names(database, "%") == []
+    assert names(database, "_") == []  # as a LIKE pattern, "_%" would be every name
+    assert names(database, "分_") == ["百分_百"]
+    assert names(database, "0%_") == ["百分_百"]
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
@@ -273,5 +254,46 @@ def test_migration_indexes_existing_contacts(fresh_url):
         upgrade(db, backup=False)
         for query in ("张", "zs", "0013", "腾讯", "txkj", "张三"):
             assert names(db, query) == ["张三"], query
+    finally:
+        db.dispose()
+
+
+def test_migration_0005_moves_import_origins_and_going_back_refills_search_keys(fresh_url):
+    from db.migrate import downgrade
+
+    db = Database(fresh_url)
+    try:
+        upgrade(db, "0004", backup=False)
+        with db.engine.begin() as conn:  # a batch as 0004's import wrote it: one import_changes row per created row
+            batch = conn.execute(text(
+                "INSERT INTO import_batches (file_name, file_hash, created_at, counts) "
+                "VALUES ('名单.xlsx', 'h', CURRENT_TIMESTAMP, '{}') RETURNING id")).scalar()
+            org = conn.execute(text(
+                "INSERT INTO organizations (name, name_key, kind, version, created_at, updated_at) "
+                "VALUES ('腾讯科技', '腾讯科技', 'private', 1, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP) RETURNING id"
+            )).scalar()
+            person = conn.execute(text(
+                "INSERT INTO contacts (name, name_key, organization_id, mobile_key, version, created_at, updated_at) "
+                "VALUES ('曾三', '曾三', :org, '13800138000', 1, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP) RETURNING id"
+            ), {"org": org}).scalar()
+            conn.execute(text(
+                "INSERT INTO import_changes (batch_id, entity, entity_id, action, before) VALUES "
+                "(:b, 'organization', :org, 'create', NULL), (:b, 'contact', :person, 'create', NULL), "
+                "(:b, 'contact', :person, 'update', '{\"title\": null, \"version\": 1}')"),
+                {"b": batch, "org": org, "person": person})
+        upgrade(db, backup=False)
+        with db.engine.connect() as conn:
+            assert conn.execute(text("SELECT import_batch_id, pinyin FROM contacts")).one() == (
+                batch, " cengsan cs zengsan zs ")
+            assert conn.execute(text("SELECT import_batch_id FROM organizations")).scalar() == batch
+            assert conn.execute(text("SELECT action FROM import_changes")).scalars().all() == ["update"]
+        assert names(db, "zs") == ["曾三"]
+        downgrade(db, "0004")
+        with db.engine.connect() as conn:
+            assert sorted(conn.execute(text("SELECT entity, action FROM import_changes")).all()) == [
+                ("contact", "create"), ("contact", "update"), ("organization", "create")]
+            keys = set(conn.execute(text("SELECT entity, kind, term FROM search_keys")).all())
+        assert {("c", "n", "曾三"), ("c", "p", "zengsan"), ("c", "i", "cs"), ("c", "m", "13800138000"),
+                ("c", "g", "曾"), ("c", "g", "曾三"), ("o", "i", "txkj"), ("o", "g", "科技")} <= keys
     finally:
         db.dispose()

@@ -445,6 +445,7 @@ def test_rejected_rows_never_become_formulas(database, tmp_path):
 
 def test_imports_and_their_undo_are_in_the_audit_trail(database, tmp_path):
     from crm.services.actor import staff_for
+    from crm.services.history import history
     from db.models import AuditEntry
 
     event = add_event(database)
@@ -455,18 +456,36 @@ def test_imports_and_their_undo_are_in_the_audit_trail(database, tmp_path):
         entries = session.execute(
             select(AuditEntry.entity, AuditEntry.action, AuditEntry.field, AuditEntry.staff_id)
             .where(AuditEntry.note.like(f"%(batch {result.batch})"))).all()
-        song = session.scalars(select(Contact).where(Contact.name == "邱秀荣")).one()
-        (created,) = session.scalars(select(AuditEntry.new_value).where(
-            AuditEntry.entity == "contacts", AuditEntry.entity_id == song.id, AuditEntry.action == "create")).all()
-    actions = {}
-    for entity, action, _field, staff_id in entries:
-        assert staff_id == tester
-        actions[(entity, action)] = actions.get((entity, action), 0) + 1
-    assert actions == {("organizations", "create"): 38, ("contacts", "create"): 37, ("invitations", "create"): 40,
-                       ("contacts", "update"): 5}  # 宋杰: organization, title, email (+ its key), notes
-    assert '"mobile": "13856340883"' in created and '"name": "邱秀荣"' in created
+        qiu = session.scalars(select(Contact).where(Contact.name == "邱秀荣")).one()
+        created = {row["field"]: row for row in history(session, qiu) if row["action"] == "create"}
+        counts = {table.__tablename__: session.scalar(select(func.count()).select_from(table).where(
+            table.import_batch_id == result.batch)) for table in (Organization, Contact, Invitation)}
+    # Rows the batch created name it; only the changes of known rows have entries of their own.
+    assert counts == {"organizations": 38, "contacts": 37, "invitations": 40}
+    assert [(e, a) for e, a, _f, _s in entries] == [("contacts", "update")] * 5  # 宋杰: organization, title,
+    assert {staff_id for *_rest, staff_id in entries} == {tester}  # email (+ its key), notes
+    assert created["mobile"]["new"] == "13856340883" and created["name"]["new"] == "邱秀荣"
+    assert created["name"]["login"] == "tester" and created["name"]["version"] == 1
+    assert created["name"]["note"] == f"crm import invitees {PV.name} (batch {result.batch})"
+    assert "pinyin" not in created and "import_batch_id" not in created
     _undo(database, result.batch)
     with database.unit_of_work(write=False) as session:
         undone = session.execute(select(AuditEntry.action, func.count()).where(
             AuditEntry.note.like(f"crm import undo {result.batch} %")).group_by(AuditEntry.action)).all()
     assert dict(undone) == {"purge": 38 + 37 + 40, "update": 5}
+
+
+def test_history_shows_an_imported_row_as_the_list_gave_it(database, tmp_path):
+    from crm.services.history import history
+
+    run(database, write_csv(tmp_path / "one.csv", [["姓名", "职务", "手机"], ["宋杰", "处长", "13909990291"]]))
+    with database.unit_of_work() as session:
+        song = session.scalars(select(Contact).where(Contact.name == "宋杰")).one()
+        song.title, song.notes = "副局长", "later"
+        session.flush()
+        rows = history(session, song)
+    created = {row["field"]: row["new"] for row in rows if row["action"] == "create"}
+    assert created == {"mobile": "13909990291", "mobile_key": "13909990291", "name": "宋杰", "name_key": "宋杰",
+                       "title": "处长"}
+    assert sorted((r["action"], r["field"], r["old"], r["new"]) for r in rows if r["action"] != "create") == [
+        ("update", "notes", None, "later"), ("update", "title", "处长", "副局长")]

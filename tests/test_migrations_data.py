@@ -18,6 +18,8 @@ from tests.pgscratch import scratch_database
 
 REVISIONS = [r.revision for r in reversed(list(migrate.script_directory().walk_revisions()))]
 OLDER = REVISIONS[:-1] or REVISIONS  # with one revision only, "upgrade" is a no-op that must still keep data
+# Tables of derived values that a later revision drops on purpose (search_keys: 0005 searches columns).
+DERIVED_TABLES = {"search_keys"}
 
 
 @pytest.fixture
@@ -61,7 +63,7 @@ def test_upgrade_from_an_older_revision_loses_nothing(cli, empty_database, start
     database.dispose()
     fill_at_revision(url, str(demo))
     old_columns = table_columns(url)
-    before = snapshot(url, columns=old_columns)
+    before = {t: rows for t, rows in snapshot(url, columns=old_columns).items() if t not in DERIVED_TABLES}
     assert len(before["projects"]) == 42 and len(before["contacts"]) > 200 and before["audit_entries"]
 
     database = Database(url)
@@ -78,7 +80,8 @@ def test_upgrade_from_an_older_revision_loses_nothing(cli, empty_database, start
         assert backup is not None and backup.exists()  # the automatic copy taken before migrating
         with sqlite3.connect(backup) as conn:
             assert conn.execute("SELECT version_num FROM alembic_version").fetchone()[0] == start
-        assert snapshot(str(backup), columns=old_columns) == before
+        assert {t: rows for t, rows in snapshot(str(backup), columns=old_columns).items()
+                if t not in DERIVED_TABLES} == before
     # The upgraded database is the program's: same schema as a new one, and work goes on.
     assert cli("--db", url, "db", "check").code == 0
     assert len(cli("--db", url, "projects", "list", "--json").json()) == 42

@@ -23,8 +23,9 @@ from crm.importing import bulk
 from crm.importing.parse import ParsedFile, Progress, SheetReport, parse_file
 from crm.importing.rows import InviteeRow, RowError, RowKind
 from crm.importing.table import field_label
-from crm.importing.trail import Trail
+from crm.importing.trail import Trail, import_note
 from db.models import Contact, ImportBatch, ImportChange, Invitation, InvitationStatus, Organization, OrgKind
+from db.pinyin import contact_pinyin, organization_pinyin
 
 ORG, CONTACT, INVITATION = "organization", "contact", "invitation"
 # Enum members looked up once (Python 3.11 resolves them through a descriptor, and this runs per row).
@@ -453,10 +454,8 @@ def earlier_batch(session: Session, file_hash: str) -> int | None:
 
 def apply_plan(session: Session, plan: Plan, parsed: ParsedFile, *, staff_id: int | None,
                progress: Progress | None = None) -> ImportBatch:
-    """Write the plan in bulk and record it as an import batch (every change kept, for undo) and in
-    the audit trail."""
-    from db import search_index
-
+    """Write the plan in bulk and record it as an import batch: created rows carry its id, changed
+    rows keep their old values in import_changes (for undo) and are in the audit trail."""
     batch = ImportBatch(
         file_name=parsed.path.name[:255], file_hash=parsed.file_hash, event_id=plan.event_id, staff_id=staff_id,
         counts={
@@ -467,50 +466,43 @@ def apply_plan(session: Session, plan: Plan, parsed: ParsedFile, *, staff_id: in
     )
     session.add(batch)
     session.flush()
-    writer = _Writer(session, batch.id, Trail(staff_id, f"crm import invitees {batch.file_name} (batch {batch.id})"))
+    writer = _Writer(session, batch.id, Trail(staff_id, import_note(batch.file_name, batch.id)))
 
-    writer.create(Organization.__table__, ORG, plan.new_orgs, ("name", "name_key", "kind"),
-                  lambda o: (o.name, o.name_key, o.kind.value))
+    writer.create(Organization.__table__, plan.new_orgs, ("name", "name_key", "kind", "pinyin"),
+                  lambda o: (o.name, o.name_key, o.kind.value, organization_pinyin(o.name_key)))
     writer.update(Organization.__table__, ORG, plan.changed_orgs, ("kind", "deleted_at"))
     if progress:
         progress("write", 1, WRITE_STEPS)
     writer.create(
-        Contact.__table__, CONTACT, plan.new_people,
-        ("name", "name_key", "organization_id", "title", "mobile", "phone", "email", "notes", "mobile_key", "email_key"),
+        Contact.__table__, plan.new_people,
+        ("name", "name_key", "organization_id", "title", "mobile", "phone", "email", "notes", "mobile_key", "email_key",
+         "pinyin"),
         lambda p: (p.name, p.name_key, p.org.id if p.org else None, p.title, p.mobile, p.phone, p.email, p.notes,
-                   p.mobile_key, p.email_key),
+                   p.mobile_key, p.email_key, contact_pinyin(p.name_key)),
     )
     writer.update(Contact.__table__, CONTACT, plan.changed_people,
                   ("organization_id", *CONTACT_FIELDS, "mobile_key", "email_key"))
     if progress:
         progress("write", 2, WRITE_STEPS)
     writer.create(
-        Invitation.__table__, INVITATION, plan.new_invitations,
+        Invitation.__table__, plan.new_invitations,
         ("event_id", "contact_id", "organization_id", "status", "category", "notes"),
         lambda i: (plan.event_id, i.contact.id if i.contact else None, i.org.id if i.org else None, i.status.value,
                    i.category, i.notes),
     )
     writer.update(Invitation.__table__, INVITATION, plan.changed_invitations, ("deleted_at",))
-    if progress:
-        progress("write", 3, WRITE_STEPS)
     writer.finish()
-    # Search keys (db.search_index): bulk writes bypass the ORM listener that keeps them. Any stale
-    # keys under the new ids (a reused SQLite rowid) are replaced, not collided with.
-    connection = session.connection()
-    search_index.write_keys(connection, search_index.ORGANIZATION, plan.new_orgs)
-    rekeyed = [p for p in plan.changed_people if {"mobile_key", "email_key"} & set(p.before)]
-    search_index.write_keys(connection, search_index.CONTACT, plan.new_people + rekeyed)
     if progress:
-        progress("write", 4, WRITE_STEPS)
+        progress("write", WRITE_STEPS, WRITE_STEPS)
     return batch
 
 
-WRITE_STEPS = 4
+WRITE_STEPS = 3
 
 
 class _Writer:
-    """Inserts and version-checked updates of planned records, each noted as an ImportChange (for
-    undo) and in the audit trail."""
+    """Inserts (each row naming the batch) and version-checked updates of planned records, each update
+    noted as an ImportChange (for undo) and in the audit trail."""
 
     def __init__(self, session: Session, batch_id: int, trail: Trail) -> None:
         self.session = session
@@ -518,15 +510,11 @@ class _Writer:
         self.trail = trail
         self.changes: list[tuple] = []
 
-    def create(self, table, entity: str, entries: list, columns: tuple[str, ...], values) -> None:
+    def create(self, table, entries: list, columns: tuple[str, ...], values) -> None:
         for entry, new_id in zip(entries, bulk.allocate_ids(self.session, table, len(entries))):
             entry.id = new_id
-        rows = [values(entry) for entry in entries]
-        bulk.insert_rows(self.session, table, ("id", *columns, "version"),
-                         [(entry.id, *row, 1) for entry, row in zip(entries, rows)])
-        for entry, row in zip(entries, rows):
-            self.trail.created(table.name, entry.id, dict(zip(columns, row)))
-            self.changes.append((self.batch_id, entity, entry.id, "create", None))
+        bulk.insert_rows(self.session, table, ("id", *columns, "version", "import_batch_id"),
+                         [(entry.id, *values(entry), 1, self.batch_id) for entry in entries])
 
     def update(self, table, entity: str, entries: list, fields: tuple[str, ...]) -> None:
         if not entries:

@@ -1,6 +1,8 @@
-"""Audit-trail entries (db.audit) for the rows imports write in bulk. The flush listener that keeps the
+"""Audit-trail entries (db.audit) for the rows imports change in bulk. The flush listener that keeps the
 trail never sees Core statements, so imports and their undo write the same entries themselves, in
-the same transaction, in the trail's own format (db.audit.as_text / snapshot_text)."""
+the same transaction, in the trail's own format (db.audit.as_text / snapshot_text). Rows an import
+creates get no entry of their own: they name their batch, and history shows their creation from it
+(crm.services.history)."""
 from __future__ import annotations
 
 from sqlalchemy.orm import Session
@@ -12,14 +14,16 @@ from db.models import AuditEntry
 COLUMNS = ("entity", "entity_id", "action", "field", "old_value", "new_value", "staff_id", "version", "note")
 
 
+def import_note(file_name: str, batch_id: int) -> str:
+    """The note of an import's entries, and of the creations history shows for the rows it created."""
+    return f"crm import invitees {file_name} (batch {batch_id})"
+
+
 class Trail:
     def __init__(self, staff_id: int | None, note: str) -> None:
         self.staff_id = staff_id
         self.note = note
         self.rows: list[tuple] = []
-
-    def created(self, table: str, entity_id: int, values: dict) -> None:
-        self.rows.append((_plain(table), entity_id, "create", None, None, snapshot_text(values), self.staff_id, 1, self.note))
 
     def purged(self, table: str, entity_id: int, version: int, values: dict) -> None:
         self.rows.append((_plain(table), entity_id, "purge", None, snapshot_text(values), None, self.staff_id, version,

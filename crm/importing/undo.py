@@ -64,36 +64,27 @@ def undo_batch(session: Session, batch_id: int, *, staff_id: int | None = None) 
         raise NotFound("import_unknown_batch", batch=batch_id)
     if batch.undone_at is not None:
         raise RuleViolation("import_already_undone", batch=batch_id, at=batch.undone_at.strftime("%Y-%m-%d %H:%M"))
-    created: dict[str, list[int]] = {entity: [] for entity in TABLES}
+    created = {
+        entity: list(session.scalars(select(table.c.id).where(table.c.import_batch_id == batch_id)))
+        for entity, table in TABLES.items()
+    }
     updated: dict[str, list[tuple[int, dict]]] = {entity: [] for entity in TABLES}
     for change in session.scalars(select(ImportChange).where(ImportChange.batch_id == batch_id)):
-        if change.action == "create":
-            created[change.entity].append(change.entity_id)
-        else:
-            before = change.before if isinstance(change.before, dict) else json.loads(change.before)
-            updated[change.entity].append((change.entity_id, before))
+        before = change.before if isinstance(change.before, dict) else json.loads(change.before)
+        updated[change.entity].append((change.entity_id, before))
     _check_unchanged(session, batch_id, created, updated)
     _check_unreferenced(session, created, updated)
 
-    from db import search_index
-
     trail = Trail(staff_id if staff_id is not None else actor_id(session),
                   f"crm import undo {batch_id} ({batch.file_name})")
-    connection = session.connection()
     for entity, items in updated.items():
         if items:
             _restore(session, TABLES[entity], entity, items, trail)
-    search_index.write_keys(connection, search_index.CONTACT, bulk.select_in(
-        session, [Contact.id, Contact.name_key, Contact.mobile_key, Contact.email_key], Contact.id,
-        [entity_id for entity_id, before in updated[CONTACT] if {"mobile_key", "email_key"} & set(before)],
-    ))
     for entity in DELETE_ORDER:
         table = TABLES[entity]
         for row in bulk.select_in(session, list(table.c), table.c.id, created[entity]):
             trail.purged(table.name, row.id, row.version, dict(row._mapping))
         bulk.delete_ids(session, table, created[entity])
-    search_index.drop_keys(connection, search_index.CONTACT, created[CONTACT])
-    search_index.drop_keys(connection, search_index.ORGANIZATION, created[ORG])
     trail.write(session)
     batch.undone_at = dt.datetime.now(dt.timezone.utc)
     session.flush()

@@ -7,14 +7,16 @@ import datetime as dt
 import json
 import re
 
-from sqlalchemy import select
+from sqlalchemy import inspect, select
 from sqlalchemy.orm import Session
 
+from db.audit import UNTRACKED_FIELDS, as_text
 from db.base import Base
-from db.models import AuditEntry, Contact, Event, Invitation, Organization, Problem, Project, Staff
+from db.models import AuditEntry, Contact, Event, ImportBatch, Invitation, Organization, Problem, Project, Staff
 
 from crm.errors import NotFound
 from crm.i18n import pick
+from crm.importing.trail import import_note
 
 ENTITY_LABELS = {
     "projects": ("项目", "project"),
@@ -82,7 +84,7 @@ def history(session: Session, record) -> list[dict]:
         .order_by(AuditEntry.id)
     ).all()
     labels = _Labels(session, model_for(record.__tablename__))
-    rows = []
+    rows = _imported_creation(session, record, [entry for entry, _staff in entries], labels)
     for entry, staff in entries:
         base = {"at": _aware(entry.at).isoformat(), "who": staff.name if staff else None,
                 "login": staff.login if staff else None, "action": entry.action, "version": entry.version,
@@ -96,6 +98,32 @@ def history(session: Session, record) -> list[dict]:
             rows.append({**base, "field": entry.field, "old": labels.show(entry.field, entry.old_value),
                          "new": labels.show(entry.field, entry.new_value)})
     return rows
+
+
+def _imported_creation(session: Session, record, entries: list[AuditEntry], labels: _Labels) -> list[dict]:
+    """A row an import created has no entry of its own (crm.importing.trail): its creation is told from
+    its batch, with the values it had then — each field's oldest recorded old value, else today's."""
+    batch_id = getattr(record, "import_batch_id", None)
+    if batch_id is None or any(entry.action == "create" for entry in entries):
+        return []
+    batch, staff = session.execute(
+        select(ImportBatch, Staff).outerjoin(Staff, Staff.id == ImportBatch.staff_id).where(ImportBatch.id == batch_id)
+    ).one()
+    first_old: dict[str, str | None] = {}
+    for entry in entries:
+        if entry.field is not None:
+            first_old.setdefault(entry.field, entry.old_value)
+    values = {}
+    for attr in inspect(record).mapper.column_attrs:
+        if attr.key not in UNTRACKED_FIELDS:
+            value = first_old[attr.key] if attr.key in first_old else as_text(getattr(record, attr.key))
+            if value is not None:
+                values[attr.key] = value
+    base = {"at": _aware(batch.created_at).isoformat(), "who": staff.name if staff else None,
+            "login": staff.login if staff else None, "action": "create", "version": 1,
+            "note": import_note(batch.file_name, batch.id)}
+    return [{**base, "field": field, "old": None, "new": labels.show(field, value)}
+            for field, value in sorted(values.items())]
 
 
 def last_change(session: Session, entity: str, entity_id: int, after_version: int | None = None) -> dict | None:

@@ -2,22 +2,21 @@
 and up), pinyin or its initials (zs, zhangsan), a mobile fragment, an email, part of a company name.
 
 Results come in tiers — exact, prefix, contains on the person, then their organization, then the other
-fields — and every tier is one indexed query with its own LIMIT, so a search costs about the same on
-100,000 contacts as on 100. search_keys (db.search_index) answers exact and prefix matches, pinyin and
-1–2 character Chinese queries (its unigrams and bigrams); longer substrings use FTS5 trigram tables on
-SQLite and LIKE over pg_trgm GIN indexes on PostgreSQL, and plain scans where neither exists."""
+fields — and every tier is one query with its own LIMIT. Exact names, mobiles and emails and their
+prefixes are index lookups; everything else is a substring scan (instr on SQLite, LIKE on PostgreSQL)
+over one or two columns, under 10 ms for 100,000 contacts, and pinyin is a scan of the derived
+`pinyin` column (db.pinyin), whose tokens stand between spaces: " zs" finds a prefix, " zs " a token."""
 from __future__ import annotations
 
 import re
-import weakref
 from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass
 
-from sqlalchemy import Select, String, and_, bindparam, column, exists, func, select, table, text
+from sqlalchemy import Select, String, and_, bindparam, exists, func, select
 from sqlalchemy.orm import Session
 
 from db.models import Contact, Industry, Invitation, Organization, OrgKind, Region
-from db.search_index import CJK_RUN, CONTACT, EMAIL, GRAM, INITIALS, MOBILE, NAME, ORGANIZATION, PINYIN, SEARCH_KEYS
+from db.pinyin import CJK_RUN
 
 from crm.normalize import clean_text, name_key
 from crm.services.events import get_event
@@ -27,18 +26,10 @@ DEFAULT_LIMIT = 200
 # Organizations whose people are read at a time (about 20 people each in a large base).
 ORGS_PER_READ = 10
 _PHONE_LIKE = re.compile(r"[\d\s+\-()]*\d[\d\s+\-()]*")
-# Substrings this long are what trigram indexes (FTS5, pg_trgm) can find.
-TRIGRAM = 3
-K = SEARCH_KEYS.c
-# The FTS5 trigram tables of SQLite (migration 0003), by the column they index.
-FTS_TABLES = {
-    ("contacts", "name_key"): "search_contact_fts",
-    ("contacts", "title"): "search_contact_fts",
-    ("contacts", "mobile_key"): "search_contact_phone_fts",
-    ("contacts", "phone"): "search_contact_phone_fts",
-    ("contacts", "email_key"): "search_contact_email_fts",
-    ("organizations", "name_key"): "search_org_fts",
-}
+_PINYIN_LIKE = re.compile(r"[0-9a-z]+")
+# Latin letters and digits this long are searched inside fields; shorter ones only as prefixes (two
+# letters are pinyin initials, not a fragment of a title or an email).
+FRAGMENT = 3
 
 
 @dataclass(frozen=True)
@@ -50,8 +41,13 @@ class SearchQuery:
 
     @property
     def short_cjk(self) -> bool:
-        """1–2 Chinese characters: below what a trigram index can find; search_keys grams answer."""
-        return len(self.key) < TRIGRAM and CJK_RUN.fullmatch(self.key) is not None
+        """1–2 Chinese characters: a surname or a given name, rarely part of a title."""
+        return len(self.key) < FRAGMENT and CJK_RUN.fullmatch(self.key) is not None
+
+    @property
+    def pinyin(self) -> bool:
+        """Letters (and digits) that can be pinyin or its initials."""
+        return _PINYIN_LIKE.fullmatch(self.key) is not None
 
 
 def parse_query(raw: str | None) -> SearchQuery | None:
@@ -175,132 +171,110 @@ def _collect(tiers: Iterable[Tier], limit: int, found: dict[int, str] | None = N
 
 
 class _Searcher:
-    """The queries of one search on one session; dialect decides how substrings are found."""
+    """The queries of one search on one session; the dialect decides how prefixes and substrings are found."""
 
     def __init__(self, session: Session, query: SearchQuery) -> None:
         self.session = session
         self.q = query
-        self.dialect = session.get_bind().dialect.name
-        self.fts = self.dialect == "sqlite" and _has_fts(session)
+        self.postgresql = session.get_bind().dialect.name == "postgresql"
 
     def ids(self, stmt: Select, n: int) -> list[int]:
         return list(self.session.scalars(stmt.limit(n)))
 
-    # search_keys: exact terms and prefixes (byte order, so a range is exactly a prefix)
-    def keys(self, entity: str, kind: str, term: str, *, prefix: bool, model, filters) -> Callable[[int], list[int]]:
-        def run(n: int) -> list[int]:  # built when the tier is reached: most searches stop early
-            condition = (
-                and_(K.term >= term, K.term < term[:-1] + chr(ord(term[-1]) + 1)) if prefix else K.term == term
-            )
-            stmt = (
-                select(K.entity_id)
-                .join(model, model.id == K.entity_id)
-                .where(K.entity == entity, K.kind == kind, condition)
-                .order_by(K.term, K.entity_id)
-            )
-            return self.ids(filters.apply(stmt), n)
-
-        return run
-
-    def contains(self, model, column_name: str, needle: str, filters) -> Callable[[int], list[int]]:
-        """Rows whose column contains needle, in id order (a trigram index streams them that way)."""
-        fts_name = FTS_TABLES[(model.__tablename__, column_name)]
-        if self.fts and len(needle) >= TRIGRAM:
-            fts = table(fts_name, column("rowid"), column(fts_name))
-            phrase = '{%s} : "%s"' % (column_name, needle.replace('"', '""'))
-            stmt = (
-                select(model.id)
-                .select_from(fts)
-                .join(model, model.id == fts.c.rowid)
-                .where(fts.c[fts_name].op("MATCH")(phrase))
-                .order_by(fts.c.rowid)
-            )
-        else:
-            stmt = select(model.id).where(self.substring(getattr(model, column_name), needle)).order_by(model.id)
+    def tier(self, stmt: Select, filters) -> Callable[[int], list[int]]:
         stmt = filters.apply(stmt)
         return lambda n: self.ids(stmt, n)
 
+    def equal(self, model, column_name: str, term: str, filters) -> Callable[[int], list[int]]:
+        return self.tier(select(model.id).where(getattr(model, column_name) == term).order_by(model.id), filters)
+
+    def prefix(self, model, column_name: str, term: str, filters) -> Callable[[int], list[int]]:
+        """Rows whose column starts with term, in the column's order: a walk of its index."""
+        col = getattr(model, column_name)
+        if self.postgresql:  # LIKE, not a range: the database's collation need not be byte order
+            condition = col.like(_literal(_like_escaped(term) + "%"))
+        else:
+            condition = and_(col >= term, col < term[:-1] + chr(ord(term[-1]) + 1))
+        return self.tier(select(model.id).where(condition).order_by(col, model.id), filters)
+
+    def contains(self, model, column_name: str, needle: str, filters) -> Callable[[int], list[int]]:
+        """Rows whose column contains needle, in id order (a scan that stops at the tier's limit)."""
+        return self.tier(select(model.id).where(self.substring(getattr(model, column_name), needle))
+                         .order_by(model.id), filters)
+
+    def pinyin(self, model, term: str, filters, *, whole: bool) -> Callable[[int], list[int]]:
+        """A pinyin token equal to term (whole) or starting with it (db.pinyin puts tokens between spaces)."""
+        return self.contains(model, "pinyin", f" {term} " if whole else f" {term}", filters)
+
     def substring(self, col, needle: str):
-        if self.dialect == "postgresql":
-            # LIKE/ILIKE use the pg_trgm GIN index when it exists. The pattern is inlined so that the
-            # planner sees it (a generic prepared plan with `LIKE $1` would scan); ILIKE only where case
-            # can differ (keys are already case-folded), since ILIKE costs five times LIKE on Chinese.
-            pattern = "%" + needle.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-            value = bindparam(None, pattern, type_=String(), literal_execute=True)
-            folded = col.key.endswith("_key") or col.key == "term"
+        if self.postgresql:
+            # ILIKE only where case can differ (keys and pinyin are case-folded): it costs five times
+            # LIKE on Chinese. The pattern is inlined: a generic plan for `LIKE $1` is no better here.
+            folded = col.key.endswith("_key") or col.key == "pinyin"
+            value = _literal("%" + _like_escaped(needle) + "%")
             return col.like(value) if folded or not re.search("[a-z]", needle) else col.ilike(value)
         # lower() only where case can differ: it costs a copy of every value scanned.
         return func.instr(func.lower(col) if re.search("[a-z]", needle) else col, needle) > 0
 
 
-_FTS_PRESENT: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+def _like_escaped(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
-def _has_fts(session: Session) -> bool:
-    """Whether this SQLite database got its FTS5 trigram tables (SQLite ≥ 3.34 with FTS5)."""
-    engine = session.get_bind()
-    if engine not in _FTS_PRESENT:
-        names = session.scalars(text("SELECT name FROM sqlite_master WHERE type = 'table'")).all()
-        _FTS_PRESENT[engine] = set(FTS_TABLES.values()) <= set(names)
-    return _FTS_PRESENT[engine]
+def _literal(value: str):
+    return bindparam(None, value, type_=String(), literal_execute=True)
 
 
 def search_contacts(
     session: Session, query: str | None, *, limit: int = DEFAULT_LIMIT, filters: ContactFilters | None = None
 ) -> list[ContactHit]:
-    """Contacts matching `query`, best first: exact name, name prefix (or pinyin, initials, mobile,
+    """Contacts matching `query`, best first: exact name (or pinyin, email), name prefix (or pinyin,
     email), name contains, organization, then title, mobile and email fragments."""
     q = parse_query(query)
     if q is None or limit <= 0:
         return []
     filters = filters or ContactFilters()
     s = _Searcher(session, q)
-
-    def keys(kind: str, term: str, prefix: bool) -> Callable[[int], list[int]]:
-        return s.keys(CONTACT, kind, term, prefix=prefix, model=Contact, filters=filters)
-
-    def contains(column_name: str, needle: str) -> Callable[[int], list[int]]:
-        return s.contains(Contact, column_name, needle, filters)
-
     tiers: list[Tier] = []
     found: dict[int, str] = {}  # filled as tiers run; later tiers look at what earlier ones found
     if q.digits:
         d = q.digits
-        tiers += [("mobile", keys(MOBILE, d, False)), ("mobile", keys(MOBILE, d, True))]
-        if len(d) >= TRIGRAM:
-            tiers += [("mobile", contains("mobile_key", d)), ("phone", contains("phone", d))]
+        tiers += [("mobile", s.equal(Contact, "mobile_key", d, filters)),
+                  ("mobile", s.prefix(Contact, "mobile_key", d, filters))]
+        if len(d) >= FRAGMENT:
+            tiers += [("mobile", s.contains(Contact, "mobile_key", d, filters)),
+                      ("phone", s.contains(Contact, "phone", d, filters))]
     else:
-        tiers += [("name", keys(NAME, q.key, False))]
+        tiers += [("name", s.equal(Contact, "name_key", q.key, filters))]
+        if q.pinyin:
+            tiers += [("pinyin", s.pinyin(Contact, q.key, filters, whole=True))]
         if not q.cjk:
-            tiers += [("pinyin", keys(PINYIN, q.key, False)), ("pinyin", keys(INITIALS, q.key, False)),
-                      ("email", keys(EMAIL, q.key, False))]
-        tiers += [("name", keys(NAME, q.key, True))]
+            tiers += [("email", s.equal(Contact, "email_key", q.key, filters))]
+        tiers += [("name", s.prefix(Contact, "name_key", q.key, filters))]
+        if q.pinyin:
+            tiers += [("pinyin", s.pinyin(Contact, q.key, filters, whole=False))]
         if not q.cjk:
-            tiers += [("pinyin", keys(PINYIN, q.key, True)), ("pinyin", keys(INITIALS, q.key, True)),
-                      ("email", keys(EMAIL, q.key, True))]
-        if q.short_cjk:
-            tiers += [("name", keys(GRAM, q.key, False))]
-        elif len(q.key) >= TRIGRAM or q.cjk:
-            tiers += [("name", contains("name_key", q.key))]
+            tiers += [("email", s.prefix(Contact, "email_key", q.key, filters))]
+        if q.cjk or len(q.key) >= FRAGMENT:
+            tiers += [("name", s.contains(Contact, "name_key", q.key, filters))]
             if not q.cjk:
-                tiers += [("email", contains("email_key", q.key))]
-    if not q.digits:
+                tiers += [("email", s.contains(Contact, "email_key", q.key, filters))]
         tiers += [("organization", _contacts_of_organizations(session, q, s, filters, found))]
+        titles = s.contains(Contact, "title", q.text, filters)
         if q.short_cjk:
-            # No index finds 1–2 characters inside titles: the scan is worth it only for two characters
-            # that named nobody (总监 is a title; 王秀, which names people, is not; 总 is neither yet).
-            titles = contains("title", q.text)
+            # 1–2 characters name people far more often than titles: the titles are searched only for
+            # two characters that named nobody (总监 is a title; 王秀, which names people, is not).
             tiers += [("title", lambda n: [] if len(q.key) < 2 or "name" in found.values() else titles(n))]
-        elif q.cjk or len(q.key) >= TRIGRAM:  # two Latin letters are pinyin initials, not a title
-            tiers += [("title", contains("title", q.text))]
+        elif q.cjk or len(q.key) >= FRAGMENT:
+            tiers += [("title", titles)]
     return _contact_hits(session, _collect(tiers, limit, found))
 
 
 def _contacts_of_organizations(
     session: Session, q: SearchQuery, s: _Searcher, filters: ContactFilters, found: dict[int, str]
 ):
-    """Contacts of the organizations that match, in the organizations' order. Initials found inside an
-    organization's initials are a weak match, left out when people matched by name or pinyin."""
+    """Contacts of the organizations that match, in the organizations' order. Pinyin found inside an
+    organization's pinyin is a weak match, left out when people matched by name or pinyin."""
 
     def run(n: int) -> list[int]:
         weak = not {"name", "pinyin"} & set(found.values())
@@ -322,34 +296,17 @@ def _contacts_of_organizations(
 
 
 def _organization_tiers(q: SearchQuery, s: _Searcher, filters: OrganizationFilters, *, weak: bool = True) -> list[Tier]:
-    def keys(kind: str, term: str, prefix: bool) -> Callable[[int], list[int]]:
-        return s.keys(ORGANIZATION, kind, term, prefix=prefix, model=Organization, filters=filters)
-
-    tiers: list[Tier] = [("name", keys(NAME, q.key, False))]
-    if not q.cjk:
-        tiers += [("pinyin", keys(PINYIN, q.key, False)), ("pinyin", keys(INITIALS, q.key, False))]
-    tiers += [("name", keys(NAME, q.key, True))]
-    if not q.cjk:
-        tiers += [("pinyin", keys(PINYIN, q.key, True)), ("pinyin", keys(INITIALS, q.key, True))]
-    if q.short_cjk:
-        tiers += [("name", keys(GRAM, q.key, False))]
-    else:
-        tiers += [("name", s.contains(Organization, "name_key", q.key, filters))]
-        if weak and not q.cjk and len(q.key) >= TRIGRAM:
-            tiers += [("pinyin", _initials_containing(s, q.key, filters))]
+    tiers: list[Tier] = [("name", s.equal(Organization, "name_key", q.key, filters))]
+    if q.pinyin:
+        tiers += [("pinyin", s.pinyin(Organization, q.key, filters, whole=True))]
+    tiers += [("name", s.prefix(Organization, "name_key", q.key, filters))]
+    if q.pinyin:
+        tiers += [("pinyin", s.pinyin(Organization, q.key, filters, whole=False))]
+    tiers += [("name", s.contains(Organization, "name_key", q.key, filters))]
+    if weak and q.pinyin and len(q.key) >= FRAGMENT:
+        # txkj inside 深圳市腾讯计算机… (szstxjsj…), tengxun inside its full pinyin
+        tiers += [("pinyin", s.contains(Organization, "pinyin", q.key, filters))]
     return tiers
-
-
-def _initials_containing(s: _Searcher, needle: str, filters: OrganizationFilters):
-    """txkj inside 深圳市腾讯计算机… (szstxjsj…): a scan of organization initials, a short list."""
-    stmt = (
-        select(K.entity_id)
-        .join(Organization, Organization.id == K.entity_id)
-        .where(K.entity == ORGANIZATION, K.kind == INITIALS, s.substring(K.term, needle))
-        .order_by(K.entity_id)
-    )
-    stmt = filters.apply(stmt)
-    return lambda n: s.ids(stmt, n)
 
 
 def search_organizations(

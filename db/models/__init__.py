@@ -30,5 +30,5 @@ __all__ = [
     "StatusChange", "StepKind", "Unit", "UnitKind", "EventIndustry",
 ]
 
-# Keeps the hand-made search_keys table current on every flush (after the models it reads).
-from db import search_index as _search_index  # noqa: E402,F401
+# Keeps the derived pinyin column current on every flush (after the models it reads).
+from db import pinyin as _pinyin  # noqa: E402,F401

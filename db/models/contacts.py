@@ -20,6 +20,10 @@ class Organization(Base, Versioned, Timestamped, SoftDeletable):
     region_id: Mapped[int | None] = mapped_column(ForeignKey("regions.id"), index=True)
     industry_id: Mapped[int | None] = mapped_column(ForeignKey("industries.id"), index=True)
     notes: Mapped[str | None] = mapped_column(Text)
+    # Derived from name_key (db.pinyin): " tengxunkeji txkj ", what pinyin searches scan.
+    pinyin: Mapped[str | None] = mapped_column(Text)
+    # The import batch that created the row (crm.importing): its undo removes the row.
+    import_batch_id: Mapped[int | None] = mapped_column(ForeignKey("import_batches.id"))
 
     contacts: Mapped[list[Contact]] = relationship(back_populates="organization")
     industry: Mapped[Industry | None] = relationship()
@@ -45,5 +49,8 @@ class Contact(Base, Versioned, Timestamped, SoftDeletable):
     email_key: Mapped[str | None] = mapped_column(String(255), index=True)
     # Indexed alone too: the contacts list sorts and pages by name.
     name_key: Mapped[str] = mapped_column(String(64), index=True)
+    # Derived from name_key (db.pinyin): " zengguofan zgf cengguofan cgf ", what pinyin searches scan.
+    pinyin: Mapped[str | None] = mapped_column(Text)
+    import_batch_id: Mapped[int | None] = mapped_column(ForeignKey("import_batches.id"))
 
     organization: Mapped[Organization | None] = relationship(back_populates="contacts")

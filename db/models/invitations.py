@@ -41,6 +41,7 @@ class Invitation(Base, Versioned, Timestamped, SoftDeletable):
     # 客商类别 as the list gave it (跨国公司, 央企 ...), kept for the per-category counts.
     category: Mapped[str | None] = mapped_column(String(64))
     notes: Mapped[str | None] = mapped_column(Text)
+    import_batch_id: Mapped[int | None] = mapped_column(ForeignKey("import_batches.id"))
 
     event: Mapped[Event] = relationship()
     contact: Mapped[Contact | None] = relationship()

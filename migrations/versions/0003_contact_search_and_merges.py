@@ -8,25 +8,18 @@ Hand-made objects (named search_*, ignored by autogenerate):
 - search_keys: names, pinyin, initials, mobile/email keys and CJK unigrams/bigrams (db.search_index);
 - SQLite: FTS5 trigram tables over contacts and organizations, external content, kept by triggers;
 - PostgreSQL: pg_trgm GIN indexes, only when the extension exists or can be created here.
-Existing rows are indexed at the end (frozen tables below, not the live models).
+Since 0005 these objects are gone (search scans columns and a derived pinyin column), so the keys of
+existing rows are no longer computed here: 0005 drops the table, and its downgrade refills it.
 """
 from __future__ import annotations
 
 import sqlalchemy as sa
 from alembic import op
 
-from db.search_index import CONTACT, ORGANIZATION, write_keys
-
 revision = '0003'
 down_revision = '0002'
 branch_labels = None
 depends_on = None
-
-_contacts = sa.table(
-    'contacts', sa.column('id', sa.Integer), sa.column('name_key', sa.String),
-    sa.column('mobile_key', sa.String), sa.column('email_key', sa.String),
-)
-_organizations = sa.table('organizations', sa.column('id', sa.Integer), sa.column('name_key', sa.String))
 
 CONTACT_TRGM_COLUMNS = ('name_key', 'title', 'mobile_key', 'phone', 'email_key')
 # One FTS5 table per group of similar fields: a query for a name never reads the doclists of
@@ -59,6 +52,11 @@ def upgrade() -> None:
     op.create_index(op.f('ix_contact_merges_merged_id'), 'contact_merges', ['merged_id'], unique=False)
     op.create_index(op.f('ix_contacts_name_key'), 'contacts', ['name_key'], unique=False)
 
+    create_search_objects(op.get_bind())
+
+
+def create_search_objects(bind) -> None:
+    """search_keys, and FTS5 tables (SQLite) or pg_trgm indexes (PostgreSQL); 0005's downgrade too."""
     # Byte-order collation on PostgreSQL: prefix ranges (term >= 'zs' AND term < 'zt') stay exact.
     op.create_table('search_keys',
     sa.Column('entity', sa.String(1), nullable=False),
@@ -69,8 +67,6 @@ def upgrade() -> None:
     sqlite_with_rowid=False,
     )
     op.create_index('search_keys_entity_id', 'search_keys', ['entity', 'entity_id'])
-
-    bind = op.get_bind()
     if bind.dialect.name == 'sqlite':
         _create_fts(bind)
     elif bind.dialect.name == 'postgresql' and _pg_trgm_available(bind):
@@ -79,10 +75,6 @@ def upgrade() -> None:
             + ', '.join(f'{c} gin_trgm_ops' for c in CONTACT_TRGM_COLUMNS) + ')'
         )
         op.execute('CREATE INDEX search_trgm_organizations ON organizations USING gin (name_key gin_trgm_ops)')
-
-    write_keys(bind, CONTACT, bind.execute(sa.select(_contacts).order_by(_contacts.c.id)).all(), replace=False)
-    write_keys(bind, ORGANIZATION, bind.execute(sa.select(_organizations).order_by(_organizations.c.id)).all(),
-               replace=False)
 
 
 def _create_fts(bind) -> None:
@@ -128,7 +120,14 @@ def _pg_trgm_available(bind) -> bool:
 
 
 def downgrade() -> None:
-    bind = op.get_bind()
+    drop_search_objects(op.get_bind())
+    op.drop_index(op.f('ix_contacts_name_key'), table_name='contacts')
+    op.drop_index(op.f('ix_contact_merges_merged_id'), table_name='contact_merges')
+    op.drop_index(op.f('ix_contact_merges_kept_id'), table_name='contact_merges')
+    op.drop_table('contact_merges')
+
+
+def drop_search_objects(bind) -> None:
     if bind.dialect.name == 'sqlite':
         for fts in FTS_TABLES:
             for suffix in ('ai', 'ad', 'au'):
@@ -139,7 +138,3 @@ def downgrade() -> None:
         op.execute('DROP INDEX IF EXISTS search_trgm_organizations')
     op.drop_index('search_keys_entity_id', table_name='search_keys')
     op.drop_table('search_keys')
-    op.drop_index(op.f('ix_contacts_name_key'), table_name='contacts')
-    op.drop_index(op.f('ix_contact_merges_merged_id'), table_name='contact_merges')
-    op.drop_index(op.f('ix_contact_merges_kept_id'), table_name='contact_merges')
-    op.drop_table('contact_merges')
