@@ -14,6 +14,7 @@ from db.session import Database
 from crm.normalize import email_key, mobile_key, name_key, organization_key
 from crm.services.search import ContactFilters, OrganizationFilters, parse_query, search_contacts, search_organizations
 from tests.conftest import pg_admin_url
+from tests.pgscratch import unique
 
 PEOPLE = [
     # name, organization, title, mobile, email
@@ -227,7 +228,7 @@ def fresh_url(request, tmp_path):
         pytest.skip("PostgreSQL not configured")
     from sqlalchemy import create_engine
 
-    name = "crm_test_search_backfill"
+    name = unique("crm_test_search_backfill")  # other workers and test runs share the server
     admin_engine = create_engine(admin, isolation_level="AUTOCOMMIT")
     with admin_engine.connect() as conn:
         conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))

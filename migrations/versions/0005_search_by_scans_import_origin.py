@@ -7,7 +7,8 @@ plain scan of 100,000 contacts takes under 10 ms. They are replaced by the deriv
 
 An import recorded every row it created twice (an import_changes row for undo, an audit entry); the
 created row now names its batch in `import_batch_id`, and undo and history read it from there.
-Changed rows keep their import_changes rows (the old values).
+Changed rows keep their import_changes rows (the old values). ix_contacts_organization_id goes: the
+index (organization_id, name_key) starts with the same column.
 
 Revision ID: 0005
 Revises: 0004
@@ -48,6 +49,8 @@ def upgrade() -> None:
                 batch_op.f(f'fk_{table_name}_import_batch_id_import_batches'), 'import_batches', ['import_batch_id'],
                 ['id'],
             )
+            if table_name == 'contacts':
+                batch_op.drop_index('ix_contacts_organization_id')
     _fill_pinyin(bind)
     changes = _table('import_changes', 'batch_id', 'entity', 'entity_id', 'action')
     for table_name, entity in IMPORTED.items():
@@ -96,6 +99,8 @@ def downgrade() -> None:
             batch_op.drop_column('import_batch_id')
             if table_name != 'invitations':
                 batch_op.drop_column('pinyin')
+            if table_name == 'contacts':
+                batch_op.create_index('ix_contacts_organization_id', ['organization_id'], unique=False)
 
 
 _CJK_RUN = re.compile('[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+')
