@@ -3,16 +3,15 @@ and up), pinyin or its initials (zs, zhangsan), a mobile fragment, an email, par
 
 Results come in tiers — exact, prefix, contains on the person, then their organization, then the other
 fields — and every tier is one query with its own LIMIT. Exact names, mobiles and emails and their
-prefixes are index lookups; everything else is a substring scan (instr on SQLite, LIKE on PostgreSQL)
-over one or two columns, under 10 ms for 100,000 contacts, and pinyin is a scan of the derived
-`pinyin` column (db.pinyin), whose tokens stand between spaces: " zs" finds a prefix, " zs " a token."""
+prefixes are index lookups; everything else is a substring scan (LIKE '%...%') of one column, about
+10 ms for 100,000 contacts, and pinyin is a scan of the derived `pinyin` column (db.pinyin)."""
 from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass
 
-from sqlalchemy import Select, String, and_, bindparam, exists, func, select
+from sqlalchemy import Select, String, and_, bindparam, case, exists, select
 from sqlalchemy.orm import Session
 
 from db.models import Contact, Industry, Invitation, Organization, OrgKind, Region
@@ -202,19 +201,20 @@ class _Searcher:
         return self.tier(select(model.id).where(self.substring(getattr(model, column_name), needle))
                          .order_by(model.id), filters)
 
-    def pinyin(self, model, term: str, filters, *, whole: bool) -> Callable[[int], list[int]]:
-        """A pinyin token equal to term (whole) or starting with it (db.pinyin puts tokens between spaces)."""
-        return self.contains(model, "pinyin", f" {term} " if whole else f" {term}", filters)
+    def pinyin(self, model, term: str, filters) -> Callable[[int], list[int]]:
+        """Pinyin tokens starting with term, whole tokens first: one scan (db.pinyin puts tokens
+        between spaces, so " zs" finds a token's start and " zs " a whole token)."""
+        whole = self.substring(model.pinyin, f" {term} ")
+        return self.tier(select(model.id).where(self.substring(model.pinyin, f" {term}"))
+                         .order_by(case((whole, 0), else_=1), model.id), filters)
 
     def substring(self, col, needle: str):
-        if self.postgresql:
-            # ILIKE only where case can differ (keys and pinyin are case-folded): it costs five times
-            # LIKE on Chinese. The pattern is inlined: a generic plan for `LIKE $1` is no better here.
-            folded = col.key.endswith("_key") or col.key == "pinyin"
-            value = _literal("%" + _like_escaped(needle) + "%")
-            return col.like(value) if folded or not re.search("[a-z]", needle) else col.ilike(value)
-        # lower() only where case can differ: it costs a copy of every value scanned.
-        return func.instr(func.lower(col) if re.search("[a-z]", needle) else col, needle) > 0
+        """LIKE '%needle%': SQLite's LIKE ignores ASCII case already; on PostgreSQL ILIKE only where
+        case can differ (keys and pinyin are stored case-folded), since it costs five times LIKE on
+        Chinese. The pattern is inlined: a generic plan for `LIKE $1` is no better here."""
+        value = _literal("%" + _like_escaped(needle) + "%")
+        fold = re.search("[a-z]", needle) and not (col.key.endswith("_key") or col.key == "pinyin")
+        return col.ilike(value, escape="\\") if self.postgresql and fold else col.like(value, escape="\\")
 
 
 def _like_escaped(text: str) -> str:
@@ -247,12 +247,10 @@ def search_contacts(
     else:
         tiers += [("name", s.equal(Contact, "name_key", q.key, filters))]
         if q.pinyin:
-            tiers += [("pinyin", s.pinyin(Contact, q.key, filters, whole=True))]
+            tiers += [("pinyin", s.pinyin(Contact, q.key, filters))]
         if not q.cjk:
             tiers += [("email", s.equal(Contact, "email_key", q.key, filters))]
         tiers += [("name", s.prefix(Contact, "name_key", q.key, filters))]
-        if q.pinyin:
-            tiers += [("pinyin", s.pinyin(Contact, q.key, filters, whole=False))]
         if not q.cjk:
             tiers += [("email", s.prefix(Contact, "email_key", q.key, filters))]
         if q.cjk or len(q.key) >= FRAGMENT:
@@ -298,10 +296,8 @@ def _contacts_of_organizations(
 def _organization_tiers(q: SearchQuery, s: _Searcher, filters: OrganizationFilters, *, weak: bool = True) -> list[Tier]:
     tiers: list[Tier] = [("name", s.equal(Organization, "name_key", q.key, filters))]
     if q.pinyin:
-        tiers += [("pinyin", s.pinyin(Organization, q.key, filters, whole=True))]
+        tiers += [("pinyin", s.pinyin(Organization, q.key, filters))]
     tiers += [("name", s.prefix(Organization, "name_key", q.key, filters))]
-    if q.pinyin:
-        tiers += [("pinyin", s.pinyin(Organization, q.key, filters, whole=False))]
     tiers += [("name", s.contains(Organization, "name_key", q.key, filters))]
     if weak and q.pinyin and len(q.key) >= FRAGMENT:
         # txkj inside 深圳市腾讯计算机… (szstxjsj…), tengxun inside its full pinyin
