@@ -6,16 +6,13 @@ per reading of a person's surname (曾 → zeng and ceng), each token between sp
 A token is then found as " zs " (exact) or " zs" (prefix) by the same substring scan that finds
 everything else (crm.services.search), and no index has to be kept for it.
 
-The ORM keeps the column current (mapper events below, registered by importing db.models); writers
-that insert with Core statements (imports, the demo) fill it with `pinyin_text` themselves."""
+The ORM keeps the column current (mapper events in db.models.contacts); writers that insert with Core
+statements (imports, the demo) fill it themselves. No SQLAlchemy here: an import works the pinyin of
+its names out in a second process that needs only this module (crm.importing.pinyin_worker)."""
 from __future__ import annotations
 
 import re
 from functools import lru_cache
-
-from sqlalchemy import event, inspect
-
-from db.models.contacts import Contact, Organization
 
 _CJK_CHAR = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 CJK_RUN = re.compile(f"[{_CJK_CHAR}]+")
@@ -78,19 +75,3 @@ def contact_pinyin(name_key: str | None) -> str | None:
 
 def organization_pinyin(name_key: str | None) -> str | None:
     return pinyin_text(name_key)
-
-
-def _keep_current(model, derive) -> None:
-    def new(_mapper, _connection, record) -> None:
-        record.pinyin = derive(record.name_key)
-
-    def renamed(_mapper, _connection, record) -> None:
-        if inspect(record).attrs.name_key.history.has_changes():
-            record.pinyin = derive(record.name_key)
-
-    event.listen(model, "before_insert", new)
-    event.listen(model, "before_update", renamed)
-
-
-_keep_current(Contact, contact_pinyin)
-_keep_current(Organization, organization_pinyin)

@@ -5,7 +5,7 @@ import sys
 from contextlib import contextmanager
 from pathlib import Path
 
-from crm.cli.context import print_json, print_table
+from crm.cli.context import batch, print_json, print_table
 from crm.errors import EXIT_ROWS_REJECTED, CrmError
 from crm.i18n import pick, t
 
@@ -48,16 +48,20 @@ def register(commands) -> None:
 
 
 def import_invitees(ctx) -> int:
-    from crm.importing.service import ImportOptions, import_invitees as run
-    from crm.importing.table import parse_mapping
+    from crm.importing.reader import ReadAhead
 
     args = ctx.args
     if args.errors_out and not Path(args.errors_out).expanduser().parent.is_dir():
         raise CrmError("write_failed", path=args.errors_out, reason=pick("目录不存在", "no such directory"))
+    ahead = ReadAhead(args.file, args.sheet)  # the file is read while the database layer loads
+
+    from crm.importing.service import ImportOptions, import_invitees as run
+    from crm.importing.table import parse_mapping
+
     options = ImportOptions(event=args.event, sheets=args.sheet, mapping=parse_mapping(args.map),
                             dry_run=args.dry_run, strict=args.strict)
-    with _progress_bar(enabled=not args.json and sys.stderr.isatty()) as progress:
-        result = run(ctx.db, args.file, options, login=ctx.login, progress=progress)
+    with batch(), _progress_bar(enabled=not args.json and sys.stderr.isatty()) as progress:
+        result = run(ctx.db, args.file, options, login=ctx.login, progress=progress, ahead=ahead)
     notices = _notices(result)
     if args.json:
         print_json(result.as_json())

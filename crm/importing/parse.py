@@ -7,11 +7,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from crm.errors import CrmError
-from crm.importing.reader import open_workbook, refuse
+from crm.importing.reader import ReadAhead, open_workbook, refuse
 from crm.importing.rows import Classifier, InviteeRow
 from crm.importing.table import Layout, data_rows, find_layout
 
 Progress = Callable[[str, int, int], None]  # (phase, done, total)
+RowsRead = Callable[[list[InviteeRow]], None]  # rows classified so far, handed on in batches
+ROWS_PER_BATCH = 5000
 
 
 @dataclass
@@ -36,10 +38,11 @@ class ParsedFile:
 
 def parse_file(
     path: str | Path, *, sheets: list[str] | None = None, overrides: dict[str, str] | None = None,
-    progress: Progress | None = None,
+    progress: Progress | None = None, ahead: ReadAhead | None = None, on_rows: RowsRead | None = None,
 ) -> ParsedFile:
-    """Read and classify every row; raises FileRefused for a file that is not a usable list."""
-    book = open_workbook(path)
+    """Read and classify every row; raises FileRefused for a file that is not a usable list. `ahead`:
+    the same file already being read (reader.ReadAhead); `on_rows` sees the rows as they are classified."""
+    book = ahead.workbook() if ahead is not None else open_workbook(path)
     try:
         wanted = _wanted_sheets(book.sheet_names, sheets)
         reports: list[SheetReport] = []
@@ -54,9 +57,15 @@ def parse_file(
                 report.headers = {layout.headers[i]: f for i, f in layout.columns.items()}
                 report.unknown_columns = list(layout.unknown)
                 report.layout = layout
+                handed = len(rows)
                 for raw in data_rows(sheet, layout):
                     rows.append(classifier.classify(raw, layout))
                     report.rows += 1
+                    if on_rows and len(rows) - handed == ROWS_PER_BATCH:
+                        on_rows(rows[handed:])
+                        handed = len(rows)
+                if on_rows and len(rows) > handed:
+                    on_rows(rows[handed:])
             reports.append(report)
             del sheet  # one sheet's cells in memory at a time
             if progress:

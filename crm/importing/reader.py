@@ -11,6 +11,7 @@ import hashlib
 import io
 import re
 import tempfile
+import threading
 import zipfile
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -65,19 +66,54 @@ class Workbook:
     skipped_sheets: list[str]  # hidden or chart sheets, not imported unless named
     _book: object = None
     _csv_sheet: Sheet | None = None
+    _read_first: Sheet | None = None  # the first wanted sheet, read ahead (ReadAhead)
 
     def sheets(self, wanted: list[str] | None = None) -> Iterator[Sheet]:
         """Each wanted sheet in workbook order (default: every visible worksheet), read one at a time."""
         if self._csv_sheet is not None:
             yield self._csv_sheet
             return
-        names = wanted or [n for n in self.sheet_names if n not in self.skipped_sheets]
-        for name in names:
-            yield _read_sheet(self._book, name, self.path)
+        for name in self._names(wanted):
+            sheet, self._read_first = self._read_first, None
+            yield sheet if sheet is not None and sheet.name == name else _read_sheet(self._book, name, self.path)
+
+    def read_first(self, wanted: list[str] | None) -> None:
+        names = [n for n in self._names(wanted) if n in self.sheet_names]
+        if self._book is not None and names:
+            self._read_first = _read_sheet(self._book, names[0], self.path)
+
+    def _names(self, wanted: list[str] | None) -> list[str]:
+        return wanted or [n for n in self.sheet_names if n not in self.skipped_sheets]
 
     def close(self) -> None:
         if self._book is not None:
             self._book.close()
+
+
+class ReadAhead:
+    """A workbook opened and its first wanted sheet read in a thread: calamine parses without holding
+    the GIL, so the reading goes on while the caller does other work (the command line loads the
+    database layer meanwhile). `workbook()` waits for it and raises what opening it raised."""
+
+    def __init__(self, path: str | Path, wanted: list[str] | None = None) -> None:
+        self.path = Path(path)
+        self._book: Workbook | None = None
+        self._error: BaseException | None = None
+        self._thread = threading.Thread(target=self._read, args=(wanted,), daemon=True, name="crm-read-ahead")
+        self._thread.start()
+
+    def _read(self, wanted: list[str] | None) -> None:
+        try:
+            self._book = open_workbook(self.path)
+            self._book.read_first(wanted)
+        except BaseException as error:  # noqa: BLE001 - handed to the caller by workbook()
+            self._error = error
+
+    def workbook(self) -> Workbook:
+        self._thread.join()
+        if self._error is not None:
+            raise self._error
+        return self._book
 
 
 def refuse(what: str, **params) -> FileRefused:

@@ -21,6 +21,8 @@ from crm.i18n import t
 from crm.labels import invitation_status_label, org_kind_label
 from crm.importing import bulk
 from crm.importing.parse import ParsedFile, Progress, SheetReport, parse_file
+from crm.importing.pinyin_worker import Answer, PinyinWorker
+from crm.importing.reader import ReadAhead
 from crm.importing.rows import InviteeRow, RowError, RowKind
 from crm.importing.table import field_label
 from crm.importing.trail import Trail, import_note
@@ -381,31 +383,48 @@ def _org_level_notes(row: InviteeRow) -> str | None:
 
 def import_invitees(
     database, path: str | Path, options: ImportOptions, *, login: str, progress: Progress | None = None,
+    ahead: ReadAhead | None = None,
 ) -> ImportResult:
     """Read, plan and (unless a dry run, or --strict with rejected rows) write one file, in one
-    transaction. Raises FileRefused for files that are not usable lists: then nothing is written."""
+    transaction. Raises FileRefused for files that are not usable lists: then nothing is written.
+    `ahead`: the same file already being read (crm.importing.reader.ReadAhead)."""
     from crm.services.events import get_event
 
-    event_id = None
-    if options.event:
-        with database.unit_of_work(write=False) as session:
-            event_id = get_event(session, options.event).id
-    parsed = parse_file(path, sheets=options.sheets, overrides=options.mapping, progress=progress)
-    write = not options.dry_run and not (options.strict and _errors(parsed))
-    with database.unit_of_work(write=write) as session:
-        plan = plan_import(session, parsed, event_id, progress=progress)
-        result = _result(parsed, plan, dry_run=options.dry_run)
-        result.earlier_batch = earlier_batch(session, parsed.file_hash)
-        if write:
-            from crm.services.actor import staff_for
+    worker = None if options.dry_run else PinyinWorker()
+    try:
+        event_id = None
+        if options.event:
+            with database.unit_of_work(write=False) as session:
+                event_id = get_event(session, options.event).id
+        parsed = parse_file(path, sheets=options.sheets, overrides=options.mapping, progress=progress, ahead=ahead,
+                            on_rows=(lambda rows: worker.add(*_names(rows))) if worker else None)
+        write = not options.dry_run and not (options.strict and _errors(parsed))
+        with database.unit_of_work(write=write) as session:
+            plan = plan_import(session, parsed, event_id, progress=progress)
+            result = _result(parsed, plan, dry_run=options.dry_run)
+            result.earlier_batch = earlier_batch(session, parsed.file_hash)
+            if write:
+                from crm.services.actor import staff_for
 
-            staff = staff_for(session, login)
-            result.batch = apply_plan(session, plan, parsed, staff_id=staff.id, progress=progress).id
-            result.written = True
-        elif not options.dry_run:  # --strict and some rows rejected: nothing was written
-            result.created = dict.fromkeys(result.created, 0)
-            result.updated = dict.fromkeys(result.updated, 0)
-    return result
+                staff = staff_for(session, login)
+                batch = apply_plan(session, plan, parsed, staff_id=staff.id, progress=progress,
+                                   pinyin=worker.result())
+                result.batch = batch.id
+                result.written = True
+            elif not options.dry_run:  # --strict and some rows rejected: nothing was written
+                result.created = dict.fromkeys(result.created, 0)
+                result.updated = dict.fromkeys(result.updated, 0)
+        return result
+    finally:
+        if worker is not None:
+            worker.close()
+
+
+def _names(rows: list[InviteeRow]) -> tuple[list[str], list[str]]:
+    """The distinct name keys of the rows' people and organizations (what may need pinyin)."""
+    people = {row.name_key for row in rows if row.kind is _PERSON}
+    organizations = {row.organization_key for row in rows if row.organization_key}
+    return list(people), list(organizations)
 
 
 def _errors(parsed: ParsedFile) -> list[RowError]:
@@ -453,9 +472,11 @@ def earlier_batch(session: Session, file_hash: str) -> int | None:
 
 
 def apply_plan(session: Session, plan: Plan, parsed: ParsedFile, *, staff_id: int | None,
-               progress: Progress | None = None) -> ImportBatch:
+               progress: Progress | None = None, pinyin: Answer = ({}, {})) -> ImportBatch:
     """Write the plan in bulk and record it as an import batch: created rows carry its id, changed
-    rows keep their old values in import_changes (for undo) and are in the audit trail."""
+    rows keep their old values in import_changes (for undo) and are in the audit trail. `pinyin`: the
+    names' pinyin as far as worked out already (crm.importing.pinyin_worker); the rest is derived here."""
+    people_pinyin, organizations_pinyin = pinyin
     batch = ImportBatch(
         file_name=parsed.path.name[:255], file_hash=parsed.file_hash, event_id=plan.event_id, staff_id=staff_id,
         counts={
@@ -469,7 +490,8 @@ def apply_plan(session: Session, plan: Plan, parsed: ParsedFile, *, staff_id: in
     writer = _Writer(session, batch.id, Trail(staff_id, import_note(batch.file_name, batch.id)))
 
     writer.create(Organization.__table__, plan.new_orgs, ("name", "name_key", "kind", "pinyin"),
-                  lambda o: (o.name, o.name_key, o.kind.value, organization_pinyin(o.name_key)))
+                  lambda o: (o.name, o.name_key, o.kind.value, _known_or(organizations_pinyin, o.name_key,
+                                                                        organization_pinyin)))
     writer.update(Organization.__table__, ORG, plan.changed_orgs, ("kind", "deleted_at"))
     if progress:
         progress("write", 1, WRITE_STEPS)
@@ -478,7 +500,7 @@ def apply_plan(session: Session, plan: Plan, parsed: ParsedFile, *, staff_id: in
         ("name", "name_key", "organization_id", "title", "mobile", "phone", "email", "notes", "mobile_key", "email_key",
          "pinyin"),
         lambda p: (p.name, p.name_key, p.org.id if p.org else None, p.title, p.mobile, p.phone, p.email, p.notes,
-                   p.mobile_key, p.email_key, contact_pinyin(p.name_key)),
+                   p.mobile_key, p.email_key, _known_or(people_pinyin, p.name_key, contact_pinyin)),
     )
     writer.update(Contact.__table__, CONTACT, plan.changed_people,
                   ("organization_id", *CONTACT_FIELDS, "mobile_key", "email_key"))
@@ -498,6 +520,10 @@ def apply_plan(session: Session, plan: Plan, parsed: ParsedFile, *, staff_id: in
 
 
 WRITE_STEPS = 3
+
+
+def _known_or(known: dict[str, str | None], key: str, derive) -> str | None:
+    return known[key] if key in known else derive(key)
 
 
 class _Writer:

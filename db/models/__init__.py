@@ -29,6 +29,3 @@ __all__ = [
     "Project", "ProjectFigure", "ProjectStatus", "Region", "SigningForm", "Stage", "StageStep", "Staff",
     "StatusChange", "StepKind", "Unit", "UnitKind", "EventIndustry",
 ]
-
-# Keeps the derived pinyin column current on every flush (after the models it reads).
-from db import pinyin as _pinyin  # noqa: E402,F401

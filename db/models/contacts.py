@@ -1,10 +1,11 @@
 """Organizations (单位) and contacts (客商/嘉宾) with normalised identity keys."""
 from __future__ import annotations
 
-from sqlalchemy import ForeignKey, Index, String, Text
+from sqlalchemy import ForeignKey, Index, String, Text, event, inspect
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from db.base import Base, SoftDeletable, Timestamped, Versioned
+from db.pinyin import contact_pinyin, organization_pinyin
 from db.models.enums import OrgKind, enum_column_type
 from db.models.reference import Industry, Region
 
@@ -55,3 +56,21 @@ class Contact(Base, Versioned, Timestamped, SoftDeletable):
     import_batch_id: Mapped[int | None] = mapped_column(ForeignKey("import_batches.id"))
 
     organization: Mapped[Organization | None] = relationship(back_populates="contacts")
+
+
+def _keep_pinyin_current(model, derive) -> None:
+    """The derived pinyin column follows name_key on every ORM insert and rename (db.pinyin)."""
+
+    def new(_mapper, _connection, record) -> None:
+        record.pinyin = derive(record.name_key)
+
+    def renamed(_mapper, _connection, record) -> None:
+        if inspect(record).attrs.name_key.history.has_changes():
+            record.pinyin = derive(record.name_key)
+
+    event.listen(model, "before_insert", new)
+    event.listen(model, "before_update", renamed)
+
+
+_keep_pinyin_current(Contact, contact_pinyin)
+_keep_pinyin_current(Organization, organization_pinyin)
