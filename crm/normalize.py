@@ -44,8 +44,8 @@ def clean_text(value: object) -> str | None:
 def clean_person_name(value: object) -> str | None:
     """张  三 → 张三; Western names keep their single spaces."""
     text = clean_text(value)
-    if text is None:
-        return None
+    if text is None or " " not in text:  # clean_text leaves single spaces only
+        return text
     return _SPACE_BETWEEN_CJK.sub("", text)
 
 
@@ -86,7 +86,11 @@ def mobile_key(value: object) -> str | None:
 
 
 def email_key(value: object) -> str | None:
-    text = clean_text(value)
+    return clean_email_key(clean_text(value))
+
+
+def clean_email_key(text: str | None) -> str | None:
+    """email_key of a text clean_text has already cleaned."""
     if not text or "@" not in text:
         return None
     return text.replace(" ", "").casefold()

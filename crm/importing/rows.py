@@ -8,9 +8,9 @@ from dataclasses import dataclass
 from crm.i18n import t
 from crm.importing.table import Layout, RawRow
 from crm.normalize import (
+    clean_email_key,
     clean_person_name,
     clean_text,
-    email_key,
     is_placeholder_name,
     mobile_key,
     name_key,
@@ -163,7 +163,7 @@ class Classifier:
         title, category = self._text(get("title")), self._text(get("category"))
         row = InviteeRow(
             raw.sheet, raw.number, _PERSON if name else _ORGANIZATION, name, name_key(name) if name else None,
-            organization, org_key, title, mobile, mobile_id, phone, email, email_key(email) if email else None,
+            organization, org_key, title, mobile, mobile_id, phone, email, clean_email_key(email),
             category, self._kind(category) if category else _OTHER, self._text(get("notes")), None, None, raw.cells,
         )
         if not name and not organization:
