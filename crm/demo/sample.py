@@ -9,7 +9,6 @@ from decimal import Decimal
 from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
-from db.pinyin import contact_pinyin, organization_pinyin
 from db.models import (
     Contact,
     Event,
@@ -31,6 +30,9 @@ from db.models import (
     Unit,
 )
 
+from db.pinyin import contact_pinyin, organization_pinyin
+
+from crm.importing.bulk import refresh_statistics
 from crm.normalize import email_key, name_key, organization_key
 from crm.services import events as event_service
 from crm.services import followups as followup_service
@@ -292,5 +294,7 @@ def load_large(session: Session, today: dt.date, *, seed: int = 2012, progress=N
     if progress:
         progress("projects", len(project_rows))
     _bulk(session, FollowUp, followup_rows)
+    refresh_statistics(session, (Organization.__table__, Contact.__table__, Project.__table__,
+                                 StageStep.__table__, FollowUp.__table__))
     if progress:
         progress("followups", len(followup_rows))

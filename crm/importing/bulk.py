@@ -104,6 +104,17 @@ def update_versioned(session: Session, table: Table, fields: Sequence[str], rows
         raise StaleEdit("stale_edit", what=what, who=pick("他人", "someone else"))
 
 
+def refresh_statistics(session: Session, tables: Iterable[Table]) -> None:
+    """ANALYZE after a bulk write on PostgreSQL: its planner otherwise keeps the row counts of before
+    (a table of 100,000 contacts estimated at 50 rows is sorted instead of read through its index),
+    until autovacuum — which a server may have turned off — gets round to it. SQLite's planner does
+    without statistics."""
+    connection = session.connection()
+    if connection.dialect.name == "postgresql":
+        for table in tables:
+            connection.exec_driver_sql(f"ANALYZE {connection.dialect.identifier_preparer.format_table(table)}")
+
+
 def delete_ids(session: Session, table: Table, ids: Iterable[int]) -> None:
     ids = list(ids)
     connection = session.connection()

@@ -33,6 +33,8 @@ ORG, CONTACT, INVITATION = "organization", "contact", "invitation"
 # Enum members looked up once (Python 3.11 resolves them through a descriptor, and this runs per row).
 _PERSON, _ERROR, _OTHER = RowKind.PERSON, RowKind.ERROR, OrgKind.OTHER
 PROGRESS_EVERY = 2000
+# Imports creating this many rows refresh the planner's statistics (bulk.refresh_statistics).
+ANALYZE_AFTER_ROWS = 5000
 
 
 @dataclass
@@ -514,6 +516,8 @@ def apply_plan(session: Session, plan: Plan, parsed: ParsedFile, *, staff_id: in
     )
     writer.update(Invitation.__table__, INVITATION, plan.changed_invitations, ("deleted_at",))
     writer.finish()
+    if sum(plan.created_counts().values()) >= ANALYZE_AFTER_ROWS:
+        bulk.refresh_statistics(session, (Organization.__table__, Contact.__table__, Invitation.__table__))
     if progress:
         progress("write", WRITE_STEPS, WRITE_STEPS)
     return batch

@@ -263,8 +263,12 @@ def search_contacts(
             # 1–2 characters name people far more often than titles: the titles are searched only for
             # two characters that named nobody (总监 is a title; 王秀, which names people, is not).
             tiers += [("title", lambda n: [] if len(q.key) < 2 or "name" in found.values() else titles(n))]
-        elif q.cjk or len(q.key) >= FRAGMENT:
+        elif q.cjk:
             tiers += [("title", titles)]
+        elif len(q.key) >= FRAGMENT:
+            # Letters are pinyin (zwf) far more often than part of a title: titles only when they named
+            # nobody (vice president).
+            tiers += [("title", lambda n: [] if {"name", "pinyin"} & set(found.values()) else titles(n))]
     return _contact_hits(session, _collect(tiers, limit, found))
 
 

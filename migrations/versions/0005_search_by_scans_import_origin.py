@@ -31,6 +31,14 @@ SEARCH_0003 = 'migrations.versions.0003_contact_search_and_merges'
 # import_changes.entity of each table that imports create rows in.
 IMPORTED = {'organizations': 'organization', 'contacts': 'contact', 'invitations': 'invitation'}
 CHUNK = 2000
+# PostgreSQL answers `LIKE 'abc%'` from a btree only in the C collation or with pattern operators:
+# these serve the prefix searches (crm.services.search) whatever the database's collation.
+PREFIX_INDEXES = {
+    'search_contacts_name_key_prefix': ('contacts', 'name_key'),
+    'search_contacts_mobile_key_prefix': ('contacts', 'mobile_key'),
+    'search_contacts_email_key_prefix': ('contacts', 'email_key'),
+    'search_organizations_name_key_prefix': ('organizations', 'name_key'),
+}
 
 
 def _table(name: str, *columns: str) -> sa.TableClause:
@@ -52,6 +60,9 @@ def upgrade() -> None:
             if table_name == 'contacts':
                 batch_op.drop_index('ix_contacts_organization_id')
     _fill_pinyin(bind)
+    if bind.dialect.name == 'postgresql':
+        for name, (table_name, column) in PREFIX_INDEXES.items():
+            op.execute(f'CREATE INDEX {name} ON {table_name} ({column} varchar_pattern_ops)')
     changes = _table('import_changes', 'batch_id', 'entity', 'entity_id', 'action')
     for table_name, entity in IMPORTED.items():
         target = _table(table_name, 'id', 'import_batch_id')
@@ -81,6 +92,9 @@ def _fill_pinyin(bind) -> None:
 
 def downgrade() -> None:
     bind = op.get_bind()
+    if bind.dialect.name == 'postgresql':
+        for name in PREFIX_INDEXES:
+            op.execute(f'DROP INDEX IF EXISTS {name}')
     changes = _table('import_changes', 'batch_id', 'entity', 'entity_id', 'action', 'before')
     for table_name, entity in IMPORTED.items():
         target = _table(table_name, 'id', 'import_batch_id')
