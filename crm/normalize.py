@@ -68,6 +68,8 @@ def mobile_key(value: object) -> str | None:
     Anything that is not a mainland mobile number gives None (kept as typed in the mobile field)."""
     if value is None:
         return None
+    if value.__class__ is str and len(value) == 11 and value.isascii() and value.isdigit():
+        return value if value[0] == "1" else None  # typed as it should be: most cells of a list
     if isinstance(value, float):
         if not value.is_integer():
             return None
