@@ -309,3 +309,18 @@ def test_cli_contacts_delete_and_restore(cli, backend, database):
     assert cli("--db", backend.url, "contacts", "delete", "P00001", "--reason", "不是客商").code == 1
     actions = [c["action"] for c in cli("--db", backend.url, "history", "C#1", "--json").json()["changes"]]
     assert actions == ["create", "create", "delete", "restore", "delete", "restore"]
+
+
+def test_a_deleted_investor_named_again_is_restored_not_used_deleted(db):
+    with db.unit_of_work() as session:
+        org = Organization(name="某集团", name_key="某集团")
+        session.add(org)
+        session.flush()
+        soft_delete(session, org, reason="录错了", actor=staff_for(session, "carol"))
+        org_id = org.id
+    ref = new_project(db, who="alice")  # its investor is 某集团 again
+    with db.unit_of_work(write=False) as session:
+        project = get_project(session, ref)
+        assert project.investor_id == org_id and project.investor.deleted_at is None
+        actions = [r["action"] for r in history(session, session.get(Organization, org_id))]
+    assert actions[-2:] == ["delete", "restore"]

@@ -72,6 +72,11 @@ def find_or_create_organization(session: Session, name: str) -> Organization:
         org = Organization(name=cleaned, name_key=key)
         session.add(org)
         session.flush()
+    elif org.deleted_at is not None:
+        # The name is the organization's identity: a deleted one named again is in use again (as an
+        # import brings it back), restored in the audit trail rather than signed for while deleted.
+        org.deleted_at = None
+        session.flush()
     return org
 
 
