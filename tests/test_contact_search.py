@@ -266,6 +266,9 @@ def test_migration_0005_moves_import_origins_and_going_back_refills_search_keys(
     try:
         upgrade(db, "0004", backup=False)
         with db.engine.begin() as conn:  # a batch as 0004's import wrote it: one import_changes row per created row
+            undone = conn.execute(text(
+                "INSERT INTO import_batches (file_name, file_hash, created_at, counts, undone_at) "
+                "VALUES ('旧名单.xlsx', 'g', CURRENT_TIMESTAMP, '{}', CURRENT_TIMESTAMP) RETURNING id")).scalar()
             batch = conn.execute(text(
                 "INSERT INTO import_batches (file_name, file_hash, created_at, counts) "
                 "VALUES ('名单.xlsx', 'h', CURRENT_TIMESTAMP, '{}') RETURNING id")).scalar()
@@ -280,8 +283,9 @@ def test_migration_0005_moves_import_origins_and_going_back_refills_search_keys(
             conn.execute(text(
                 "INSERT INTO import_changes (batch_id, entity, entity_id, action, before) VALUES "
                 "(:b, 'organization', :org, 'create', NULL), (:b, 'contact', :person, 'create', NULL), "
-                "(:b, 'contact', :person, 'update', '{\"title\": null, \"version\": 1}')"),
-                {"b": batch, "org": org, "person": person})
+                "(:b, 'contact', :person, 'update', '{\"title\": null, \"version\": 1}'), "
+                "(:u, 'contact', :person, 'create', NULL)"),  # an undone batch had the same id (SQLite reuses ids)
+                {"b": batch, "u": undone, "org": org, "person": person})
         upgrade(db, backup=False)
         with db.engine.connect() as conn:
             assert conn.execute(text("SELECT import_batch_id, pinyin FROM contacts")).one() == (
@@ -294,7 +298,20 @@ def test_migration_0005_moves_import_origins_and_going_back_refills_search_keys(
             assert sorted(conn.execute(text("SELECT entity, action FROM import_changes")).all()) == [
                 ("contact", "create"), ("contact", "update"), ("organization", "create")]
             keys = set(conn.execute(text("SELECT entity, kind, term FROM search_keys")).all())
+            if db.engine.dialect.name == "sqlite":  # the FTS5 tables' triggers survive the table rebuilds
+                triggers = set(conn.scalars(text("SELECT name FROM sqlite_master WHERE type = 'trigger'")))
+                assert len({t for t in triggers if t.startswith("search_") and t.endswith(("_ai", "_ad", "_au"))}) == 12
         assert {("c", "n", "曾三"), ("c", "p", "zengsan"), ("c", "i", "cs"), ("c", "m", "13800138000"),
                 ("c", "g", "曾"), ("c", "g", "曾三"), ("o", "i", "txkj"), ("o", "g", "科技")} <= keys
     finally:
         db.dispose()
+
+
+def test_a_name_prefix_ranks_before_pinyin_prefixes(database, people):
+    with database.unit_of_work() as session:
+        for n in range(12):
+            add_contact(session, f"刘{'伟芳娜敏静丽强磊军洋勇艳'[n]}", None)
+        add_contact(session, "Lisa Wong", None)
+    found = names(database, "li", limit=5)
+    # The name starting with li first, then the pinyin starting with li (lizhang, liuwei ...) by id.
+    assert found[:2] == ["Lisa Wong", "李张"] and all(name.startswith("刘") for name in found[2:])

@@ -73,3 +73,17 @@ def test_read_ahead_hands_over_the_refusal(tmp_path):
     ahead = ReadAhead(broken)
     with pytest.raises(FileRefused):
         parse_file(broken, ahead=ahead)
+
+
+def test_the_worker_never_imports_from_the_working_directory(tmp_path, monkeypatch):
+    marker = tmp_path / "ran"
+    for module in ("queue", "pickle", "pypinyin"):
+        (tmp_path / f"{module}.py").write_text(f"open({str(marker)!r}, 'w').close()\n", encoding="utf-8")
+    monkeypatch.chdir(tmp_path)  # where a user runs `crm import invitees` from
+    worker = PinyinWorker()
+    try:
+        worker.add(["张三"], [])
+        assert worker.result() == ({"张三": " zhangsan zs "}, {})
+    finally:
+        worker.close()
+    assert not marker.exists()

@@ -489,3 +489,27 @@ def test_history_shows_an_imported_row_as_the_list_gave_it(database, tmp_path):
                        "title": "处长"}
     assert sorted((r["action"], r["field"], r["old"], r["new"]) for r in rows if r["action"] != "create") == [
         ("update", "notes", None, "later"), ("update", "title", "处长", "副局长")]
+
+
+def test_history_of_a_row_under_a_reused_id_is_its_own(database, tmp_path):
+    from crm.services.history import history
+
+    first = run(database, write_csv(tmp_path / "a.csv", [["姓名", "手机"], ["张三", "13909990291"]]))
+    _undo(database, first.batch)
+    run(database, write_csv(tmp_path / "b.csv", [["姓名", "手机"], ["王五", "13909990292"]]))
+    with database.unit_of_work(write=False) as session:
+        wang = session.scalars(select(Contact).where(Contact.name == "王五")).one()
+        rows = history(session, wang)
+    assert {row["action"] for row in rows} == {"create"}
+    assert {row["new"] for row in rows if row["field"] == "name"} == {"王五"}
+
+
+def test_a_large_import_refreshes_postgresqls_statistics(database, backend, tmp_path):
+    if backend.name != "postgresql":
+        pytest.skip("ANALYZE is for PostgreSQL's planner; SQLite's does without statistics")
+    from sqlalchemy import text
+
+    run(database, write_csv(tmp_path / "big.csv", [HEADER, *person_rows(5000)]))
+    with database.engine.connect() as conn:
+        counted = conn.execute(text("SELECT reltuples FROM pg_class WHERE relname = 'contacts'")).scalar()
+    assert counted == 5000  # what ANALYZE found, not the -1 of a table never analyzed

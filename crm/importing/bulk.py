@@ -107,11 +107,17 @@ def update_versioned(session: Session, table: Table, fields: Sequence[str], rows
 def refresh_statistics(session: Session, tables: Iterable[Table]) -> None:
     """ANALYZE after a bulk write on PostgreSQL: its planner otherwise keeps the row counts of before
     (a table of 100,000 contacts estimated at 50 rows is sorted instead of read through its index),
-    until autovacuum — which a server may have turned off — gets round to it. SQLite's planner does
-    without statistics."""
+    until autovacuum — which a server may have turned off — gets round to it. Only the tables' owner
+    may (the app role of a team set-up leaves it to autovacuum). SQLite's planner does without."""
     connection = session.connection()
-    if connection.dialect.name == "postgresql":
-        for table in tables:
+    if connection.dialect.name != "postgresql":
+        return
+    for table in tables:
+        owned = connection.execute(
+            text("SELECT pg_has_role(current_user, relowner, 'USAGE') FROM pg_class WHERE oid = to_regclass(:t)"),
+            {"t": table.name},
+        ).scalar()
+        if owned:
             connection.exec_driver_sql(f"ANALYZE {connection.dialect.identifier_preparer.format_table(table)}")
 
 

@@ -16,8 +16,8 @@ import threading
 
 from db.pinyin import contact_pinyin, organization_pinyin
 
-# An answer comes back within a second for 100,000 names; this bounds a stuck worker.
-TIMEOUT_S = 60
+# An answer comes back within a second for 100,000 names; past this the import derives them itself.
+TIMEOUT_S = 10
 
 Answer = tuple[dict[str, str | None], dict[str, str | None]]
 
@@ -28,11 +28,12 @@ class PinyinWorker:
         self._questions: queue.SimpleQueue = queue.SimpleQueue()
         self._done = threading.Event()
         try:
+            # -P: the working directory stays off sys.path (a queue.py there must not be imported).
             self._process = subprocess.Popen(
-                [sys.executable, "-m", __name__], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                [sys.executable, "-P", "-m", __name__], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                 stderr=subprocess.DEVNULL,
             )
-        except OSError:
+        except (OSError, TypeError, ValueError):  # no interpreter to start (sys.executable empty)
             self._process = None
             self._done.set()
             return

@@ -401,6 +401,8 @@ def import_invitees(
         parsed = parse_file(path, sheets=options.sheets, overrides=options.mapping, progress=progress, ahead=ahead,
                             on_rows=(lambda rows: worker.add(*_names(rows))) if worker else None)
         write = not options.dry_run and not (options.strict and _errors(parsed))
+        # Asked before the write transaction begins: never hold the database's write lock waiting for it.
+        pinyin = worker.result() if write else ({}, {})
         with database.unit_of_work(write=write) as session:
             plan = plan_import(session, parsed, event_id, progress=progress)
             result = _result(parsed, plan, dry_run=options.dry_run)
@@ -409,13 +411,15 @@ def import_invitees(
                 from crm.services.actor import staff_for
 
                 staff = staff_for(session, login)
-                batch = apply_plan(session, plan, parsed, staff_id=staff.id, progress=progress,
-                                   pinyin=worker.result())
+                batch = apply_plan(session, plan, parsed, staff_id=staff.id, progress=progress, pinyin=pinyin)
                 result.batch = batch.id
                 result.written = True
             elif not options.dry_run:  # --strict and some rows rejected: nothing was written
                 result.created = dict.fromkeys(result.created, 0)
                 result.updated = dict.fromkeys(result.updated, 0)
+        if result.written and sum(result.created.values()) >= ANALYZE_AFTER_ROWS:
+            with database.unit_of_work() as session:  # its own short transaction, once the rows are in
+                bulk.refresh_statistics(session, (Organization.__table__, Contact.__table__, Invitation.__table__))
         return result
     finally:
         if worker is not None:
@@ -516,8 +520,6 @@ def apply_plan(session: Session, plan: Plan, parsed: ParsedFile, *, staff_id: in
     )
     writer.update(Invitation.__table__, INVITATION, plan.changed_invitations, ("deleted_at",))
     writer.finish()
-    if sum(plan.created_counts().values()) >= ANALYZE_AFTER_ROWS:
-        bulk.refresh_statistics(session, (Organization.__table__, Contact.__table__, Invitation.__table__))
     if progress:
         progress("write", WRITE_STEPS, WRITE_STEPS)
     return batch

@@ -83,6 +83,11 @@ def history(session: Session, record) -> list[dict]:
         .where(AuditEntry.entity == record.__tablename__, AuditEntry.entity_id == record.id)
         .order_by(AuditEntry.id)
     ).all()
+    # A purge ends a record: entries up to the last one belong to an earlier record under the same id
+    # (SQLite gives the highest id again once its row is gone).
+    purges = [i for i, (entry, _staff) in enumerate(entries) if entry.action == "purge"]
+    if purges:
+        entries = entries[purges[-1] + 1 :]
     labels = _Labels(session, model_for(record.__tablename__))
     rows = _imported_creation(session, record, [entry for entry, _staff in entries], labels)
     for entry, staff in entries:

@@ -201,12 +201,22 @@ class _Searcher:
         return self.tier(select(model.id).where(self.substring(getattr(model, column_name), needle))
                          .order_by(model.id), filters)
 
-    def pinyin(self, model, term: str, filters) -> Callable[[int], list[int]]:
-        """Pinyin tokens starting with term, whole tokens first: one scan (db.pinyin puts tokens
-        between spaces, so " zs" finds a token's start and " zs " a whole token)."""
-        whole = self.substring(model.pinyin, f" {term} ")
-        return self.tier(select(model.id).where(self.substring(model.pinyin, f" {term}"))
-                         .order_by(case((whole, 0), else_=1), model.id), filters)
+    def pinyin(self, model, term: str, filters) -> tuple[Callable[[int], list[int]], Callable[[int], list[int]]]:
+        """Two tiers from one scan: pinyin tokens equal to term, then tokens starting with it (db.pinyin
+        puts tokens between spaces: " zs " is a whole token, " zs" a token's start)."""
+        whole = case((self.substring(model.pinyin, f" {term} "), 0), else_=1)
+        stmt = filters.apply(select(model.id, whole).where(self.substring(model.pinyin, f" {term}"))
+                             .order_by(whole, model.id))
+        read: dict[int, list] = {}
+
+        def rows(n: int) -> list:
+            if not read or max(read) < n:  # twice the tier's limit: enough of both kinds for either tier
+                read.clear()
+                read[n] = self.session.execute(stmt.limit(2 * n)).all()
+            return read[max(read)]
+
+        return (lambda n: [i for i, rank in rows(n) if rank == 0][:n],
+                lambda n: [i for i, rank in rows(n) if rank == 1][:n])
 
     def substring(self, col, needle: str):
         """LIKE '%needle%': SQLite's LIKE ignores ASCII case already; on PostgreSQL ILIKE only where
@@ -245,12 +255,15 @@ def search_contacts(
             tiers += [("mobile", s.contains(Contact, "mobile_key", d, filters)),
                       ("phone", s.contains(Contact, "phone", d, filters))]
     else:
+        whole, start = s.pinyin(Contact, q.key, filters) if q.pinyin else (None, None)
         tiers += [("name", s.equal(Contact, "name_key", q.key, filters))]
-        if q.pinyin:
-            tiers += [("pinyin", s.pinyin(Contact, q.key, filters))]
+        if whole:
+            tiers += [("pinyin", whole)]
         if not q.cjk:
             tiers += [("email", s.equal(Contact, "email_key", q.key, filters))]
         tiers += [("name", s.prefix(Contact, "name_key", q.key, filters))]
+        if start:
+            tiers += [("pinyin", start)]
         if not q.cjk:
             tiers += [("email", s.prefix(Contact, "email_key", q.key, filters))]
         if q.cjk or len(q.key) >= FRAGMENT:
@@ -298,10 +311,13 @@ def _contacts_of_organizations(
 
 
 def _organization_tiers(q: SearchQuery, s: _Searcher, filters: OrganizationFilters, *, weak: bool = True) -> list[Tier]:
+    whole, start = s.pinyin(Organization, q.key, filters) if q.pinyin else (None, None)
     tiers: list[Tier] = [("name", s.equal(Organization, "name_key", q.key, filters))]
-    if q.pinyin:
-        tiers += [("pinyin", s.pinyin(Organization, q.key, filters))]
+    if whole:
+        tiers += [("pinyin", whole)]
     tiers += [("name", s.prefix(Organization, "name_key", q.key, filters))]
+    if start:
+        tiers += [("pinyin", start)]
     tiers += [("name", s.contains(Organization, "name_key", q.key, filters))]
     if weak and q.pinyin and len(q.key) >= FRAGMENT:
         # txkj inside 深圳市腾讯计算机… (szstxjsj…), tengxun inside its full pinyin

@@ -63,17 +63,31 @@ def upgrade() -> None:
     if bind.dialect.name == 'postgresql':
         for name, (table_name, column) in PREFIX_INDEXES.items():
             op.execute(f'CREATE INDEX {name} ON {table_name} ({column} varchar_pattern_ops)')
+    _move_import_origins(bind)
+
+
+def _move_import_origins(bind) -> None:
+    """Each row a live (not undone) batch created gets the batch's id. Read once and written by id: an
+    undone batch's rows are gone, and on SQLite a later batch may have created rows under the same ids."""
     changes = _table('import_changes', 'batch_id', 'entity', 'entity_id', 'action')
+    batches = _table('import_batches', 'id', 'undone_at')
+    live = (
+        sa.select(changes.c.entity, changes.c.entity_id, changes.c.batch_id)
+        .join(batches, batches.c.id == changes.c.batch_id)
+        .where(changes.c.action == 'create', batches.c.undone_at.is_(None))
+        .order_by(changes.c.batch_id)
+    )
+    origins: dict[str, dict[int, int]] = {entity: {} for entity in IMPORTED.values()}
+    for entity, entity_id, batch_id in bind.execute(live):
+        if entity in origins:
+            origins[entity][entity_id] = batch_id  # the latest live batch, should two name one id
     for table_name, entity in IMPORTED.items():
         target = _table(table_name, 'id', 'import_batch_id')
-        origin = (
-            sa.select(changes.c.batch_id)
-            .where(changes.c.entity == entity, changes.c.action == 'create', changes.c.entity_id == target.c.id)
-            .scalar_subquery()
-        )
-        bind.execute(sa.update(target).where(target.c.id.in_(
-            sa.select(changes.c.entity_id).where(changes.c.entity == entity, changes.c.action == 'create')
-        )).values(import_batch_id=origin))
+        statement = (sa.update(target).where(target.c.id == sa.bindparam('row_id'))
+                     .values(import_batch_id=sa.bindparam('batch')))
+        values = [{'row_id': entity_id, 'batch': batch_id} for entity_id, batch_id in origins[entity].items()]
+        for start in range(0, len(values), CHUNK):
+            bind.execute(statement, values[start : start + CHUNK])
     bind.execute(sa.delete(changes).where(changes.c.action == 'create'))
 
 
@@ -103,9 +117,7 @@ def downgrade() -> None:
             sa.select(target.c.import_batch_id, sa.literal(entity), target.c.id, sa.literal('create'))
             .where(target.c.import_batch_id.is_not(None)),
         ))
-    search = importlib.import_module(SEARCH_0003)
-    search.create_search_objects(bind)
-    _fill_search_keys(bind)
+    keys = _search_key_rows(bind)  # read while the pinyin columns are still there
     for table_name in IMPORTED:
         with op.batch_alter_table(table_name, schema=None) as batch_op:
             batch_op.drop_constraint(batch_op.f(f'fk_{table_name}_import_batch_id_import_batches'),
@@ -115,17 +127,21 @@ def downgrade() -> None:
                 batch_op.drop_column('pinyin')
             if table_name == 'contacts':
                 batch_op.create_index('ix_contacts_organization_id', ['organization_id'], unique=False)
+    # After the rebuilds above: a rebuilt SQLite table loses its triggers (the FTS5 ones among them).
+    importlib.import_module(SEARCH_0003).create_search_objects(bind)
+    search_keys = _table('search_keys', 'entity', 'kind', 'term', 'entity_id')
+    for start in range(0, len(keys), CHUNK):
+        bind.execute(sa.insert(search_keys), keys[start : start + CHUNK])
 
 
 _CJK_RUN = re.compile('[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+')
 
 
-def _fill_search_keys(bind) -> None:
+def _search_key_rows(bind) -> list[dict]:
     """0003's search keys from the columns: names, pinyin pairs, mobile and email keys, CJK 1–2 grams."""
-    keys = _table('search_keys', 'entity', 'kind', 'term', 'entity_id')
+    rows = []
     for entity, table_name, columns in (('c', 'contacts', ('mobile_key', 'email_key')), ('o', 'organizations', ())):
         table = _table(table_name, 'id', 'name_key', 'pinyin', *columns)
-        rows = []
         for row in bind.execute(sa.select(table)).mappings():
             terms = {('n', row['name_key'])}
             tokens = (row['pinyin'] or '').split()
@@ -135,5 +151,4 @@ def _fill_search_keys(bind) -> None:
             terms |= {(kind, row[name]) for kind, name in (('m', 'mobile_key'), ('e', 'email_key'))
                       if name in row and row[name]}
             rows += [{'entity': entity, 'kind': kind, 'term': term[:255], 'entity_id': row['id']} for kind, term in terms]
-        for start in range(0, len(rows), CHUNK):
-            bind.execute(sa.insert(keys), rows[start : start + CHUNK])
+    return rows
