@@ -143,3 +143,14 @@ def event_period_label(starts_on: dt.date, ends_on: dt.date, precision: DatePrec
 
 def followup_kind_label(kind: FollowUpKind | str) -> str:
     return pick(*_FOLLOWUP_KINDS[FollowUpKind(kind)])
+
+
+# What a search result matched on (crm.services.search ContactHit.matched).
+_SEARCH_MATCHES = {
+    "name": ("姓名", "name"), "pinyin": ("拼音", "pinyin"), "mobile": ("手机", "mobile"), "phone": ("电话", "phone"),
+    "email": ("邮箱", "email"), "organization": ("单位", "organization"), "title": ("职务", "title"),
+}
+
+
+def search_match_label(matched: str) -> str:
+    return pick(*_SEARCH_MATCHES.get(matched, (matched, matched)))

@@ -162,6 +162,8 @@ def test_cli_show_and_search(cli, backend, pair):
     found = cli("--db", backend.url, "contacts", "search", "zs", "--json")
     assert found.code == 0 and {h["name"] for h in found.json()} == {"张三"}
     assert len(found.json()) == 2
+    table = cli("--db", backend.url, "contacts", "search", "zs")
+    assert "拼音" in table.out and "pinyin" not in table.out  # what matched, in the user's language
     in_event = cli("--db", backend.url, "contacts", "search", "zs", "--event", "B1", "--json").json()
     assert [h["id"] for h in in_event] == [_dup_id]
     missing = cli("--db", backend.url, "contacts", "show", 424242)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from crm.cli.cmd_history import add_delete_restore
 from crm.cli.context import print_json, print_table
 from crm.i18n import pick, t
+from crm.labels import search_match_label
 
 ORG_KINDS = ("multinational", "central_soe", "private", "research", "financial", "government", "association", "other")
 STATUSES = ("proposed", "invited", "confirmed", "attended", "declined")
@@ -103,7 +104,7 @@ def search(ctx) -> int:
         print_table(
             ["ID", pick("姓名", "name"), pick("单位", "organization"), pick("职务", "title"), pick("手机", "mobile"),
              pick("邮箱", "email"), pick("匹配", "matched")],
-            [[h.id, h.name, h.organization, h.title, h.mobile, h.email, h.matched] for h in hits],
+            [[h.id, h.name, h.organization, h.title, h.mobile, h.email, search_match_label(h.matched)] for h in hits],
         )
     return 0
 
