@@ -19,6 +19,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "unknown_region": ("未知的地区：{value}", "unknown region: {value}"),
     "unknown_industry": ("未知的产业：{value}（可选：{choices}）", "unknown industry: {value} (known: {choices})"),
     "unknown_unit": ("未知的单位：{value}", "unknown unit: {value}"),
+    "nothing_to_change": ("没有要修改的内容：请给出至少一个选项（见 --help）", "nothing to change: give at least one option (see --help)"),
+    "project_edited": ("已修改项目 {ref}：{fields}", "project {ref} edited: {fields}"),
+    "unknown_staff": ("未知的工作人员：{value}（已有：{known}；工作人员在本程序中记录过工作后才会出现）",
+                      "unknown staff member: {value} (known: {known}; staff appear once they have recorded "
+                      "something with crm)"),
     "unknown_stage": ("未知的阶段：{value}", "unknown stage: {value}"),
     "empty_field": ("{field}不能为空", "{field} must not be empty"),
     "stage_backwards": (

@@ -168,3 +168,26 @@ def test_unknown_project_ref(cli, db):
 def test_messages_in_english(cli, db):
     result = cli("--db", db, "--lang", "en", "projects", "show", "P404")
     assert result.code == 1 and "no such project: P404" in result.err
+
+
+def test_edit_sets_the_responsible_person_and_other_fields(cli, db):
+    ref = add(cli, db, "--owner", "tester", "--json").json()["ref"]  # tester has just recorded something
+    assert cli("--db", db, "projects", "show", ref, "--json").json()["responsible_staff"] == "tester"
+    edited = cli("--db", db, "projects", "edit", ref, "--owner", "", "--jobs", "300", "--notes", "重点项目")
+    assert edited.code == 0, edited.err
+    assert "就业人数" in edited.out and "责任人" in edited.out
+    shown = cli("--db", db, "projects", "show", ref, "--json").json()
+    assert (shown["responsible_staff"], shown["jobs"], shown["notes"]) == (None, 300, "重点项目")
+    history = cli("--db", db, "history", ref, "--json").json()["changes"]
+    assert {(h["field"], h["new"]) for h in history if h["action"] == "update"} >= {("jobs", "300"), ("notes", "重点项目")}
+
+
+def test_edit_refuses_unknown_staff_and_empty_edits(cli, db):
+    ref = add(cli, db, "--json").json()["ref"]
+    before = cli("--db", db, "projects", "show", ref, "--json").json()["version"]
+    unknown = cli("--db", db, "projects", "edit", ref, "--owner", "nobody")
+    assert unknown.code == 1 and "nobody" in unknown.err and "tester" in unknown.err
+    assert cli("--db", db, "projects", "edit", ref).code == 1
+    assert cli("--db", db, "projects", "edit", "P09999", "--notes", "x").code == 1
+    shown = cli("--db", db, "projects", "show", ref, "--json").json()
+    assert shown["version"] == before and shown["responsible_staff"] is None

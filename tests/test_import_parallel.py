@@ -47,6 +47,7 @@ def test_an_import_whose_worker_died_still_fills_the_pinyin(database, tmp_path, 
             self.close()
 
     monkeypatch.setattr(service, "PinyinWorker", DeadWorker)
+    monkeypatch.setattr(service, "PINYIN_WORKER_BYTES", 0)  # a short list would not start one
     path = write_xlsx(tmp_path / "list.xlsx", {"名单": [HEADER, *person_rows(3), [4, "重庆长安汽车", "曾国藩"]]})
     result = import_invitees(database, path, ImportOptions(), login="tester")
     assert result.created["contacts"] == 4
@@ -87,3 +88,25 @@ def test_the_worker_never_imports_from_the_working_directory(tmp_path, monkeypat
     finally:
         worker.close()
     assert not marker.exists()
+
+
+def test_only_long_lists_start_a_worker(database, tmp_path, monkeypatch):
+    import crm.importing.service as service
+
+    started = []
+
+    class CountedWorker(PinyinWorker):
+        def __init__(self) -> None:
+            started.append(1)
+            super().__init__()
+
+    monkeypatch.setattr(service, "PinyinWorker", CountedWorker)
+    short = write_xlsx(tmp_path / "short.xlsx", {"名单": [HEADER, *person_rows(3)]})
+    import_invitees(database, short, ImportOptions(), login="tester")
+    assert started == []
+    long = write_xlsx(tmp_path / "long.xlsx", {"名单": [HEADER, *person_rows(6000, start=3)]})
+    assert long.stat().st_size >= service.PINYIN_WORKER_BYTES
+    result = import_invitees(database, long, ImportOptions(), login="tester")
+    assert started == [1] and result.created["contacts"] == 6000
+    with database.unit_of_work(write=False) as session:
+        assert session.scalar(select(Contact.pinyin).where(Contact.name == "嘉宾5000")) == contact_pinyin("嘉宾5000")

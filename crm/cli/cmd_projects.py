@@ -27,10 +27,19 @@ def register(commands) -> None:
     p.add_argument("--park")
     p.add_argument("--jobs", type=int)
     p.add_argument("--unit", metavar="UNIT", help=pick("责任单位", "responsible unit"))
+    p.add_argument("--owner", metavar="STAFF", help=pick("责任人（登录名或姓名）", "responsible person (login or name)"))
     p.add_argument("--planned-construction", metavar="DATE")
     p.add_argument("--planned-production", metavar="DATE")
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=add)
+
+    p = sub.add_parser("edit", help=pick("修改项目信息（阶段和状态另有命令）", "change a project's fields"))
+    p.add_argument("ref")
+    for option, field, label in EDITABLE:
+        p.add_argument(option, dest=field, metavar=pick("值", "VALUE"),
+                       help=pick(f"{label[0]}（空字符串清除）", f"{label[1]} (\"\" clears it)"))
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(handler=edit)
 
     p = sub.add_parser("advance", help=pick("记录阶段推进（含线索/在谈项目签约）", "record a stage step"))
     p.add_argument("ref")
@@ -91,6 +100,7 @@ def add(ctx) -> int:
         name=a.name, investor=a.investor, industry=a.industry, city=a.city, amount=a.amount,
         signed_on=parse_optional_date(a.signed_on), event_ref=a.event, stage=Stage(a.stage),
         signing_form=SigningForm(a.form), park=a.park, jobs=_non_negative(a.jobs), responsible_unit=a.unit,
+        responsible_staff=a.owner,
         planned_construction_on=parse_optional_date(a.planned_construction),
         planned_production_on=parse_optional_date(a.planned_production),
         entered_on=parse_optional_date(a.entered_on),
@@ -101,6 +111,42 @@ def add(ctx) -> int:
         print_json({"ref": ref})
     else:
         print(ref)
+    return 0
+
+
+# `crm projects edit` options → crm.services.projects.edit_project fields (labels: zh, en).
+EDITABLE = (
+    ("--name", "name", ("项目名称", "project name")),
+    ("--investor", "investor", ("投资方", "investor")),
+    ("--industry", "industry", ("产业", "industry")),
+    ("--city", "city", ("所在地", "city")),
+    ("--park", "park", ("园区", "park")),
+    ("--amount", "amount", ("合同引资额（万元）", "contracted investment (万元)")),
+    ("--jobs", "jobs", ("就业人数", "jobs")),
+    ("--unit", "responsible_unit", ("责任单位", "responsible unit")),
+    ("--owner", "responsible_staff", ("责任人（登录名或姓名）", "responsible person (login or name)")),
+    ("--planned-construction", "planned_construction_on", ("计划开工日期", "planned construction date")),
+    ("--planned-production", "planned_production_on", ("计划投产日期", "planned production date")),
+    ("--notes", "notes", ("备注", "notes")),
+)
+
+
+def edit(ctx) -> int:
+    from crm.errors import CrmError
+    from crm.services.projects import edit_project
+
+    changes = {field: getattr(ctx.args, field) for _option, field, _label in EDITABLE
+               if getattr(ctx.args, field) is not None}
+    if not changes:
+        raise CrmError("nothing_to_change")
+    with ctx.db.unit_of_work() as session:
+        project = edit_project(session, ctx.args.ref, changes, version=None)
+        ref, version = project.ref, project.version
+    if ctx.args.json:
+        print_json({"ref": ref, "version": version, "changed": sorted(changes)})
+    else:
+        labels = {field: pick(*label) for _option, field, label in EDITABLE}
+        print(t("project_edited", ref=ref, fields="、".join(labels[field] for field in changes)))
     return 0
 
 

@@ -33,6 +33,9 @@ ORG, CONTACT, INVITATION = "organization", "contact", "invitation"
 # Enum members looked up once (Python 3.11 resolves them through a descriptor, and this runs per row).
 _PERSON, _ERROR, _OTHER = RowKind.PERSON, RowKind.ERROR, OrgKind.OTHER
 PROGRESS_EVERY = 2000
+# Lists this large (about 5,000 rows) get their pinyin from a second process (crm.importing.pinyin_worker):
+# for a short one, starting it costs more than it saves.
+PINYIN_WORKER_BYTES = 256 * 1024
 # Imports creating this many rows refresh the planner's statistics (bulk.refresh_statistics).
 ANALYZE_AFTER_ROWS = 5000
 
@@ -392,7 +395,7 @@ def import_invitees(
     `ahead`: the same file already being read (crm.importing.reader.ReadAhead)."""
     from crm.services.events import get_event
 
-    worker = None if options.dry_run else PinyinWorker()
+    worker = PinyinWorker() if not options.dry_run and _file_bytes(path) >= PINYIN_WORKER_BYTES else None
     try:
         event_id = None
         if options.event:
@@ -402,7 +405,7 @@ def import_invitees(
                             on_rows=(lambda rows: worker.add(*_names(rows))) if worker else None)
         write = not options.dry_run and not (options.strict and _errors(parsed))
         # Asked before the write transaction begins: never hold the database's write lock waiting for it.
-        pinyin = worker.result() if write else ({}, {})
+        pinyin = worker.result() if write and worker else ({}, {})
         with database.unit_of_work(write=write) as session:
             plan = plan_import(session, parsed, event_id, progress=progress)
             result = _result(parsed, plan, dry_run=options.dry_run)
@@ -424,6 +427,13 @@ def import_invitees(
     finally:
         if worker is not None:
             worker.close()
+
+
+def _file_bytes(path: str | Path) -> int:
+    try:
+        return Path(path).stat().st_size
+    except OSError:  # reading it will say what is wrong
+        return 0
 
 
 def _names(rows: list[InviteeRow]) -> tuple[list[str], list[str]]:

@@ -9,7 +9,7 @@ from decimal import Decimal
 from sqlalchemy import Select, case, func, or_, select
 from sqlalchemy.orm import Session
 
-from db.models import Industry, Organization, Project, ProjectStatus, Region, Stage, Unit
+from db.models import Industry, Organization, Project, ProjectStatus, Region, Stage, Staff, Unit
 
 from crm.normalize import clean_text
 from crm.rules.stages import STAGE_ORDER
@@ -59,6 +59,7 @@ class FilterChoices:
     industries: list[Choice]
     regions: list[Choice]
     units: list[Choice]
+    staff: list[Choice]
 
 
 _STAGE_RANK = case({stage.value: rank for rank, stage in enumerate(STAGE_ORDER)}, value=Project.stage)
@@ -138,4 +139,5 @@ def filter_choices(session: Session) -> FilterChoices:
         industries=choices(Industry, Industry.name),
         regions=choices(Region, Region.name),
         units=choices(Unit, Unit.name),
+        staff=choices(Staff, Staff.name),
     )

@@ -39,6 +39,7 @@ def project_detail(project: Project) -> dict:
         "jobs": project.jobs,
         "notes": project.notes,
         "responsible_unit": project.responsible_unit.name if project.responsible_unit else None,
+        "responsible_staff": project.responsible_staff.name if project.responsible_staff else None,
         "funds_in_place": float(latest_figure(project, FigureKind.FUNDS_IN_PLACE)),
         "investment_completed": float(latest_figure(project, FigureKind.INVESTMENT_COMPLETED)),
         "stage_history": [

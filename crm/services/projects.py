@@ -28,7 +28,7 @@ from crm.errors import CrmError, NotFound, RuleViolation
 from crm.i18n import pick
 from crm.normalize import clean_text, organization_key
 from crm.rules import stages
-from crm.services.reference import find_industry, find_region, find_unit
+from crm.services.reference import find_industry, find_region, find_staff, find_unit
 from crm.services.editing import update_fields
 from crm.services.events import get_event
 
@@ -112,6 +112,7 @@ class NewProject:
     park: str | None = None
     jobs: int | None = None
     responsible_unit: str | None = None
+    responsible_staff: str | None = None  # 责任人: a login or a name (crm.services.reference.find_staff)
     planned_construction_on: dt.date | None = None
     planned_production_on: dt.date | None = None
     entered_on: dt.date | None = None  # date of the first step for a lead
@@ -141,6 +142,7 @@ def add_project(session: Session, new: NewProject, *, actor: Staff, today: dt.da
         signing_event=get_event(session, new.event_ref) if new.event_ref else None,
         jobs=new.jobs,
         responsible_unit=find_unit(session, new.responsible_unit) if new.responsible_unit else None,
+        responsible_staff=find_staff(session, new.responsible_staff) if new.responsible_staff else None,
         planned_construction_on=new.planned_construction_on,
         planned_production_on=new.planned_production_on,
         status=ProjectStatus.ACTIVE,
@@ -254,6 +256,8 @@ def edit_project(session: Session, ref: str, changes: dict[str, object], *, vers
             columns["region_id"] = find_region(session, text).id if text else None
         elif field == "responsible_unit":
             columns["responsible_unit_id"] = find_unit(session, text).id if text else None
+        elif field == "responsible_staff":
+            columns["responsible_staff_id"] = find_staff(session, text).id if text else None
         elif field == "amount":
             columns["contracted_amount"] = parse_amount(text) if text else None
         elif field == "jobs":

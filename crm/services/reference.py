@@ -1,10 +1,10 @@
-"""Finding regions, industries and units by what users type (南昌, 南昌市, 光伏, pv)."""
+"""Finding regions, industries, units and staff by what users type (南昌, 南昌市, 光伏, pv, 王芳)."""
 from __future__ import annotations
 
-from sqlalchemy import or_, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
-from db.models import Industry, Region, Unit, UnitKind
+from db.models import Industry, Region, Staff, Unit, UnitKind
 
 from crm.errors import NotFound
 
@@ -42,3 +42,17 @@ def find_unit(session: Session, text: str, *, create: bool = False) -> Unit:
         session.add(unit)
         session.flush()
     return unit
+
+
+def find_staff(session: Session, text: str) -> Staff:
+    """A colleague by login or by name (responsible for a project). Staff appear once they have used
+    the program; an unknown one is refused with the known logins, never created by a typo."""
+    value = (text or "").strip()
+    staff = session.scalar(
+        select(Staff).where(or_(func.lower(Staff.login) == value.lower(), Staff.name == value))
+        .order_by(func.lower(Staff.login) != value.lower(), Staff.id)  # a login before a namesake
+    )
+    if staff is None:
+        known = ", ".join(session.scalars(select(Staff.login).order_by(Staff.login)))
+        raise NotFound("unknown_staff", value=text, known=known or "—")
+    return staff

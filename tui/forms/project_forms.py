@@ -143,7 +143,8 @@ class EditProjectForm(FormScreen):
         self.initial = {
             "name": d["name"], "investor": d["investor"], "industry": d["industry"], "city": d["city"],
             "park": d["park"], "amount": _plain_number(d["amount"]), "jobs": d["jobs"],
-            "responsible_unit": d["responsible_unit"], "planned_construction_on": d["planned_construction_on"],
+            "responsible_unit": d["responsible_unit"], "responsible_staff": d["responsible_staff"],
+            "planned_construction_on": d["planned_construction_on"],
             "planned_production_on": d["planned_production_on"], "notes": d["notes"],
         }
 
@@ -161,6 +162,7 @@ class EditProjectForm(FormScreen):
                 Field("amount", pick("合同引资额(万元)", "amount (万元)"), "amount"),
                 Field("jobs", pick("就业人数", "jobs"), "integer"),
                 Field("responsible_unit", pick("责任单位", "responsible unit"), "choice", choices=names(choices.units)),
+                Field("responsible_staff", pick("责任人", "responsible person"), "choice", choices=names(choices.staff)),
                 Field("planned_construction_on", pick("计划开工", "planned start"), "date"),
                 Field("planned_production_on", pick("计划投产", "planned production"), "date"),
                 Field("notes", pick("备注", "notes")),

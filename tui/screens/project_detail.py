@@ -110,7 +110,7 @@ class ProjectDetailScreen(ProjectScreen):
                 text.parenthesized(f"{funds / amount:.1%}") if amount else "")),
             (pick("累计完成投资", "invested"), Text.assemble(text.wan(d["investment_completed"]), " 万元")),
             (pick("就业", "jobs"), text.plain(d["jobs"])),
-            (pick("责任单位", "responsible unit"), text.plain(d["responsible_unit"])),
+            (pick("责任单位 / 责任人", "responsible"), text.plain(" / ".join(x or "—" for x in (d["responsible_unit"], d["responsible_staff"])))),
             (pick("状态", "status"), Text.assemble(text.labelled("status", d["status"]),
                                                    f"  {d['status_reason']}" if d["status_reason"] else "")),
             (pick("备注", "notes"), text.plain(d["notes"])),
