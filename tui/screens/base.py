@@ -2,6 +2,8 @@
 through the App's workers, and a reload after edits."""
 from __future__ import annotations
 
+import asyncio
+
 from textual.screen import Screen
 
 from crm.i18n import pick
@@ -30,7 +32,11 @@ class WorkbenchScreen(DbClient, Screen):
 
     def data_shown(self, what: str) -> None:
         """Announce, once painted, that the data asked for is on screen."""
-        self.call_after_refresh(self.post_message, DataShown(what))
+        # The widgets just filled tell the screen what to repaint when their own message queues next run. A
+        # callback queued on the screen at once could run before that, and so before the paint (the dashboard
+        # announced itself ahead of its slowest frame). Queued after those queues have run (call_soon follows
+        # them), it waits for the paint that shows the data.
+        asyncio.get_running_loop().call_soon(self.call_after_refresh, self.post_message, DataShown(what))
 
     def form_closed(self, result) -> None:
         """After a form: say what was saved (the screen reads again as it comes back into view), or show
