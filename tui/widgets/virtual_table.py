@@ -197,10 +197,16 @@ class VirtualTable(DbClient, ScrollView, can_focus=True):
         if generation != self._generation:
             return
         self._store(page, rows)
-        self.refresh()
+        if self._on_screen(page):
+            self.refresh()
+        # Otherwise nothing on screen changes: a repaint would only hold up the frame of the next key.
         self._request_after_paint()
         if self._page_of(self.cursor_row) == page:
             self._post_highlight()
+
+    def _on_screen(self, page: int) -> bool:
+        top = self.scroll_offset.y
+        return self._page_of(top) <= page <= self._page_of(top + self._body_height - 1)
 
     def row_at(self, row: int) -> TableRow | None:
         page = self._pages.get(self._page_of(row))
@@ -315,9 +321,14 @@ class VirtualTable(DbClient, ScrollView, can_focus=True):
 
     def _prepare_neighbours(self) -> None:
         """Lay out the screenfuls above and below the view while the user reads this one, so that a
-        page up or down only has to show rows that are ready."""
+        page up or down only has to show rows that are ready. Lines laid out further away are let go:
+        each is some thirty objects, and thousands of them would lengthen every full garbage collection
+        (a pause in the middle of a keystroke)."""
         height, top = self._body_height, self.scroll_offset.y
-        for row in range(max(top - height, 0), min(top + 2 * height, self.row_count or 0)):
+        first, end = max(top - height, 0), min(top + 2 * height, self.row_count or 0)
+        for row in [row for row in self._strips if not first - height <= row < end + height]:
+            del self._strips[row]
+        for row in range(first, end):
             if row not in self._strips:
                 data = self.row_at(row)
                 if data is not None:
