@@ -120,6 +120,7 @@ class VirtualTable(DbClient, ScrollView, can_focus=True):
         self._laid_out_for = -1
         self._request_scheduled = False
         self._strips: dict[int, Strip] = {}
+        self._frame_style = Style()  # self.rich_style as of the frame being painted
 
     # -- data ---------------------------------------------------------------------------------------
 
@@ -284,27 +285,34 @@ class VirtualTable(DbClient, ScrollView, can_focus=True):
             titles.append(Text(title))
         return self._line(titles).apply_style(style)
 
+    def render_lines(self, crop: Region) -> list[Strip]:
+        # The table's own style once a frame, not once a line: rich_style walks every ancestor's styles.
+        self._frame_style = self.rich_style
+        return super().render_lines(crop)
+
     def render_line(self, y: int) -> Strip:
         self._layout_columns()
         if y == 0:
             return self._header_strip()
-        base = self.rich_style
+        base = self._frame_style
         row = self.scroll_offset.y + y - 1
-        pending = base + self.get_component_rich_style("virtual-table--pending")
         if self.row_count is None or row >= self.row_count:
             if self.row_count is None and y == 1:
-                return self._line([Text("…")]).apply_style(pending)
+                return self._pending_line(base)
             return Strip.blank(self.scrollable_content_region.width, base)
         strip = self._strips.get(row)
         if strip is None:
             data = self.row_at(row)
             if data is None:
                 self._request_after_paint()
-                return self._line([Text("…")]).apply_style(pending)
+                return self._pending_line(base)
             strip = self._strips[row] = self._line(data.cells)
         if row == self.cursor_row:
             return strip.apply_style(base + self.get_component_rich_style("virtual-table--cursor"))
         return strip.apply_style(base)
+
+    def _pending_line(self, base: Style) -> Strip:
+        return self._line([Text("…")]).apply_style(base + self.get_component_rich_style("virtual-table--pending"))
 
     def _request_after_paint(self) -> None:
         """Ask for the pages around the view once this frame is painted: a worker started now would
