@@ -13,6 +13,11 @@ from tui.i18n import translate_bindings
 from tui.messages import DataShown
 
 
+# How long a frame lasts, and how many of them a screen waits at most before it announces its data anyway.
+FRAME_S = 1 / 60
+ANNOUNCE_FRAMES = 30
+
+
 class WorkbenchScreen(DbClient, Screen):
     def __init__(self) -> None:
         super().__init__()
@@ -32,11 +37,26 @@ class WorkbenchScreen(DbClient, Screen):
 
     def data_shown(self, what: str) -> None:
         """Announce, once painted, that the data asked for is on screen."""
-        # The widgets just filled tell the screen what to repaint when their own message queues next run. A
-        # callback queued on the screen at once could run before that, and so before the paint (the dashboard
-        # announced itself ahead of its slowest frame). Queued after those queues have run (call_soon follows
-        # them), it waits for the paint that shows the data.
-        asyncio.get_running_loop().call_soon(self.call_after_refresh, self.post_message, DataShown(what))
+        # The widgets just filled ask the screen for their repaint when their own message queues next run: a
+        # callback queued on the screen at once could run before that. Queued after those queues have run
+        # (call_soon follows them), it is run after the next paint, except when Textual runs it without
+        # waiting (during a batch update, or with a run of callbacks due from an earlier frame): then it looks
+        # again a frame later, as long as the screen still has a paint to make.
+        loop = asyncio.get_running_loop()
+        message = DataShown(what)
+
+        def announce(frames_left: int = ANNOUNCE_FRAMES) -> None:
+            if frames_left and self._paint_pending():
+                loop.call_later(FRAME_S, self.call_after_refresh, announce, frames_left - 1)
+            else:
+                self.post_message(message)
+
+        loop.call_soon(self.call_after_refresh, announce)
+
+    def _paint_pending(self) -> bool:
+        """Whether the screen has changes it has not painted yet (Textual's own flags)."""
+        return self.is_current and bool(self.app._batch_count or self._layout_required or self._repaint_required
+                                        or self._dirty_widgets)
 
     def form_closed(self, result) -> None:
         """After a form: say what was saved (the screen reads again as it comes back into view), or show
