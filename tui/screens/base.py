@@ -13,7 +13,7 @@ from tui.i18n import translate_bindings
 from tui.messages import DataShown
 
 
-# How long a frame lasts, and how many of them a screen waits at most before it announces its data anyway.
+# How long a frame lasts, and how many times a screen waits for a paint before it announces its data anyway.
 FRAME_S = 1 / 60
 ANNOUNCE_FRAMES = 30
 
@@ -23,6 +23,7 @@ class WorkbenchScreen(DbClient, Screen):
         super().__init__()
         translate_bindings(self)
         self.seen_version: int | None = None  # App.data_version when the screen last read its data
+        self._paints = 0  # frames painted (for data_shown)
 
     def on_mount(self) -> None:
         self.seen_version = self.app.data_version
@@ -37,26 +38,29 @@ class WorkbenchScreen(DbClient, Screen):
 
     def data_shown(self, what: str) -> None:
         """Announce, once painted, that the data asked for is on screen."""
-        # The widgets just filled ask the screen for their repaint when their own message queues next run: a
-        # callback queued on the screen at once could run before that. Queued after those queues have run
-        # (call_soon follows them), it is run after the next paint, except when Textual runs it without
-        # waiting (during a batch update, or with a run of callbacks due from an earlier frame): then it looks
-        # again a frame later, as long as the screen still has a paint to make.
-        loop = asyncio.get_running_loop()
-        message = DataShown(what)
+        # The widgets just filled ask the screen for their repaint when their own message queues next run, so
+        # a callback queued on the screen at once could run before the paint; and Textual may run after-refresh
+        # callbacks early (those due from an earlier frame, or during a batch update). So: once the screen has
+        # taken in the widgets' requests (call_soon comes after their queues, call_later after their messages
+        # in the screen's), wait for the first paint that follows.
+        asyncio.get_running_loop().call_soon(self.call_later, self._announce_after_next_paint, DataShown(what))
+
+    def _announce_after_next_paint(self, message: DataShown) -> None:
+        loop, painted = asyncio.get_running_loop(), self._paints
 
         def announce(frames_left: int = ANNOUNCE_FRAMES) -> None:
-            if frames_left and self._paint_pending():
+            if self._paints > painted or not frames_left:
+                self.post_message(message)
+            elif self.app._batch_count:  # paints are held, and callbacks would run again at once
                 loop.call_later(FRAME_S, self.call_after_refresh, announce, frames_left - 1)
             else:
-                self.post_message(message)
+                self.call_after_refresh(announce, frames_left - 1)
 
-        loop.call_soon(self.call_after_refresh, announce)
+        self.call_after_refresh(announce)
 
-    def _paint_pending(self) -> bool:
-        """Whether the screen has changes it has not painted yet (Textual's own flags)."""
-        return self.is_current and bool(self.app._batch_count or self._layout_required or self._repaint_required
-                                        or self._dirty_widgets)
+    def _compositor_refresh(self) -> None:  # Textual's one way to paint a screen
+        super()._compositor_refresh()
+        self._paints += 1
 
     def form_closed(self, result) -> None:
         """After a form: say what was saved (the screen reads again as it comes back into view), or show
