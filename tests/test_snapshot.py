@@ -42,6 +42,12 @@ def expected(project: Project, as_of: dt.date) -> dict | None:
     raised = [p for p in project.problems if p.raised_on <= as_of]
     return {
         "id": project.id,
+        "ref": project.ref,
+        "name": project.name,
+        "signing_event_id": project.signing_event_id,
+        "signing_form": project.signing_form,
+        "planned_construction_on": project.planned_construction_on,
+        "planned_production_on": project.planned_production_on,
         "signed_on": signed.happened_on if signed else None,
         "stage": stage,
         "stage_on": max(s.happened_on for s in steps if s.stage == stage),
@@ -57,15 +63,18 @@ def expected(project: Project, as_of: dt.date) -> dict | None:
         "industry": project.industry.name if project.industry else None,
         "city": project.region.name if project.region else None,
         "investor": project.investor.name if project.investor else None,
+        "responsible_unit": project.responsible_unit.name if project.responsible_unit else None,
+        "responsible_staff": project.responsible_staff.name if project.responsible_staff else None,
         "amount": project.contracted_amount or Decimal(0),
     }
 
 
 def actual(state) -> dict:
     return {key: getattr(state, key) for key in (
-        "id", "signed_on", "stage", "stage_on", "status", "converted_on", "funds_in_place", "investment_completed",
+        "id", "ref", "name", "signing_event_id", "signing_form", "planned_construction_on", "planned_production_on",
+        "signed_on", "stage", "stage_on", "status", "converted_on", "funds_in_place", "investment_completed",
         "problems_raised", "problems_resolved", "last_followup_on", "next_followup_on", "next_step", "industry",
-        "city", "investor", "amount")}
+        "city", "investor", "responsible_unit", "responsible_staff", "amount")}
 
 
 @pytest.fixture
@@ -104,7 +113,8 @@ def test_states_match_the_history_read_plainly(history, as_of):
         projects = session.scalars(select(Project).options(
             selectinload(Project.steps), selectinload(Project.status_changes), selectinload(Project.figures),
             selectinload(Project.followups), selectinload(Project.problems), selectinload(Project.industry),
-            selectinload(Project.region), selectinload(Project.investor)).order_by(Project.id)).all()
+            selectinload(Project.region), selectinload(Project.investor), selectinload(Project.responsible_unit),
+            selectinload(Project.responsible_staff)).order_by(Project.id)).all()
         want = [e for e in (expected(p, as_of) for p in projects) if e is not None]
         got = [actual(s) for s in project_states(session, as_of)]
         assert got == want

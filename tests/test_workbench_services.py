@@ -10,7 +10,8 @@ from sqlalchemy import func, select
 
 from crm.errors import NotFound, StaleEdit
 from crm.rules import deadlines, signals
-from crm.services.dashboard import LIST_LIMIT, dashboard
+from crm.services import dashboard as dashboard_service
+from crm.services.dashboard import LIST_LIMIT, dashboard, project_alert
 from crm.services.event_detail import event_detail, programme_tree
 from crm.services.kpi import kpi_report
 from crm.services.project_query import (
@@ -48,6 +49,22 @@ def test_dashboard_figures_agree_with_the_kpi_report_and_the_warnings(demo_datab
     live = [s for s in states if s.status != ProjectStatus.TERMINATED and s.stage is not None]
     assert sum(row.total for row in board.pipeline) == len(live)
     assert sum(row.counts[Stage.LEAD] for row in board.pipeline) == sum(s.stage == Stage.LEAD for s in live)
+
+
+@pytest.mark.parametrize("limit", [5, LIST_LIMIT])
+def test_the_alerts_shown_are_the_first_of_every_project_alert_in_order(demo_database, monkeypatch, limit):
+    """Only the alerts shown are spelled out: they must be the ones that sorting every project's alert puts
+    first (red, then the earliest date behind it, then the ref), and the counts must cover every project."""
+    monkeypatch.setattr(dashboard_service, "LIST_LIMIT", limit)
+    with demo_database.unit_of_work(write=False) as session:
+        for as_of in (TODAY, dt.date(2012, 6, 30)):
+            board = dashboard(session, as_of)
+            every = [a for a in (project_alert(s, as_of) for s in project_states(session, as_of)) if a is not None]
+            every.sort(key=lambda a: (a.colour != signals.RED, a.due or as_of, a.ref))
+            assert board.alerts == every[:limit]
+            assert (board.red, board.yellow) == (sum(a.colour == signals.RED for a in every),
+                                                 sum(a.colour == signals.YELLOW for a in every))
+    assert len(every) > 5  # the shorter limit leaves some out
 
 
 def test_the_dashboard_as_of_an_earlier_day_counts_what_had_happened_by_then(demo_database):

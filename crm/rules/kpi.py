@@ -6,6 +6,7 @@ import datetime as dt
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, fields
 from decimal import Decimal
+from typing import Protocol
 
 from db.models.enums import SigningForm, Stage
 
@@ -33,6 +34,20 @@ class ProjectFacts:
     city: str | None = None
 
 
+class Facts(Protocol):
+    """What the KPIs read of a project: a ProjectFacts, or any record of the project as it stood that
+    reads the same (the dashboard passes its ten thousand project states as they are, not copies)."""
+
+    signing_form: SigningForm | None
+    converted_on: dt.date | None
+    amount: Decimal
+    stage: Stage
+    terminated: bool
+    funds_in_place: Decimal
+    problems_raised: int
+    problems_resolved: int
+
+
 def _rate(numerator: Decimal | int, denominator: Decimal | int) -> float | None:
     if not denominator:
         return None
@@ -54,7 +69,7 @@ class Kpi:
     problems_resolved: int = 0
     tiers: dict[int, list] = field(default_factory=lambda: {t: [0, Decimal(0)] for t in SIZE_TIERS_WAN})
 
-    def add(self, p: ProjectFacts) -> None:
+    def add(self, p: Facts) -> None:
         reached = rank(p.stage)  # once: reports add every project of a cohort several times over
         self.signed += 1
         self.signed_amount += p.amount
@@ -111,7 +126,7 @@ class Kpi:
 _COUNTS = tuple(f.name for f in fields(Kpi) if f.name != "tiers")
 
 
-def compute(facts: Iterable[ProjectFacts]) -> Kpi:
+def compute(facts: Iterable[Facts]) -> Kpi:
     kpi = Kpi()
     for p in facts:
         kpi.add(p)

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from db.models.enums import ProjectStatus, Stage
 
@@ -16,9 +16,12 @@ STALE_FOLLOWUP_DAYS = 30
 
 GREEN, YELLOW, RED = "green", "yellow", "red"
 
+# What each planned date warns of, and the rank of the stage that clears it.
+_CONSTRUCTION = (Stage.CONSTRUCTION.value, rank(Stage.CONSTRUCTION))
+_PRODUCTION = (Stage.PRODUCTION.value, rank(Stage.PRODUCTION))
 
-@dataclass(frozen=True)
-class PlannedDateWarning:
+
+class PlannedDateWarning(NamedTuple):  # a tuple: the dashboard makes one for most of ten thousand projects
     kind: str  # "construction" | "production"
     due: dt.date
     status: str  # due | overdue
@@ -30,14 +33,15 @@ def planned_date_warnings(
     planned_production_on: dt.date | None,
     as_of: dt.date,
 ) -> list[PlannedDateWarning]:
+    reached = -1 if stage is None else rank(stage)
     warnings = []
-    for target, planned in ((Stage.CONSTRUCTION, planned_construction_on), (Stage.PRODUCTION, planned_production_on)):
-        if planned is None or (stage is not None and rank(stage) >= rank(target)):
+    for (kind, target), planned in ((_CONSTRUCTION, planned_construction_on), (_PRODUCTION, planned_production_on)):
+        if planned is None or reached >= target:
             continue
         if as_of > planned:
-            warnings.append(PlannedDateWarning(target.value, planned, OVERDUE))
+            warnings.append(PlannedDateWarning(kind, planned, OVERDUE))
         elif as_of >= planned - dt.timedelta(days=PLANNED_DATE_WARNING_DAYS):
-            warnings.append(PlannedDateWarning(target.value, planned, DUE))
+            warnings.append(PlannedDateWarning(kind, planned, DUE))
     return warnings
 
 
@@ -54,8 +58,9 @@ def colour(
 ) -> str:
     """red: a planned date passed without its stage; yellow: one is near, the project is stalled or
     has had no follow-up for a month; green otherwise."""
-    if any(w.status == OVERDUE for w in warnings):
-        return RED
+    for w in warnings:
+        if w.status == OVERDUE:
+            return RED
     if warnings or stale or status == ProjectStatus.STALLED:
         return YELLOW
     return GREEN

@@ -3,6 +3,7 @@ projects in red or yellow, follow-ups due this week. One pass over the set-based
 from __future__ import annotations
 
 import datetime as dt
+import heapq
 from collections import Counter
 from dataclasses import dataclass
 
@@ -13,7 +14,6 @@ from db.models import ProjectStatus, Stage
 from crm.dates import week_of
 from crm.rules import deadlines, kpi, signals
 from crm.rules.stages import STAGE_ORDER
-from crm.services.kpi import Cohort, facts
 from crm.services.snapshot import ProjectState, project_states
 from crm.services.warnings import STATUS_ORDER, Warning, event_deadlines
 
@@ -61,6 +61,14 @@ class Dashboard:
     followups_overdue: int  # next follow-up dates already passed
 
 
+def _due(state: ProjectState, warnings: list[signals.PlannedDateWarning], stale: bool) -> dt.date | None:
+    """The earliest date behind a project's alert."""
+    dues = [w.due for w in warnings]
+    if stale:
+        dues.append((state.last_followup_on or state.signed_on) + dt.timedelta(days=signals.STALE_FOLLOWUP_DAYS))
+    return min(dues, default=None)
+
+
 def project_alert(state: ProjectState, as_of: dt.date) -> ProjectAlert | None:
     """Why a project is red or yellow (None when it is green)."""
     warnings = state.warnings(as_of)  # computed once: state.colour() would compute them again
@@ -69,21 +77,39 @@ def project_alert(state: ProjectState, as_of: dt.date) -> ProjectAlert | None:
     if colour == signals.GREEN:
         return None
     reasons = [f"{w.kind}_{w.status}" for w in warnings]
-    dues = [w.due for w in warnings]
     if stale:
         reasons.append("stale")
-        dues.append((state.last_followup_on or state.signed_on) + dt.timedelta(days=signals.STALE_FOLLOWUP_DAYS))
     if state.status == ProjectStatus.STALLED:
         reasons.append("stalled")
-    return ProjectAlert(state.ref, state.name, colour, tuple(reasons), min(dues, default=None))
+    return ProjectAlert(state.ref, state.name, colour, tuple(reasons), _due(state, warnings, stale))
+
+
+def _alerts(states: list[ProjectState], as_of: dt.date) -> tuple[list[ProjectAlert], int, int]:
+    """The first LIST_LIMIT alerts (red first, then the earliest date behind them, then the ref) and how
+    many projects are red and yellow. Every project is coloured; only the alerts shown are spelled out
+    (most of ten thousand projects may be red or yellow)."""
+    red = yellow = 0
+    order = []
+    for index, state in enumerate(states):
+        warnings = state.warnings(as_of)
+        stale = state.stale(as_of)
+        colour = signals.colour(state.status, warnings, stale)
+        if colour == signals.GREEN:
+            continue
+        if colour == signals.RED:
+            red += 1
+        else:
+            yellow += 1
+        order.append((colour != signals.RED, _due(state, warnings, stale) or as_of, state.ref, index))
+    shown = [project_alert(states[index], as_of) for *_, index in heapq.nsmallest(LIST_LIMIT, order)]
+    return shown, red, yellow
 
 
 def _pipeline(states: list[ProjectState]) -> list[PipelineRow]:
-    counts: dict[str, Counter] = {}
-    for state in states:
-        if state.status != ProjectStatus.TERMINATED and state.stage is not None:
-            counts.setdefault(state.industry or "", Counter())[state.stage] += 1
-    return [PipelineRow(industry, {stage: c[stage] for stage in STAGE_ORDER}) for industry, c in sorted(counts.items())]
+    counts = Counter((s.industry or "", s.stage) for s in states
+                     if s.status != ProjectStatus.TERMINATED and s.stage is not None)
+    industries = sorted({industry for industry, _ in counts})
+    return [PipelineRow(industry, {stage: counts[industry, stage] for stage in STAGE_ORDER}) for industry in industries]
 
 
 def _followups_due(states: list[ProjectState], as_of: dt.date) -> tuple[list[FollowUpDue], int]:
@@ -99,10 +125,8 @@ def _followups_due(states: list[ProjectState], as_of: dt.date) -> tuple[list[Fol
 
 def dashboard(session: Session, as_of: dt.date) -> Dashboard:
     states = project_states(session, as_of)
-    cohort = Cohort()
-    figures = kpi.compute(facts(s) for s in states if cohort.includes(s)).as_dict()
-    alerts = [a for a in (project_alert(s, as_of) for s in states) if a is not None]
-    alerts.sort(key=lambda a: (a.colour != signals.RED, a.due or as_of, a.ref))
+    figures = kpi.compute(s for s in states if s.signed).as_dict()  # the KPI report's whole cohort, Cohort()
+    alerts, red, yellow = _alerts(states, as_of)
     event_warnings = sorted(
         (w for w in event_deadlines(session, as_of) if w.status != deadlines.DONE),
         key=lambda w: (STATUS_ORDER[w.status], w.due, w.kind, w.ref),
@@ -113,9 +137,9 @@ def dashboard(session: Session, as_of: dt.date) -> Dashboard:
         kpi=figures,
         pipeline=_pipeline(states),
         deadlines=event_warnings,
-        alerts=alerts[:LIST_LIMIT],
-        red=sum(1 for a in alerts if a.colour == signals.RED),
-        yellow=sum(1 for a in alerts if a.colour == signals.YELLOW),
+        alerts=alerts,
+        red=red,
+        yellow=yellow,
         followups_due=followups,
         followups_overdue=overdue,
     )

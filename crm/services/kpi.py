@@ -36,7 +36,7 @@ def facts(state: ProjectState) -> kpi.ProjectFacts:
         converted_on=state.converted_on,
         amount=state.amount,
         stage=state.stage,
-        terminated=state.status.value == "terminated",
+        terminated=state.terminated,
         funds_in_place=state.funds_in_place,
         problems_raised=state.problems_raised,
         problems_resolved=state.problems_resolved,

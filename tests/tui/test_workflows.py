@@ -237,3 +237,25 @@ async def test_the_dashboard_counts_as_of_a_chosen_day(demo_sqlite):
         report = kpi_report(session, dt.date(2012, 6, 30))
         assert report["started"] < kpi_report(session, TODAY)["started"]  # the day makes a difference
     assert "统计截至 2012-06-30" in shown and f"{report['started']}/{report['signed']}" in shown
+
+
+async def test_data_shown_comes_after_the_frame_that_shows_the_data(demo_sqlite, monkeypatch):
+    """Tests and the benchmark wait for DataShown: it must follow the paint of the figures, not precede it (the
+    widgets just filled ask the screen for that paint on their own next turn)."""
+    from tui.messages import DataShown
+    from tui.screens.dashboard import DashboardScreen
+    from tui.widgets.pipeline_chart import PipelineChart
+
+    events: list[str] = []
+    show, render = DashboardScreen.show, PipelineChart.render
+    monkeypatch.setattr(DashboardScreen, "show", lambda screen, data: (show(screen, data), events.append("filled")))
+    monkeypatch.setattr(PipelineChart, "render", lambda chart: (events.append("painted"), render(chart))[1])
+
+    def hook(message) -> None:
+        if isinstance(message, DataShown) and message.what == "dashboard" and "announced" not in events:
+            events.append("announced")
+
+    async with make_app(demo_sqlite).run_test(size=SIZE, message_hook=hook) as pilot:
+        await settle(pilot)
+    filled = events.index("filled")
+    assert "painted" in events[filled:events.index("announced")], events

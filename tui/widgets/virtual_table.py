@@ -120,6 +120,7 @@ class VirtualTable(DbClient, ScrollView, can_focus=True):
         self._laid_out_for = -1
         self._request_scheduled = False
         self._strips: dict[int, Strip] = {}
+        self._frame_style = Style()  # self.rich_style as of the frame being painted
 
     # -- data ---------------------------------------------------------------------------------------
 
@@ -197,10 +198,16 @@ class VirtualTable(DbClient, ScrollView, can_focus=True):
         if generation != self._generation:
             return
         self._store(page, rows)
-        self.refresh()
+        if self._on_screen(page):
+            self.refresh()
+        # Otherwise nothing on screen changes: a repaint would only hold up the frame of the next key.
         self._request_after_paint()
         if self._page_of(self.cursor_row) == page:
             self._post_highlight()
+
+    def _on_screen(self, page: int) -> bool:
+        top = self.scroll_offset.y
+        return self._page_of(top) <= page <= self._page_of(top + self._body_height - 1)
 
     def row_at(self, row: int) -> TableRow | None:
         page = self._pages.get(self._page_of(row))
@@ -278,27 +285,34 @@ class VirtualTable(DbClient, ScrollView, can_focus=True):
             titles.append(Text(title))
         return self._line(titles).apply_style(style)
 
+    def render_lines(self, crop: Region) -> list[Strip]:
+        # The table's own style once a frame, not once a line: rich_style walks every ancestor's styles.
+        self._frame_style = self.rich_style
+        return super().render_lines(crop)
+
     def render_line(self, y: int) -> Strip:
         self._layout_columns()
         if y == 0:
             return self._header_strip()
-        base = self.rich_style
+        base = self._frame_style
         row = self.scroll_offset.y + y - 1
-        pending = base + self.get_component_rich_style("virtual-table--pending")
         if self.row_count is None or row >= self.row_count:
             if self.row_count is None and y == 1:
-                return self._line([Text("…")]).apply_style(pending)
+                return self._pending_line(base)
             return Strip.blank(self.scrollable_content_region.width, base)
         strip = self._strips.get(row)
         if strip is None:
             data = self.row_at(row)
             if data is None:
                 self._request_after_paint()
-                return self._line([Text("…")]).apply_style(pending)
+                return self._pending_line(base)
             strip = self._strips[row] = self._line(data.cells)
         if row == self.cursor_row:
             return strip.apply_style(base + self.get_component_rich_style("virtual-table--cursor"))
         return strip.apply_style(base)
+
+    def _pending_line(self, base: Style) -> Strip:
+        return self._line([Text("…")]).apply_style(base + self.get_component_rich_style("virtual-table--pending"))
 
     def _request_after_paint(self) -> None:
         """Ask for the pages around the view once this frame is painted: a worker started now would
@@ -315,9 +329,14 @@ class VirtualTable(DbClient, ScrollView, can_focus=True):
 
     def _prepare_neighbours(self) -> None:
         """Lay out the screenfuls above and below the view while the user reads this one, so that a
-        page up or down only has to show rows that are ready."""
+        page up or down only has to show rows that are ready. Lines laid out further away are let go:
+        each is some thirty objects, and thousands of them would lengthen every full garbage collection
+        (a pause in the middle of a keystroke)."""
         height, top = self._body_height, self.scroll_offset.y
-        for row in range(max(top - height, 0), min(top + 2 * height, self.row_count or 0)):
+        first, end = max(top - height, 0), min(top + 2 * height, self.row_count or 0)
+        for row in [row for row in self._strips if not first - height <= row < end + height]:
+            del self._strips[row]
+        for row in range(first, end):
             if row not in self._strips:
                 data = self.row_at(row)
                 if data is not None:
