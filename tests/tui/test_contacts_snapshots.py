@@ -3,6 +3,7 @@ dialog, an event's invitations, each step of the import wizard and the export di
 `pytest --snapshot-update` accepts new ones after a deliberate change; the report shows the difference."""
 from __future__ import annotations
 
+import fcntl
 import shutil
 import tempfile
 from pathlib import Path
@@ -19,15 +20,18 @@ LANGS = ("zh", "en")
 
 @pytest.fixture
 def lists_dir(request, monkeypatch):
-    """The directory the import wizard starts in: a fixed path, since the wizard shows it."""
+    """The directory the import wizard starts in: a fixed path, since the wizard shows it. Tests of
+    other pytest workers wait for it (a lock file), rather than emptying it under each other."""
     lang = request.node.callspec.params["lang"]
     folder = Path(tempfile.gettempdir()) / f"crm-snapshot-lists-{lang}"
-    shutil.rmtree(folder, ignore_errors=True)
-    folder.mkdir()
-    for sample in ("invitees-pv-2011.xlsx", "invitees-copper-gbk.csv"):
-        shutil.copy(SAMPLES / sample, folder)
-    monkeypatch.chdir(folder)
-    return folder
+    with open(folder.with_suffix(".lock"), "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        shutil.rmtree(folder, ignore_errors=True)
+        folder.mkdir()
+        for sample in ("invitees-pv-2011.xlsx", "invitees-copper-gbk.csv"):
+            shutil.copy(SAMPLES / sample, folder)
+        monkeypatch.chdir(folder)
+        yield folder
 
 
 def snapshot(snap_compare, database, lang: str, steps, *, screen: str = "contacts") -> bool:
