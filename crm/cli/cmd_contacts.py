@@ -5,7 +5,6 @@ from __future__ import annotations
 from crm.cli.cmd_history import add_delete_restore
 from crm.cli.context import print_json, print_table
 from crm.i18n import pick, t
-from crm.labels import search_match_label
 
 ORG_KINDS = ("multinational", "central_soe", "private", "research", "financial", "government", "association", "other")
 STATUSES = ("proposed", "invited", "confirmed", "attended", "declined")
@@ -101,6 +100,8 @@ def search(ctx) -> int:
     if ctx.args.json:
         print_json([h.as_dict() for h in hits])
     else:
+        from crm.labels import search_match_label
+
         print_table(
             ["ID", pick("姓名", "name"), pick("单位", "organization"), pick("职务", "title"), pick("手机", "mobile"),
              pick("邮箱", "email"), pick("匹配", "matched")],
@@ -120,6 +121,8 @@ def search_orgs(ctx) -> int:
     if ctx.args.json:
         print_json([h.as_dict() for h in hits])
     else:
+        from crm.labels import search_match_label
+
         print_table(["ID", pick("单位", "organization"), pick("类型", "kind"), pick("产业", "industry"), pick("城市", "city")],
                     [[h.id, h.name, org_kind_label(h.kind), h.industry, h.city] for h in hits])
     return 0
