@@ -11,7 +11,7 @@ import re
 from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass
 
-from sqlalchemy import Select, String, and_, bindparam, case, exists, select
+from sqlalchemy import Select, String, and_, bindparam, case, exists, or_, select
 from sqlalchemy.orm import Session
 
 from db.models import Contact, Industry, Invitation, Organization, OrgKind, Region
@@ -202,11 +202,21 @@ class _Searcher:
                          .order_by(model.id), filters)
 
     def pinyin(self, model, term: str, filters) -> tuple[Callable[[int], list[int]], Callable[[int], list[int]]]:
-        """Two tiers from one scan: pinyin tokens equal to term, then tokens starting with it (db.pinyin
-        puts tokens between spaces: " zs " is a whole token, " zs" a token's start)."""
-        whole = case((self.substring(model.pinyin, f" {term} "), 0), else_=1)
-        stmt = filters.apply(select(model.id, whole).where(self.substring(model.pinyin, f" {term}"))
-                             .order_by(whole, model.id))
+        """Pinyin tokens equal to term, then tokens starting with it, from one scan (db.pinyin puts
+        tokens between spaces: " zs " is a whole token, " zs" a token's start)."""
+        return self.two_tiers(model, self.substring(model.pinyin, f" {term} "),
+                              self.substring(model.pinyin, f" {term}"), filters)
+
+    def name_or_email(self, term: str, filters) -> tuple[Callable[[int], list[int]], Callable[[int], list[int]]]:
+        """Names containing term, then emails containing it, from one scan."""
+        in_name = self.substring(Contact.name_key, term)
+        return self.two_tiers(Contact, in_name, or_(in_name, self.substring(Contact.email_key, term)), filters)
+
+    def two_tiers(self, model, first, either, filters) -> tuple[Callable[[int], list[int]], Callable[[int], list[int]]]:
+        """Two tiers read by one scan of the rows matching `either`: those matching `first`, then the
+        others (each row is read once, tested with both conditions)."""
+        rank = case((first, 0), else_=1)
+        stmt = filters.apply(select(model.id, rank).where(either).order_by(rank, model.id))
         read: dict[int, list] = {}
 
         def rows(n: int) -> list:
@@ -215,8 +225,7 @@ class _Searcher:
                 read[n] = self.session.execute(stmt.limit(2 * n)).all()
             return read[max(read)]
 
-        return (lambda n: [i for i, rank in rows(n) if rank == 0][:n],
-                lambda n: [i for i, rank in rows(n) if rank == 1][:n])
+        return (lambda n: [i for i, r in rows(n) if r == 0][:n], lambda n: [i for i, r in rows(n) if r == 1][:n])
 
     def substring(self, col, needle: str):
         """LIKE '%needle%': SQLite's LIKE ignores ASCII case already; on PostgreSQL ILIKE only where
@@ -266,10 +275,10 @@ def search_contacts(
             tiers += [("pinyin", start)]
         if not q.cjk:
             tiers += [("email", s.prefix(Contact, "email_key", q.key, filters))]
-        if q.cjk or len(q.key) >= FRAGMENT:
+        if q.cjk:
             tiers += [("name", s.contains(Contact, "name_key", q.key, filters))]
-            if not q.cjk:
-                tiers += [("email", s.contains(Contact, "email_key", q.key, filters))]
+        elif len(q.key) >= FRAGMENT:
+            tiers += list(zip(("name", "email"), s.name_or_email(q.key, filters)))
         tiers += [("organization", _contacts_of_organizations(session, q, s, filters, found))]
         titles = s.contains(Contact, "title", q.text, filters)
         if q.short_cjk:
