@@ -21,9 +21,13 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "unknown_unit": ("未知的单位：{value}", "unknown unit: {value}"),
     "nothing_to_change": ("没有要修改的内容：请给出至少一个选项（见 --help）", "nothing to change: give at least one option (see --help)"),
     "project_edited": ("已修改项目 {ref}：{fields}", "project {ref} edited: {fields}"),
-    "unknown_staff": ("未知的工作人员：{value}（已有：{known}；工作人员在本程序中记录过工作后才会出现）",
-                      "unknown staff member: {value} (known: {known}; staff appear once they have recorded "
-                      "something with crm)"),
+    "unknown_staff": ("未知的工作人员：{value}（已有：{known}；用 crm staff add 添加）",
+                      "unknown staff member: {value} (known: {known}; add one with crm staff add)"),
+    "bad_login": ("登录名无效：{value}（不能为空、不能含空格，最多 {limit} 个字符）",
+                  "invalid login: {value} (not empty, no spaces, at most {limit} characters)"),
+    "staff_name_too_long": ("姓名过长（最多 {limit} 个字符）", "name too long (at most {limit} characters)"),
+    "staff_exists": ("工作人员 {login} 已存在", "staff member {login} already exists"),
+    "staff_added": ("已添加工作人员 {login}（{name}）", "staff member {login} ({name}) added"),
     "unknown_stage": ("未知的阶段：{value}", "unknown stage: {value}"),
     "empty_field": ("{field}不能为空", "{field} must not be empty"),
     "stage_backwards": (

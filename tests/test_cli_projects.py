@@ -191,3 +191,17 @@ def test_edit_refuses_unknown_staff_and_empty_edits(cli, db):
     assert cli("--db", db, "projects", "edit", "P09999", "--notes", "x").code == 1
     shown = cli("--db", db, "projects", "show", ref, "--json").json()
     assert shown["version"] == before and shown["responsible_staff"] is None
+
+
+def test_staff_added_by_a_team_lead_can_be_named_responsible(cli, db):
+    added = cli("--db", db, "staff", "add", "wangfang", "--name", "王芳", "--json")
+    assert added.code == 0, added.err
+    assert added.json() == {"login": "wangfang", "name": "王芳"}
+    assert cli("--db", db, "staff", "add", "WangFang").code == 1  # logins are one person whatever the case
+    assert cli("--db", db, "staff", "add", "wang fang").code == 1
+    assert cli("--db", db, "staff", "add", "lisi", "--unit", "不存在的单位").code == 1
+    logins = [row["login"] for row in cli("--db", db, "staff", "list", "--json").json()]
+    assert "wangfang" in logins and "lisi" not in logins
+    ref = add(cli, db, "--json").json()["ref"]
+    assert cli("--db", db, "projects", "edit", ref, "--owner", "王芳").code == 0  # by name
+    assert cli("--db", db, "projects", "show", ref, "--json").json()["responsible_staff"] == "王芳"

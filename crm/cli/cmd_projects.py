@@ -124,7 +124,7 @@ EDITABLE = (
     ("--amount", "amount", ("合同引资额（万元）", "contracted investment (万元)")),
     ("--jobs", "jobs", ("就业人数", "jobs")),
     ("--unit", "responsible_unit", ("责任单位", "responsible unit")),
-    ("--owner", "responsible_staff", ("责任人（登录名或姓名）", "responsible person (login or name)")),
+    ("--owner", "responsible_staff", ("责任人", "responsible person")),
     ("--planned-construction", "planned_construction_on", ("计划开工日期", "planned construction date")),
     ("--planned-production", "planned_production_on", ("计划投产日期", "planned production date")),
     ("--notes", "notes", ("备注", "notes")),

@@ -17,6 +17,7 @@ COMMAND_MODULES = (
     "crm.cli.cmd_contacts",
     "crm.cli.cmd_import",
     "crm.cli.cmd_report",
+    "crm.cli.cmd_staff",
     "crm.cli.cmd_export",
     "crm.cli.cmd_history",
     "crm.cli.cmd_backup",
