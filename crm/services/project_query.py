@@ -13,6 +13,7 @@ from db.models import Industry, Organization, Project, ProjectStatus, Region, St
 
 from crm.normalize import clean_text
 from crm.rules.stages import STAGE_ORDER
+from crm.services.search import like_escaped
 
 
 @dataclass(frozen=True)
@@ -80,8 +81,7 @@ SORT_COLUMNS = {
 
 
 def _like_pattern(text: str) -> str:
-    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return f"%{escaped}%"
+    return f"%{like_escaped(text)}%"
 
 
 def _filtered(query: Select, flt: ProjectFilter) -> Select:

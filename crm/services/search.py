@@ -191,7 +191,7 @@ class _Searcher:
         """Rows whose column starts with term, in the column's order: a walk of its index."""
         col = getattr(model, column_name)
         if self.postgresql:  # LIKE, not a range: the database's collation need not be byte order
-            condition = col.like(_literal(_like_escaped(term) + "%"))
+            condition = col.like(_literal(like_escaped(term) + "%"))
         else:
             condition = and_(col >= term, col < term[:-1] + chr(ord(term[-1]) + 1))
         return self.tier(select(model.id).where(condition).order_by(col, model.id), filters)
@@ -217,13 +217,12 @@ class _Searcher:
         others (each row is read once, tested with both conditions)."""
         rank = case((first, 0), else_=1)
         stmt = filters.apply(select(model.id, rank).where(either).order_by(rank, model.id))
-        read: dict[int, list] = {}
+        read: list = []  # [limit asked, rows]: the scan runs once for both tiers
 
         def rows(n: int) -> list:
-            if not read or max(read) < n:  # twice the tier's limit: enough of both kinds for either tier
-                read.clear()
-                read[n] = self.session.execute(stmt.limit(2 * n)).all()
-            return read[max(read)]
+            if not read or read[0] < n:  # twice the tier's limit: enough of both kinds for either tier
+                read[:] = [n, self.session.execute(stmt.limit(2 * n)).all()]
+            return read[1]
 
         return (lambda n: [i for i, r in rows(n) if r == 0][:n], lambda n: [i for i, r in rows(n) if r == 1][:n])
 
@@ -231,12 +230,13 @@ class _Searcher:
         """LIKE '%needle%': SQLite's LIKE ignores ASCII case already; on PostgreSQL ILIKE only where
         case can differ (keys and pinyin are stored case-folded), since it costs five times LIKE on
         Chinese. The pattern is inlined: a generic plan for `LIKE $1` is no better here."""
-        value = _literal("%" + _like_escaped(needle) + "%")
+        value = _literal("%" + like_escaped(needle) + "%")
         fold = re.search("[a-z]", needle) and not (col.key.endswith("_key") or col.key == "pinyin")
         return col.ilike(value, escape="\\") if self.postgresql and fold else col.like(value, escape="\\")
 
 
-def _like_escaped(text: str) -> str:
+def like_escaped(text: str) -> str:
+    """Text for a LIKE pattern with ESCAPE '\\': its %, _ and \\ match themselves."""
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
