@@ -11,6 +11,7 @@ from db.models.enums import DatePrecision, EventKind, EventLevel, UnitKind
 
 PROGRAMME = {
     "code": "2011-544",
+    "year": 2011,
     "title": "江西省工信委2011年战略性新兴产业推介活动工作方案",
     "document_no": "赣工信科技字[2011]144号",
     "issued_on": dt.date(2011, 4, 10),
@@ -54,13 +55,13 @@ def unit_kind(name: str) -> UnitKind:
     if name in OFFICES:
         return UnitKind.OFFICE
     if name.endswith("市政府"):
-        return UnitKind.CITY_GOVERNMENT
+        return UnitKind.CITY
     return UnitKind.DEPARTMENT
 
 
 def unit_region(name: str) -> str | None:
     """南昌市政府 → 南昌市."""
-    return name.removesuffix("政府") if unit_kind(name) == UnitKind.CITY_GOVERNMENT else None
+    return name.removesuffix("政府") if unit_kind(name) == UnitKind.CITY else None
 
 
 @dataclass(frozen=True)

@@ -20,12 +20,16 @@ def test_city_plan_due_30_days_before():
 
 
 def test_summary_due_14_days_after_a_fixed_event_ends():
-    assert summary_due(D(2011, 11, 18), D(2011, 11, 19), True) == D(2011, 12, 3)
+    assert summary_due(D(2011, 11, 19)) == D(2011, 12, 3)
 
 
-def test_unfixed_event_counts_from_its_earliest_possible_day():
-    # Q3 2011: the earliest day is 1 July → summary due 15 July
-    assert summary_due(D(2011, 7, 1), D(2011, 9, 30), False) == D(2011, 7, 15)
+def test_unfixed_event_summary_counts_from_its_last_possible_day():
+    # Q3 2011 can end as late as 30 September → summary due 14 October, never before the event happened
+    assert summary_due(D(2011, 9, 30)) == D(2011, 10, 14)
+
+
+def test_no_deadline_while_the_time_is_to_be_decided():
+    assert deadline_status(None, None, D(2011, 9, 3)) is None
 
 
 @pytest.mark.parametrize(

@@ -20,12 +20,19 @@ from crm.dates import month_span, quarter_span
 
 
 def load_reference(session: Session) -> None:
+    """The regions and industries the plan names; the province's cities are already in every database
+    (migration 0006), and nothing is added twice."""
+    known_regions = set(session.scalars(select(Region.name)))
     for name, short in seed.JIANGXI_CITIES:
-        session.add(Region(name=name, short_name=short, in_province=True))
+        if name not in known_regions:
+            session.add(Region(name=name, short_name=short, in_province=True))
     for name, short in seed.OTHER_REGIONS:
-        session.add(Region(name=name, short_name=short, in_province=False))
+        if name not in known_regions:
+            session.add(Region(name=name, short_name=short, in_province=False))
+    known_industries = set(session.scalars(select(Industry.code)))
     for code, name in seed.INDUSTRIES:
-        session.add(Industry(code=code, name=name))
+        if code not in known_industries:
+            session.add(Industry(code=code, name=name))
     session.flush()
 
 

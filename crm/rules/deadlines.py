@@ -1,6 +1,8 @@
 """Event deadlines from the seed (三、(一) and (三)): plan 45 days before events in the name of the
-provincial government, 30 days before all others; summary within 14 days after. An event known only
-by month or quarter counts from the earliest day it can fall on."""
+provincial government, 30 days before all others; summary within 14 days after. While only a month,
+a quarter or a period is known, the plan counts from the earliest day the event can fall on (warn
+early) and the summary from the last day it can end on (never due before the event has happened).
+An event whose time is 待定 has no deadline yet."""
 from __future__ import annotations
 
 import datetime as dt
@@ -19,12 +21,15 @@ def plan_due(level: EventLevel, starts_on: dt.date) -> dt.date:
     return starts_on - dt.timedelta(days=PLAN_LEAD_DAYS[EventLevel(level)])
 
 
-def summary_due(starts_on: dt.date, ends_on: dt.date, date_fixed: bool) -> dt.date:
-    return (ends_on if date_fixed else starts_on) + dt.timedelta(days=SUMMARY_DAYS)
+def summary_due(ends_on: dt.date) -> dt.date:
+    return ends_on + dt.timedelta(days=SUMMARY_DAYS)
 
 
-def deadline_status(due: dt.date, submitted_on: dt.date | None, as_of: dt.date) -> str | None:
-    """done / overdue / due, or None while the deadline is still further away than the reminder."""
+def deadline_status(due: dt.date | None, submitted_on: dt.date | None, as_of: dt.date) -> str | None:
+    """done / overdue / due, or None while the deadline is still further away than the reminder (or
+    not known yet: `due` is None)."""
+    if due is None:
+        return None
     if submitted_on is not None and submitted_on <= as_of:
         return DONE if due <= as_of + dt.timedelta(days=REMINDER_DAYS) else None
     if as_of > due:

@@ -67,12 +67,17 @@ def is_meeting(event: Event) -> bool:
     return not event.children
 
 
-def plan_due(event: Event) -> dt.date:
+def plan_due(event: Event) -> dt.date | None:
+    """None while the event's time is 待定."""
+    if event.date_precision == DatePrecision.UNKNOWN:
+        return None
     return deadlines.plan_due(event.level, event.starts_on)
 
 
-def summary_due(event: Event) -> dt.date:
-    return deadlines.summary_due(event.starts_on, event.ends_on, event.date_fixed)
+def summary_due(event: Event) -> dt.date | None:
+    if event.date_precision == DatePrecision.UNKNOWN:
+        return None
+    return deadlines.summary_due(event.ends_on)
 
 
 def units_by_role(event: Event) -> dict[str, list[str]]:
@@ -105,11 +110,15 @@ def event_dict(event: Event) -> dict:
             {"industry": q.industry.name if q.industry else None, "min": q.min_projects, "max": q.max_projects}
             for q in event.quotas
         ],
-        "plan_due": plan_due(event).isoformat(),
-        "summary_due": summary_due(event).isoformat(),
+        "plan_due": _iso(plan_due(event)),
+        "summary_due": _iso(summary_due(event)),
         "plan_submitted_on": event.plan_submitted_on.isoformat() if event.plan_submitted_on else None,
         "summary_submitted_on": event.summary_submitted_on.isoformat() if event.summary_submitted_on else None,
     }
+
+
+def _iso(day: dt.date | None) -> str | None:
+    return day.isoformat() if day else None
 
 
 def fix_date(session: Session, ref: str, starts_on: dt.date, ends_on: dt.date | None = None) -> Event:

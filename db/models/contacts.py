@@ -20,6 +20,7 @@ class Organization(Base, Versioned, Timestamped, SoftDeletable):
     kind: Mapped[OrgKind] = mapped_column(enum_column_type(OrgKind, "org_kind"), default=OrgKind.OTHER)
     region_id: Mapped[int | None] = mapped_column(ForeignKey("regions.id"), index=True)
     industry_id: Mapped[int | None] = mapped_column(ForeignKey("industries.id"), index=True)
+    address: Mapped[str | None] = mapped_column(String(255))
     notes: Mapped[str | None] = mapped_column(Text)
     # Derived from name_key (db.pinyin): " tengxunkeji txkj ", what pinyin searches scan.
     pinyin: Mapped[str | None] = mapped_column(Text)

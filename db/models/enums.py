@@ -18,9 +18,11 @@ class OrgKind(enum.StrEnum):
 
 
 class UnitKind(enum.StrEnum):
+    PROVINCE = "province"  # 省政府 / 省工信委: the provincial level itself
     DEPARTMENT = "department"  # 省直部门
     OFFICE = "office"  # 省工信委处室
-    CITY_GOVERNMENT = "city_government"  # 设区市政府
+    CITY = "city"  # 设区市 (its government or commerce bureau)
+    PARK = "park"  # 园区 or county under a city
     COLLECTIVE = "collective"  # 有关设区市政府 / 相关部门: a group named as a whole
 
 
@@ -41,10 +43,15 @@ class EventKind(enum.StrEnum):
 
 
 class DatePrecision(enum.StrEnum):
-    DAY = "day"
+    """How precisely an event's time is known (crm.rules.when): the stored span is the possible one."""
+
+    DAY = "day"  # a day or a span of days
+    DEKAD = "dekad"  # 上旬 / 中旬 / 下旬 of a month
     MONTH = "month"
     QUARTER = "quarter"
-    YEAR = "year"
+    HALF = "half"  # 上半年 / 下半年
+    YEAR = "year"  # 年内
+    UNKNOWN = "unknown"  # 待定: within the programme's year, no deadline yet
 
 
 class OrganizerRole(enum.StrEnum):

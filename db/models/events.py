@@ -30,18 +30,23 @@ class EventIndustry(Base):
     industry: Mapped[Industry] = relationship()
 
 
-class Programme(Base, Timestamped):
-    """A work plan that groups events, e.g. 江西省工信委2011年战略性新兴产业推介活动工作方案."""
+class Programme(Base, Versioned, Timestamped, SoftDeletable):
+    """A year's work plan that groups events, e.g. 江西省工信委2011年战略性新兴产业推介活动工作方案.
+    `code` is its reference on the command line (2011-544, 2026)."""
 
     __tablename__ = "programmes"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     code: Mapped[str] = mapped_column(String(32), unique=True)
+    year: Mapped[int]
     title: Mapped[str] = mapped_column(String(255))
-    document_no: Mapped[str | None] = mapped_column(String(64))
+    document_no: Mapped[str | None] = mapped_column(String(64))  # 文号
     issued_on: Mapped[dt.date | None]
+    issuing_unit_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"))
+    notes: Mapped[str | None] = mapped_column(Text)
 
     events: Mapped[list[Event]] = relationship(back_populates="programme")
+    issuing_unit: Mapped[Unit | None] = relationship()
 
 
 class Event(Base, Versioned, Timestamped, SoftDeletable):
@@ -52,7 +57,9 @@ class Event(Base, Versioned, Timestamped, SoftDeletable):
     title: Mapped[str] = mapped_column(String(255))
     programme_id: Mapped[int | None] = mapped_column(ForeignKey("programmes.id"), index=True)
     # 五/四/四: which part of the programme the event belongs to ("major", "matchmaking", ...).
-    programme_group: Mapped[str | None] = mapped_column(String(32))
+    # The section of the programme the event is listed under: a code of the 2011 plan ("major", ...)
+    # or the section's own words (以设区市为主举办的产业对接会).
+    programme_group: Mapped[str | None] = mapped_column(String(128))
     parent_id: Mapped[int | None] = mapped_column(ForeignKey("events.id"), index=True)
     position: Mapped[int] = mapped_column(default=0)
     level: Mapped[EventLevel] = mapped_column(enum_column_type(EventLevel, "event_level"))

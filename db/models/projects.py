@@ -5,7 +5,7 @@ import datetime as dt
 from decimal import Decimal
 
 from sqlalchemy import ForeignKey, Index, String, Text
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, declared_attr, mapped_column, relationship
 
 from db.base import Base, SoftDeletable, Timestamped, Versioned, utcnow
 from db.models.contacts import Organization
@@ -97,6 +97,27 @@ class StageStep(Base):
     recorded_by: Mapped[Staff | None] = relationship()
 
 
+class Correctable:
+    """An appended record (follow-up, figure, problem) that is never edited in place: a correction is a
+    new row naming the one it replaces (`corrects_id`), or retracting it; the original is kept and
+    marked `superseded_on` the day the correction was recorded. A report as of an earlier day still
+    sees the original, as it was known then (crm.rules.corrections)."""
+
+    retracted: Mapped[bool] = mapped_column(default=False)
+    # For a correction: the day it was recorded, from which it replaces the original.
+    effective_on: Mapped[dt.date | None]
+    superseded_on: Mapped[dt.date | None]
+    correction_note: Mapped[str | None] = mapped_column(Text)
+
+    @declared_attr
+    def corrects_id(cls) -> Mapped[int | None]:
+        return mapped_column(ForeignKey(f"{cls.__tablename__}.id"))
+
+    @property
+    def current(self) -> bool:
+        return self.superseded_on is None and not self.retracted
+
+
 class StatusChange(Base):
     __tablename__ = "status_changes"
 
@@ -111,7 +132,7 @@ class StatusChange(Base):
     project: Mapped[Project] = relationship(back_populates="status_changes")
 
 
-class ProjectFigure(Base):
+class ProjectFigure(Base, Correctable):
     """A cumulative figure reported on a day: funds in place (到位资金) or investment completed."""
 
     __tablename__ = "project_figures"
@@ -128,7 +149,7 @@ class ProjectFigure(Base):
     project: Mapped[Project] = relationship(back_populates="figures")
 
 
-class FollowUp(Base):
+class FollowUp(Base, Correctable):
     __tablename__ = "followups"
     # Each project's latest follow-up (crm.services.snapshot) is an index walk, not a scan.
     __table_args__ = (Index("ix_followups_project_id_happened_on", "project_id", "happened_on"),)
@@ -147,7 +168,7 @@ class FollowUp(Base):
     staff: Mapped[Staff | None] = relationship()
 
 
-class Problem(Base, Versioned):
+class Problem(Base, Versioned, Correctable):
     __tablename__ = "problems"
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -26,14 +26,19 @@ class Industry(Base):
 
 
 class Unit(Base):
+    """A unit that organizes, coordinates or is responsible: the province, its offices and departments,
+    cities and the parks or counties under them (a tree by parent)."""
+
     __tablename__ = "units"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(128), unique=True)
     kind: Mapped[UnitKind] = mapped_column(enum_column_type(UnitKind, "unit_kind"))
     region_id: Mapped[int | None] = mapped_column(ForeignKey("regions.id"), index=True)
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"), index=True)
 
     region: Mapped[Region | None] = relationship()
+    parent: Mapped[Unit | None] = relationship(remote_side=[id])
 
 
 class Staff(Base, Timestamped):
