@@ -292,6 +292,18 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "week_in_future": ("周次 {value} 尚未开始（今天是 {today}）", "week {value} has not begun yet (today is {today})"),
     "export_not_xlsx": ("输出文件须以 .xlsx 结尾：{path}", "the output file must end in .xlsx: {path}"),
     "export_written": ("已导出 {path}（{sheets}）", "exported {path} ({sheets})"),
+    # Event times (crm.rules.when)
+    "bad_when": ("时间无法识别：{value}（可写 2026-03-15、2026-04-15..2026-04-16、2026-03、2026-Q2、2026-H2、"
+                 "2026年3月中旬、二季度、下半年、待定）",
+                 "cannot read the time: {value} (write 2026-03-15, 2026-04-15..2026-04-16, 2026-03, 2026-Q2, 2026-H2, "
+                 "2026年3月中旬, 二季度, 下半年 or 待定)"),
+    "when_needs_year": ("时间 {value} 未写年份，且不知所属方案的年度", "the time {value} has no year and no programme gives one"),
+    "when_backwards": ("时间 {value} 的结束早于开始", "the time {value} ends before it begins"),
+    # --- programmes, events, reference lists ---
+    # --- programme import ---
+    # --- corrections of appended records ---
+    # --- contacts, organizations and invitations by hand ---
+    # --- workbench forms ---
 }
 
 

@@ -96,10 +96,16 @@ def pg_database_url():
 
 
 def truncate_all(db: Database) -> None:
-    """Empty every table but the migration stamp, hand-made ones (search keys) included."""
+    """Empty every table but the migration stamp, hand-made ones (search keys) included; then put back
+    what migrations give every database (the province's cities), as a fresh one has it."""
+    from crm.seed import JIANGXI_CITIES
+    from db.models import Region
+
     with db.engine.begin() as conn:
         names = [n for n in inspect(conn).get_table_names() if n != "alembic_version"]
         conn.execute(text(f"TRUNCATE {', '.join(chr(34) + n + chr(34) for n in names)} RESTART IDENTITY CASCADE"))
+        conn.execute(Region.__table__.insert(), [{"name": n, "short_name": s, "in_province": True}
+                                                 for n, s in JIANGXI_CITIES])
 
 
 @dataclass

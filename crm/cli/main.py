@@ -11,6 +11,7 @@ from crm.i18n import pick, t
 
 COMMAND_MODULES = (
     "crm.cli.cmd_demo",
+    "crm.cli.cmd_programmes",
     "crm.cli.cmd_events",
     "crm.cli.cmd_projects",
     "crm.cli.cmd_followups",
@@ -18,6 +19,7 @@ COMMAND_MODULES = (
     "crm.cli.cmd_import",
     "crm.cli.cmd_report",
     "crm.cli.cmd_staff",
+    "crm.cli.cmd_reference",
     "crm.cli.cmd_export",
     "crm.cli.cmd_history",
     "crm.cli.cmd_backup",

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
 from db.audit import UNAUDITED, set_actor
@@ -20,6 +20,11 @@ def has_data(session: Session) -> bool:
 
 def erase_everything(session: Session) -> None:
     # The audit trail goes too: a wiped database starts a new history, with no staff to name yet.
+    # Rows name the import batch that made them while batches name their event or programme: the
+    # first references go before anything is deleted.
+    for table in Base.metadata.sorted_tables:
+        if "import_batch_id" in table.c:
+            session.execute(update(table).values(import_batch_id=None).execution_options(**UNAUDITED))
     for table in reversed(Base.metadata.sorted_tables):
         session.execute(delete(table).execution_options(**UNAUDITED))
     set_actor(session, None)

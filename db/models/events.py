@@ -77,6 +77,8 @@ class Event(Base, Versioned, Timestamped, SoftDeletable):
     description: Mapped[str | None] = mapped_column(Text)
     plan_submitted_on: Mapped[dt.date | None]
     summary_submitted_on: Mapped[dt.date | None]
+    # The import batch that created the row (a programme table): its undo removes the row.
+    import_batch_id: Mapped[int | None] = mapped_column(ForeignKey("import_batches.id", use_alter=True))
 
     programme: Mapped[Programme | None] = relationship(back_populates="events")
     parent: Mapped[Event | None] = relationship(remote_side=[id], back_populates="children")

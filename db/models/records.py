@@ -15,7 +15,10 @@ class ImportBatch(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     file_name: Mapped[str] = mapped_column(String(255))
     file_hash: Mapped[str] = mapped_column(String(64), index=True)
+    # What was imported: "invitees" (into event_id, if any) or "programme" (into programme_id).
+    kind: Mapped[str] = mapped_column(String(16), default="invitees")
     event_id: Mapped[int | None] = mapped_column(ForeignKey("events.id"))
+    programme_id: Mapped[int | None] = mapped_column(ForeignKey("programmes.id"))
     staff_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     counts: Mapped[dict] = mapped_column(default=dict)

@@ -23,6 +23,8 @@ class Industry(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(64), unique=True)
     code: Mapped[str] = mapped_column(String(32), unique=True)
+    # The import batch that created the row (a programme table): its undo removes the row.
+    import_batch_id: Mapped[int | None] = mapped_column(ForeignKey("import_batches.id", use_alter=True))
 
 
 class Unit(Base):
@@ -36,6 +38,7 @@ class Unit(Base):
     kind: Mapped[UnitKind] = mapped_column(enum_column_type(UnitKind, "unit_kind"))
     region_id: Mapped[int | None] = mapped_column(ForeignKey("regions.id"), index=True)
     parent_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"), index=True)
+    import_batch_id: Mapped[int | None] = mapped_column(ForeignKey("import_batches.id", use_alter=True))
 
     region: Mapped[Region | None] = relationship()
     parent: Mapped[Unit | None] = relationship(remote_side=[id])

@@ -7,6 +7,8 @@
 - organizations: address.
 - follow-ups, figures and problems: corrections as rows of their own (corrects_id, retracted,
   effective_on, superseded_on, correction_note); existing rows stay current.
+- events, units and industries name the import batch that created them (programme tables); a batch
+  says its kind (invitees, programme) and the programme it went into.
 - regions: the province's cities come with every database (inserted where missing).
 
 Revision ID: 0006
@@ -30,6 +32,7 @@ UNIT_KINDS_NEW = ('province', 'department', 'office', 'city', 'park', 'collectiv
 PRECISIONS_OLD = ('day', 'month', 'quarter', 'year')
 PRECISIONS_NEW = ('day', 'dekad', 'month', 'quarter', 'half', 'year', 'unknown')
 CORRECTABLE = ('followups', 'project_figures', 'problems')
+BATCHED = ('events', 'units', 'industries')
 # 设区市 of Jiangxi (frozen here: the migration must not change when the program's lists do).
 CITIES = (
     ('南昌市', '南昌'), ('景德镇市', '景德镇'), ('萍乡市', '萍乡'), ('九江市', '九江'), ('新余市', '新余'),
@@ -95,6 +98,19 @@ def upgrade() -> None:
         with op.batch_alter_table(table, schema=None) as batch_op:
             batch_op.alter_column('retracted', existing_type=sa.Boolean(), server_default=None, existing_nullable=False)
 
+    for table in BATCHED:
+        with op.batch_alter_table(table, schema=None) as batch_op:
+            batch_op.add_column(sa.Column('import_batch_id', sa.Integer(), nullable=True))
+            batch_op.create_foreign_key(batch_op.f(f'fk_{table}_import_batch_id_import_batches'), 'import_batches',
+                                        ['import_batch_id'], ['id'])
+    with op.batch_alter_table('import_batches', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('kind', sa.String(length=16), nullable=False, server_default='invitees'))
+        batch_op.add_column(sa.Column('programme_id', sa.Integer(), nullable=True))
+        batch_op.create_foreign_key(batch_op.f('fk_import_batches_programme_id_programmes'), 'programmes',
+                                    ['programme_id'], ['id'])
+    with op.batch_alter_table('import_batches', schema=None) as batch_op:
+        batch_op.alter_column('kind', existing_type=sa.String(length=16), server_default=None, existing_nullable=False)
+
     regions = sa.table('regions', sa.column('name'), sa.column('short_name'), sa.column('in_province'))
     known = set(bind.scalars(sa.select(regions.c.name)))
     missing = [{'name': n, 'short_name': s, 'in_province': True} for n, s in CITIES if n not in known]
@@ -103,6 +119,14 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    with op.batch_alter_table('import_batches', schema=None) as batch_op:
+        batch_op.drop_constraint(batch_op.f('fk_import_batches_programme_id_programmes'), type_='foreignkey')
+        batch_op.drop_column('programme_id')
+        batch_op.drop_column('kind')
+    for table in BATCHED:
+        with op.batch_alter_table(table, schema=None) as batch_op:
+            batch_op.drop_constraint(batch_op.f(f'fk_{table}_import_batch_id_import_batches'), type_='foreignkey')
+            batch_op.drop_column('import_batch_id')
     # Corrections and the rows they replaced are both kept (0005 shows them side by side): nothing is lost.
     for table in CORRECTABLE:
         with op.batch_alter_table(table, schema=None) as batch_op:

@@ -1,0 +1,6 @@
+"""crm reference (being written)."""
+from __future__ import annotations
+
+
+def register(commands) -> None:
+    pass
