@@ -14,6 +14,7 @@ from db.models.enums import (
     OrgKind,
     ProjectStatus,
     SigningForm,
+    UnitKind,
 )
 
 from crm.i18n import pick
@@ -98,6 +99,17 @@ def event_level_label(level: EventLevel | str) -> str:
     return pick(*_LEVELS[EventLevel(level)])
 
 
+_UNIT_KINDS = {
+    UnitKind.PROVINCE: ("省级", "province"), UnitKind.DEPARTMENT: ("省直部门", "department"),
+    UnitKind.OFFICE: ("处室", "office"), UnitKind.CITY: ("设区市", "city"), UnitKind.PARK: ("园区/县区", "park or county"),
+    UnitKind.COLLECTIVE: ("泛指单位", "group of units"),
+}
+
+
+def unit_kind_label(kind: UnitKind | str) -> str:
+    return pick(*_UNIT_KINDS[UnitKind(kind)])
+
+
 def event_kind_label(kind: EventKind | str) -> str:
     return pick(*_KINDS[EventKind(kind)])
 
@@ -125,20 +137,12 @@ def deadline_label(status: str | None) -> str:
 
 
 def event_period_label(starts_on: dt.date, ends_on: dt.date, precision: DatePrecision | str) -> str:
-    """2011-11-18, 2011-11-18 至 2011-11-20, or 2011年11月（日期未定） while only the month is known."""
-    precision = DatePrecision(precision)
-    if precision == DatePrecision.DAY:
-        if starts_on == ends_on:
-            return starts_on.isoformat()
-        return pick(f"{starts_on.isoformat()} 至 {ends_on.isoformat()}", f"{starts_on.isoformat()} to {ends_on.isoformat()}")
-    if precision == DatePrecision.MONTH:
-        known = pick(f"{starts_on.year}年{starts_on.month}月", f"{starts_on:%Y-%m}")
-    elif precision == DatePrecision.QUARTER:
-        quarter = (starts_on.month - 1) // 3 + 1
-        known = pick(f"{starts_on.year}年第{quarter}季度", f"{starts_on.year} Q{quarter}")
-    else:
-        known = pick(f"{starts_on.year}年", str(starts_on.year))
-    return known + pick("（日期未定）", " (date not fixed)")
+    """2011年11月18日, 2011年11月18日至20日, or 2011年11月（日期未定） while only the month is known."""
+    from crm.rules.when import When, when_text
+
+    when = When(starts_on, ends_on, DatePrecision(precision))
+    text = when_text(when)
+    return text if when.fixed or not when.known else text + pick("（日期未定）", " (date not fixed)")
 
 
 def followup_kind_label(kind: FollowUpKind | str) -> str:

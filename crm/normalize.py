@@ -41,6 +41,18 @@ def clean_text(value: object) -> str | None:
     return text.strip() or None
 
 
+_TYPED_CONTROLS = dict.fromkeys(c for c in _CONTROLS if c not in (0x0A,))
+
+
+def typed_text(value: object) -> str | None:
+    """User text kept as typed (full-width punctuation, brackets and spaces stay): only trimmed, with
+    control characters dropped (PostgreSQL refuses NUL) and line breaks kept. Empty → None."""
+    if value is None:
+        return None
+    text = value if isinstance(value, str) else str(value)
+    return text.replace("\r\n", "\n").translate(_TYPED_CONTROLS).strip() or None
+
+
 def clean_person_name(value: object) -> str | None:
     """张  三 → 张三; Western names keep their single spaces."""
     text = clean_text(value)

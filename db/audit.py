@@ -23,6 +23,7 @@ from db.models.records import AuditEntry
 ACTOR_KEY = "crm_actor"
 FLUSHING_KEY = "crm_versioned_in_flush"
 NOTE_KEY = "crm_audit_note"
+EXTRA_KEY = "crm_audit_extra"
 UNAUDITED = {"crm_unaudited": True}
 # Bookkeeping columns: they change with every write and say nothing the entry does not already say;
 # pinyin is derived from the name, import_batch_id is said by the creation's note.
@@ -46,6 +47,15 @@ def set_actor(session: Session, staff) -> None:
 def annotate(record, note: str | None) -> None:
     """Attach a note (e.g. the reason for a deletion) to the entries of the record's next change."""
     inspect(record).info[NOTE_KEY] = note
+
+
+def note_change(record, field: str, old, new) -> None:
+    """A change the record's own columns do not show (its organizers, its industries: rows of other
+    tables), entered in its trail at the next flush. The caller makes the record dirty (its version goes
+    up: an edit based on the old organizers is then refused like any other stale edit)."""
+    old_text, new_text = as_text(old), as_text(new)
+    if old_text != new_text:
+        inspect(record).info.setdefault(EXTRA_KEY, []).append((field, old_text, new_text))
 
 
 @cache
@@ -121,7 +131,7 @@ def _write_trail(session: Session, _context) -> None:
     for record in session.dirty:
         if is_tracked(record):
             note = inspect(record).info.pop(NOTE_KEY, None)
-            for field, old, new in _changes(record):
+            for field, old, new in [*_changes(record), *inspect(record).info.pop(EXTRA_KEY, [])]:
                 action = "update" if field != "deleted_at" else ("delete" if new is not None else "restore")
                 add(record, action, field, old, new, note)
     for record in session.deleted:
@@ -144,8 +154,11 @@ def _changes(record):
 
 
 def _snapshot(record) -> str:
-    loaded = inspect(record).dict
-    return snapshot_text({a.key: loaded.get(a.key) for a in _fields(record)})
+    state = inspect(record)
+    loaded = state.dict
+    values = {a.key: loaded.get(a.key) for a in _fields(record)}
+    values.update((field, new) for field, _old, new in state.info.pop(EXTRA_KEY, []))
+    return snapshot_text(values)
 
 
 def snapshot_text(values: dict) -> str:

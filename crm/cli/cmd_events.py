@@ -4,7 +4,7 @@ from __future__ import annotations
 from crm.cli.cmd_history import add_delete_restore
 from crm.cli.context import print_json, print_table
 from crm.dates import parse_date, parse_optional_date
-from crm.i18n import pick
+from crm.i18n import pick, t
 
 
 def register(commands) -> None:
@@ -12,8 +12,28 @@ def register(commands) -> None:
     sub = events.add_subparsers(dest="events_command", metavar="ACTION", required=True)
 
     p = sub.add_parser("list", help=pick("列出全部活动", "list events"))
+    p.add_argument("--programme", metavar="REF", help=pick("只列该方案的活动", "only this programme's events"))
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=list_events)
+
+    p = sub.add_parser("add", help=pick("新增活动或会议", "add an event or meeting"))
+    p.add_argument("--programme", required=True, metavar="REF", help=pick("所属方案（crm programmes list）", "its programme"))
+    p.add_argument("--title", required=True, help=pick("活动名称", "title"))
+    p.add_argument("--level", required=True, help=pick("provincial 以省政府名义（方案提前45天）| city（提前30天）",
+                                                       "provincial: in the name of the provincial government (plan 45 days before) | city (30)"))
+    _event_fields(p)
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(handler=add_event)
+
+    p = sub.add_parser("edit", help=pick("修改活动（给出的字段才改；多值选项整体替换，\"\" 清空）",
+                                         "change an event (only the fields given; a list option replaces the list, \"\" clears it)"))
+    p.add_argument("ref")
+    p.add_argument("--programme", metavar="REF")
+    p.add_argument("--title")
+    p.add_argument("--level")
+    _event_fields(p)
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(handler=edit_event)
 
     p = sub.add_parser("show", help=pick("查看一个活动", "show one event"))
     p.add_argument("ref")
@@ -43,26 +63,104 @@ def register(commands) -> None:
     p.set_defaults(handler=deadlines)
 
 
-def list_events(ctx) -> int:
-    from crm.services.events import event_dict, list_events as load
+def _event_fields(p) -> None:
+    p.add_argument("--kind", help=pick("推介会/合作推进会/对接会/融资对接会/开工仪式/研讨会/论坛/活动（默认按名称判断）",
+                                       "promotion|cooperation|matchmaking|finance|groundbreaking|seminar|forum|activity (default: from the title)"))
+    p.add_argument("--group", help=pick("所属板块，如 以省政府名义举办的重大活动", "the programme section it is listed under"))
+    p.add_argument("--parent", metavar="REF", help=pick("所属活动（本项为其下的会议）", "the activity holding this meeting"))
+    p.add_argument("--city", help=pick("举办城市", "city"))
+    p.add_argument("--place", help=pick("地点", "place"))
+    p.add_argument("--when", metavar="TEXT", help=pick(
+        "时间：2026-03-15、2026-04-15..2026-04-16、2026-03、2026-Q2、2026-H2、2026年3月中旬、二季度、待定",
+        "time: 2026-03-15, 2026-04-15..2026-04-16, 2026-03, 2026-Q2, 2026-H2, 2026年3月中旬, 二季度, 待定"))
+    p.add_argument("--scale", help=pick("规模（人），如 200、约200人、150-200", "scale (people): 200, 约200人, 150-200"))
+    for option, dest, zh, en in (
+        ("--host", "hosts", "承办单位（可重复，或用、分隔；未知单位自动新增）", "host unit (repeat; new units are added)"),
+        ("--co-host", "co_hosts", "协办单位", "co-host unit"), ("--supporter", "supporters", "配合单位", "supporting unit"),
+        ("--coordinator", "coordinators", "衔接协调处室", "coordinating office"),
+        ("--industry", "industries", "产业（可重复）", "industry (repeat)"),
+        ("--invitee-type", "invitee_types", "邀请对象（可重复）", "invitee type (repeat)"),
+        ("--quota", "quotas", "每个产业带来的项目数，如 5-8 或 5-8:光伏", "projects per industry: 5-8 or 5-8:光伏"),
+    ):
+        p.add_argument(option, dest=dest, action="append", help=pick(zh, en))
+    p.add_argument("--notes", help=pick("备注", "notes"))
 
-    with ctx.db.unit_of_work(write=False) as session:
-        rows = [event_dict(e) for e in load(session)]
-    if ctx.args.json:
-        print_json(rows)
-    else:
-        print_table(
-            [pick("编号", "ref"), pick("名称", "title"), pick("时间", "when"), pick("城市", "city"),
-             pick("规模", "scale"), pick("方案截止", "plan due"), pick("总结截止", "summary due")],
-            [[r["ref"], r["title"], _when(r), r["city"], r["planned_scale"], r["plan_due"], r["summary_due"]] for r in rows],
-        )
+
+def _event_input(args):
+    from crm.services.event_editing import EventInput
+
+    data = EventInput(**{name: getattr(args, name, None) for name in (
+        "title", "programme", "level", "kind", "group", "parent", "city", "place", "when", "scale", "hosts", "co_hosts",
+        "supporters", "coordinators", "industries", "invitee_types", "quotas", "notes")})
+    for name in ("hosts", "co_hosts", "supporters", "coordinators", "industries", "invitee_types", "quotas"):
+        if getattr(data, name) == [""]:
+            setattr(data, name, [])  # --host "" clears the hosts
+    return data
+
+
+def _report_added(added) -> None:
+    import sys
+
+    if added.units:
+        print(t("units_added", names=pick("、", ", ").join(u.name for u in added.units)), file=sys.stderr)
+
+
+def add_event(ctx) -> int:
+    from crm.services.event_editing import Added, add_event as add, when_label
+
+    added = Added()
+    with ctx.db.unit_of_work() as session:
+        event = add(session, _event_input(ctx.args), added=added)
+        ref, title, when = event.ref, event.title, when_label(event)
+        _report_added(added)
+    print_json({"ref": ref}) if ctx.args.json else print(t("event_added", ref=ref, title=title, when=when))
     return 0
 
 
+def edit_event(ctx) -> int:
+    from crm.errors import CrmError
+    from crm.services.event_editing import Added, edit_event as edit, field_label
+
+    data = _event_input(ctx.args)
+    if not data.given():
+        raise CrmError("nothing_to_change")
+    added = Added()
+    with ctx.db.unit_of_work() as session:
+        event, changed = edit(session, ctx.args.ref, data, added=added)
+        ref = event.ref
+        _report_added(added)
+    if ctx.args.json:
+        print_json({"ref": ref, "changed": changed})
+    else:
+        print(t("event_edited", ref=ref, fields=pick("、", ", ").join(map(field_label, changed)) or pick("无变化", "nothing changed")))
+    return 0
+
+
+def list_events(ctx) -> int:
+    from crm.services.events import event_dict, list_events as load
+    from crm.services.programmes import get_programme
+
+    with ctx.db.unit_of_work(write=False) as session:
+        programme_id = get_programme(session, ctx.args.programme).id if ctx.args.programme else None
+        rows = [event_dict(e) for e in load(session, programme_id=programme_id)]
+    if ctx.args.json:
+        print_json(rows)
+    else:
+        print_events(rows)
+    return 0
+
+
+def print_events(rows: list[dict]) -> None:
+    print_table(
+        [pick("编号", "ref"), pick("名称", "title"), pick("时间", "when"), pick("城市", "city"),
+         pick("规模", "scale"), pick("方案截止", "plan due"), pick("总结截止", "summary due")],
+        [[r["ref"], ("  " if r["parent"] else "") + r["title"], _when(r), r["city"], r["planned_scale"],
+          r["plan_due"] or pick("待定", "not yet"), r["summary_due"] or pick("待定", "not yet")] for r in rows],
+    )
+
+
 def _when(row: dict) -> str:
-    if row["date_fixed"]:
-        return row["starts_on"] if row["starts_on"] == row["ends_on"] else f"{row['starts_on']}~{row['ends_on']}"
-    return f"{row['starts_on']}~{row['ends_on']} ({pick('日期未定', 'date not fixed')})"
+    return row["when"] if row["date_fixed"] else row["when"] + pick("（日期未定）", " (date not fixed)")
 
 
 def show_event(ctx) -> int:

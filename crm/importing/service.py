@@ -1,8 +1,8 @@
 """An invitee list into the database as one unit of work.
 
-Identity (DOMAIN.md): an organization is the same when its normalised name is; a person is the same
-when the mobile matches, else the email, else the name within the same organization — against the
-database and against earlier rows of the same file. A known person creates nothing: blank fields are
+Identity (DOMAIN.md, the rule in crm.rules.identity): an organization is the same when its normalised
+name is; a person is the same when the mobile matches, else the email, else the name within the same
+organization — against the database and against earlier rows of the same file. A known person creates nothing: blank fields are
 filled, differing values are reported as conflicts and never overwritten, and the row still gets its
 invitation. Every row is planned in memory first (identity indexes are loaded once, not queried per
 row), so a dry run reports exactly what a real run writes; the real run then writes the plan in bulk
@@ -26,6 +26,7 @@ from crm.importing.reader import ReadAhead
 from crm.importing.rows import InviteeRow, RowError, RowKind
 from crm.importing.table import field_label
 from crm.importing.trail import Trail, import_note
+from crm.rules.identity import find_person
 from db.models import Contact, ImportBatch, ImportChange, Invitation, InvitationStatus, Organization, OrgKind
 from db.pinyin import contact_pinyin, organization_pinyin
 
@@ -247,7 +248,7 @@ class Plan:
         return org, True
 
     def _person(self, row: InviteeRow, org: OrgEntry | None) -> PersonEntry:
-        person = self._match(row, org)
+        person = find_person(self, org, row.name_key, row.mobile_key, row.email_key)
         if person is None:
             person = PersonEntry(
                 None, org, row.name, row.name_key, row.title, row.mobile, row.phone, row.email, row.notes,
@@ -278,16 +279,16 @@ class Plan:
                 self._conflict(row, name, current, incoming)
         return person
 
-    def _match(self, row: InviteeRow, org: OrgEntry | None) -> PersonEntry | None:
-        if row.mobile_key and (person := self.by_mobile.get(row.mobile_key)):
-            return person
-        if row.email_key and (person := self.by_email.get(row.email_key)):
-            return person
-        for person in self.by_name.get((org, row.name_key), ()):
-            # Two people of one name in one organization are told apart by differing mobiles or emails.
-            if not _differ(person.mobile_key, row.mobile_key) and not _differ(person.email_key, row.email_key):
-                return person
-        return None
+    # The identity index crm.rules.identity.find_person asks (crm.rules.identity.PersonIndex).
+
+    def with_mobile(self, key: str) -> PersonEntry | None:
+        return self.by_mobile.get(key)
+
+    def with_email(self, key: str) -> PersonEntry | None:
+        return self.by_email.get(key)
+
+    def namesakes(self, org: OrgEntry | None, name_key: str) -> list[PersonEntry]:
+        return self.by_name.get((org, name_key), ())
 
     def _fill_keyed(self, person: PersonEntry, row: InviteeRow, name: str, index: dict) -> None:
         """Mobile or email: filled with its key when blank, compared by key when both are known."""
@@ -365,10 +366,6 @@ class Plan:
             # A deleted invitation brought back is, to the user, an invitation the list created.
             "invitations": len(self.new_invitations) + len(self.changed_invitations),
         }
-
-
-def _differ(a: str | None, b: str | None) -> bool:
-    return a is not None and b is not None and a != b
 
 
 def _org_level_notes(row: InviteeRow) -> str | None:

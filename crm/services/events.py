@@ -10,6 +10,7 @@ from db.models import DatePrecision, Event, EventIndustry, EventOrganizer, Organ
 
 from crm.errors import NotFound, RuleViolation
 from crm.rules import deadlines
+from crm.rules.when import When, when_text
 
 ROLE_KEYS = {
     OrganizerRole.HOST: "hosts",
@@ -27,15 +28,16 @@ def _loaded():
         selectinload(Event.region),
         selectinload(Event.parent),
         selectinload(Event.children),
+        selectinload(Event.programme),
     )
 
 
-def list_events(session: Session) -> list[Event]:
-    """Every live event, in programme order (parents before their meetings)."""
-    events = session.scalars(
-        select(Event).where(Event.deleted_at.is_(None)).options(*_loaded()).order_by(Event.id)
-    ).all()
-    return _tree_order(list(events))
+def list_events(session: Session, *, programme_id: int | None = None) -> list[Event]:
+    """Every live event (of one programme), in programme order (parents before their meetings)."""
+    query = select(Event).where(Event.deleted_at.is_(None)).options(*_loaded()).order_by(Event.id)
+    if programme_id is not None:
+        query = query.where(Event.programme_id == programme_id)
+    return _tree_order(list(session.scalars(query).all()))
 
 
 def _tree_order(events: list[Event]) -> list[Event]:
@@ -45,7 +47,7 @@ def _tree_order(events: list[Event]) -> list[Event]:
     ordered: list[Event] = []
 
     def walk(parent_id: int | None) -> None:
-        for e in sorted(by_parent.get(parent_id, []), key=lambda e: (e.position, e.id)):
+        for e in sorted(by_parent.get(parent_id, []), key=lambda e: (e.programme_id or 0, e.position, e.id)):
             ordered.append(e)
             walk(e.id)
 
@@ -60,6 +62,14 @@ def get_event(session: Session, ref: str) -> Event:
     if event is None:
         raise NotFound("unknown_event", ref=ref)
     return event
+
+
+def free_event_ref(session: Session, event_id: int) -> str:
+    """E0017 for the event of id 17 (events made by hand, copied or imported)."""
+    ref = f"E{event_id:04d}"
+    while session.scalar(select(Event.id).where(Event.ref == ref, Event.id != event_id)) is not None:
+        ref += "X"  # a ref given by other means long ago; numbering alone never comes back to it
+    return ref
 
 
 def is_meeting(event: Event) -> bool:
@@ -92,6 +102,7 @@ def event_dict(event: Event) -> dict:
     return {
         "ref": event.ref,
         "title": event.title,
+        "programme": event.programme.code if event.programme else None,
         "parent": event.parent.ref if event.parent else None,
         "programme_group": event.programme_group,
         "level": event.level.value,
@@ -102,10 +113,12 @@ def event_dict(event: Event) -> dict:
         "ends_on": event.ends_on.isoformat(),
         "date_fixed": event.date_fixed,
         "date_precision": event.date_precision.value,
+        "when": when_text(When(event.starts_on, event.ends_on, event.date_precision)),
         "planned_scale": event.planned_scale,
         **units_by_role(event),
         "industries": [i.name for i in event.industries],
         "invitee_types": list(event.invitee_types or []),
+        "notes": event.description,
         "quotas": [
             {"industry": q.industry.name if q.industry else None, "min": q.min_projects, "max": q.max_projects}
             for q in event.quotas

@@ -12,7 +12,9 @@ from sqlalchemy.orm import Session
 
 from db.audit import UNTRACKED_FIELDS, as_text
 from db.base import Base
-from db.models import AuditEntry, Contact, Event, ImportBatch, Invitation, Organization, Problem, Project, Staff
+from db.models import (
+    AuditEntry, Contact, Event, ImportBatch, Invitation, Organization, Problem, Programme, Project, Staff,
+)
 
 from crm.errors import NotFound
 from crm.i18n import pick
@@ -21,6 +23,7 @@ from crm.importing.trail import import_note
 ENTITY_LABELS = {
     "projects": ("项目", "project"),
     "events": ("活动", "event"),
+    "programmes": ("活动方案", "programme"),
     "contacts": ("客商", "contact"),
     "organizations": ("单位", "organization"),
     "invitations": ("邀请", "invitation"),
@@ -44,6 +47,8 @@ def model_for(entity: str):
 def record_ref(record) -> str:
     if isinstance(record, (Project, Event)):
         return record.ref
+    if isinstance(record, Programme):
+        return record.code
     prefix = next(p for p, model in ID_PREFIXES.items() if isinstance(record, model))
     return f"{prefix}{record.id}"
 
@@ -66,10 +71,14 @@ def find_record(session: Session, ref: str, *, entity: str | None = None):
         record = session.get(model, int(match.group(2)))
     elif entity in by_id and text.isdigit():
         record = session.get(by_id[entity], int(text))
+    elif entity == "programmes":
+        record = session.scalar(select(Programme).where(Programme.code == text))
     else:
         record = session.scalar(select(Project).where(Project.ref == text.upper()))
         if record is None or entity not in (None, "projects"):
             record = session.scalar(select(Event).where(Event.ref == text))
+        if record is None and entity is None:
+            record = session.scalar(select(Programme).where(Programme.code == text))
     if record is None or (entity is not None and record.__tablename__ != entity):
         raise NotFound("unknown_record", ref=ref)
     return record

@@ -6,7 +6,10 @@ from sqlalchemy.orm import Session
 
 from db.models import Industry, Region, Staff, Unit, UnitKind
 
-from crm.errors import NotFound
+from crm.errors import CrmError, NotFound, RuleViolation
+from crm.i18n import pick
+from crm.rules.units import guess_unit_kind, parse_unit_kind
+from crm.services.values import text_for
 
 
 def find_region(session: Session, text: str, *, create: bool = False) -> Region:
@@ -37,11 +40,103 @@ def find_unit(session: Session, text: str, *, create: bool = False) -> Unit:
     unit = session.scalar(select(Unit).where(Unit.name == value))
     if unit is None:
         if not create or not value:
-            raise NotFound("unknown_unit", value=text)
-        unit = Unit(name=value, kind=UnitKind.DEPARTMENT)
+            known = "、".join(session.scalars(select(Unit.name).order_by(Unit.id).limit(12)))
+            raise NotFound("unknown_unit", value=text, known=known or "—")
+        unit = find_or_add_unit(session, value)
+    return unit
+
+
+def find_or_add_unit(session: Session, text: str, *, added: list[Unit] | None = None,
+                     import_batch_id: int | None = None) -> Unit | None:
+    """A unit by its name, added to the unit list when new (its kind told by the name, its city when
+    the name says one); `added` collects the new ones for the user to see."""
+    name = text_for(Unit.__table__.c.name, text, pick("单位名称", "unit name"))
+    if name is None:
+        return None
+    unit = session.scalar(select(Unit).where(Unit.name == name))
+    if unit is None:
+        kind = guess_unit_kind(name)
+        region = _region_in_name(session, name) if kind in (UnitKind.CITY, UnitKind.PARK) else None
+        unit = Unit(name=name, kind=kind, region=region, import_batch_id=import_batch_id)
         session.add(unit)
         session.flush()
+        if added is not None:
+            added.append(unit)
     return unit
+
+
+def _region_in_name(session: Session, name: str) -> Region | None:
+    for region in session.scalars(select(Region).where(Region.in_province.is_(True))):
+        if name.startswith(region.name) or name.startswith(region.short_name):
+            return region
+    return None
+
+
+def add_unit(session: Session, name: str, *, kind: str, parent: str | None = None, city: str | None = None) -> Unit:
+    """`crm units add`: a unit of a known kind, under a parent unit, in a city."""
+    text = text_for(Unit.__table__.c.name, name, pick("单位名称", "unit name"), required=True)
+    unit_kind = parse_unit_kind(kind)
+    if unit_kind is None:
+        raise CrmError("unknown_unit_kind", value=kind, choices=", ".join(k.value for k in UnitKind))
+    if session.scalar(select(Unit.id).where(Unit.name == text)) is not None:
+        raise RuleViolation("unit_exists", name=text)
+    unit = Unit(name=text, kind=unit_kind, parent=find_unit(session, parent) if parent else None,
+                region=find_region(session, city) if city else None)
+    if unit.region is None and unit.parent is not None:
+        unit.region = unit.parent.region
+    session.add(unit)
+    session.flush()
+    return unit
+
+
+def list_units(session: Session) -> list[Unit]:
+    """Every unit, each under its parent (the tree in reading order)."""
+    units = list(session.scalars(select(Unit).order_by(Unit.id)))
+    children: dict[int | None, list[Unit]] = {}
+    for unit in units:
+        children.setdefault(unit.parent_id, []).append(unit)
+    ordered: list[Unit] = []
+
+    def walk(parent_id: int | None) -> None:
+        for unit in children.get(parent_id, []):
+            ordered.append(unit)
+            walk(unit.id)
+
+    walk(None)
+    return ordered
+
+
+def unit_depth(unit: Unit) -> int:
+    depth, walk = 0, unit.parent
+    while walk is not None and depth < 16:
+        depth, walk = depth + 1, walk.parent
+    return depth
+
+
+def add_industry(session: Session, name: str, *, code: str | None = None) -> Industry:
+    text = text_for(Industry.__table__.c.name, name, pick("产业名称", "industry name"), required=True)
+    if session.scalar(select(Industry.id).where(Industry.name == text)) is not None:
+        raise RuleViolation("industry_exists", name=text)
+    wanted = text_for(Industry.__table__.c.code, code, pick("产业代码", "industry code")) or text
+    code_text, n = wanted.lower(), 1
+    while session.scalar(select(Industry.id).where(Industry.code == code_text)) is not None:
+        n += 1
+        code_text = f"{wanted.lower()}-{n}"
+    industry = Industry(name=text, code=code_text)
+    session.add(industry)
+    session.flush()
+    return industry
+
+
+def add_region(session: Session, name: str, *, short_name: str | None = None, in_province: bool = True) -> Region:
+    text = text_for(Region.__table__.c.name, name, pick("地区名称", "region name"), required=True)
+    short = text_for(Region.__table__.c.short_name, short_name, pick("简称", "short name")) or text.removesuffix("市")
+    if session.scalar(select(Region.id).where(or_(Region.name == text, Region.short_name == short))) is not None:
+        raise RuleViolation("region_exists", name=text)
+    region = Region(name=text, short_name=short, in_province=in_province)
+    session.add(region)
+    session.flush()
+    return region
 
 
 def find_staff(session: Session, text: str) -> Staff:

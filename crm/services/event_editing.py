@@ -1,0 +1,296 @@
+"""Events made and changed by hand or from a programme table: one service for `crm events add/edit`,
+the workbench's event form and `crm import programme`, so the three store the same values alike.
+
+Fields come as people type them (EventInput: None = not given); times through crm.rules.when, units
+found by name or added to the unit list (reported), industries found by name. Deadlines are not
+stored: they follow from the level and the time at once (crm.services.events)."""
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, field, fields
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from db.audit import note_change
+from db.base import utcnow
+from db.models import (
+    Event,
+    EventKind,
+    EventLevel,
+    EventOrganizer,
+    EventQuota,
+    OrganizerRole,
+    Programme,
+    Unit,
+)
+
+from crm.errors import CrmError, RuleViolation
+from crm.i18n import pick
+from crm.rules import events as event_rules
+from crm.rules.when import When, parse_when, when_text
+from crm.services.editing import check_version, flush_checked
+from crm.services.events import free_event_ref, get_event
+from crm.services.programmes import get_programme
+from crm.services.reference import find_industry, find_or_add_unit, find_region
+from crm.services.values import text_for
+
+ROLES = (
+    ("hosts", OrganizerRole.HOST), ("co_hosts", OrganizerRole.CO_HOST),
+    ("supporters", OrganizerRole.SUPPORT), ("coordinators", OrganizerRole.COORDINATOR),
+)
+INVITEE_TYPE_LIMIT = 255
+# The fields kept in rows of other tables, as they read before an event has any.
+_LIST_NONE = {"hosts": [], "co_hosts": [], "supporters": [], "coordinators": [], "industries": [], "quotas": ""}
+
+
+@dataclass
+class EventInput:
+    """An event's fields as typed. None: not given (an edit leaves it); "" or []: cleared."""
+
+    title: str | None = None
+    programme: str | None = None  # the programme's ref (2026, 2011-544)
+    level: str | EventLevel | None = None  # provincial | city (or 省 / 市); a meeting takes its parent's
+    kind: str | EventKind | None = None  # told by the title when not given
+    group: str | None = None  # the programme's section the event is listed under
+    parent: str | None = None  # the activity holding this meeting (event ref)
+    city: str | None = None
+    place: str | None = None
+    when: object = None  # crm.rules.when forms; a new event without one is 待定
+    scale: object = None  # 200, 约200人, 150-200
+    hosts: list[str] | None = None
+    co_hosts: list[str] | None = None
+    supporters: list[str] | None = None
+    coordinators: list[str] | None = None
+    industries: list[str] | None = None
+    invitee_types: list[str] | None = None
+    quotas: list[str] | None = None  # 5-8 or 5-8:光伏
+    notes: str | None = None
+
+    def given(self) -> list[str]:
+        return [f.name for f in fields(self) if getattr(self, f.name) is not None]
+
+
+FIELD_LABELS = {
+    "programme": ("所属方案", "programme"), "title": ("名称", "title"), "parent": ("所属活动", "parent"),
+    "group": ("板块", "group"), "level": ("层级", "level"), "kind": ("类型", "kind"), "city": ("城市", "city"),
+    "place": ("地点", "place"), "when": ("时间", "time"), "scale": ("规模", "scale"), "hosts": ("承办", "hosts"),
+    "co_hosts": ("协办", "co-hosts"), "supporters": ("配合", "supporters"), "coordinators": ("衔接协调", "coordinators"),
+    "industries": ("产业", "industries"), "invitee_types": ("邀请对象", "invitee types"), "quotas": ("项目数要求", "quotas"),
+    "notes": ("备注", "notes"),
+}
+
+
+def field_label(name: str) -> str:
+    return pick(*FIELD_LABELS.get(name, (name, name)))
+
+
+@dataclass
+class Added:
+    """What an add or edit put into the reference lists on the way (reported to the user)."""
+
+    units: list[Unit] = field(default_factory=list)
+
+
+def find_event(session: Session, programme_id: int, title: str) -> Event | None:
+    """The live event of that title in the programme: an event is the same by programme and title."""
+    return session.scalar(select(Event).where(
+        Event.programme_id == programme_id, Event.title == title, Event.deleted_at.is_(None)))
+
+
+def add_event(session: Session, data: EventInput, *, added: Added | None = None,
+              import_batch_id: int | None = None) -> Event:
+    if not data.programme:
+        raise CrmError("programme_needed")
+    programme = get_programme(session, data.programme)
+    title = text_for(Event.__table__.c.title, data.title, pick("活动名称", "title"), required=True)
+    existing = find_event(session, programme.id, title)
+    if existing is not None:
+        raise RuleViolation("event_exists", programme=programme.code, ref=existing.ref, title=title)
+    parent = _parent(session, programme, data.parent or None, None)
+    level = event_rules.parse_level(str(data.level)) if data.level else (parent.level if parent else None)
+    if level is None:
+        raise CrmError("empty_field", field=pick("活动层级（--level provincial|city）", "the level (--level provincial|city)"))
+    when = parse_when(data.when if data.when not in (None, "") else "待定", year=programme.year)
+    event = Event(
+        ref=f"TMP-{uuid.uuid4().hex[:20]}",
+        title=title,
+        programme=programme,
+        programme_group=_group(data.group, parent),
+        parent=parent,
+        position=_next_position(session, programme.id, parent),
+        level=level,
+        kind=event_rules.parse_kind(str(data.kind)) if data.kind else event_rules.kind_from_title(title),
+        region=find_region(session, data.city, create=True) if data.city else None,
+        venue=text_for(Event.__table__.c.venue, data.place, pick("地点", "place")),
+        starts_on=when.starts_on,
+        ends_on=when.ends_on,
+        date_precision=when.precision,
+        planned_scale=event_rules.parse_scale(data.scale),
+        invitee_types=_invitee_types(data.invitee_types or []),
+        description=text_for(Event.__table__.c.description, data.notes, pick("备注", "notes")),
+        import_batch_id=import_batch_id,
+    )
+    session.add(event)
+    _set_lists(session, event, data, added or Added(), import_batch_id)
+    _audit_lists(event, _LIST_NONE, _values(event))
+    session.flush()
+    event.ref = free_event_ref(session, event.id)
+    session.flush()
+    return event
+
+
+def edit_event(session: Session, ref: str, data: EventInput, *, version: int | None = None,
+               added: Added | None = None, import_batch_id: int | None = None) -> tuple[Event, list[str]]:
+    """Change the given fields; returns the event and the fields that really changed. `version` is the
+    one the user's edit started from: an event changed since then is refused."""
+    event = get_event(session, ref)
+    check_version(event, version)
+    programme = event.programme
+    before = _values(event)
+    if data.programme is not None and data.programme != (programme.code if programme else None):
+        programme = get_programme(session, data.programme)
+        event.programme = programme
+    if data.title is not None:
+        title = text_for(Event.__table__.c.title, data.title, pick("活动名称", "title"), required=True)
+        other = find_event(session, programme.id, title) if programme else None
+        if other is not None and other.id != event.id:
+            raise RuleViolation("event_exists", programme=programme.code, ref=other.ref, title=title)
+        event.title = title
+    if data.parent is not None:
+        event.parent = _parent(session, programme, data.parent or None, event)
+    if data.group is not None:
+        event.programme_group = _group(data.group, event.parent)
+    if data.level is not None:
+        event.level = event_rules.parse_level(str(data.level))
+    if data.kind is not None:
+        event.kind = event_rules.parse_kind(str(data.kind)) if data.kind else event_rules.kind_from_title(event.title)
+    if data.city is not None:
+        event.region = find_region(session, data.city, create=True) if data.city else None
+    if data.place is not None:
+        event.venue = text_for(Event.__table__.c.venue, data.place, pick("地点", "place"))
+    if data.when is not None:
+        when = parse_when(data.when or "待定", year=programme.year if programme else None)
+        event.starts_on, event.ends_on, event.date_precision = when.starts_on, when.ends_on, when.precision
+    if data.scale is not None:
+        event.planned_scale = event_rules.parse_scale(data.scale)
+    if data.invitee_types is not None:
+        event.invitee_types = _invitee_types(data.invitee_types)
+    if data.notes is not None:
+        event.description = text_for(Event.__table__.c.description, data.notes, pick("备注", "notes"))
+    _set_lists(session, event, data, added or Added(), import_batch_id)
+    after = _values(event)
+    changed = [name for name in after if after[name] != before[name]]
+    if any(name in changed for name in _LIST_NONE):
+        event.updated_at = utcnow()  # the row changes too: its version goes up, the change is in its trail
+        _audit_lists(event, before, after)
+    flush_checked(session)
+    return event, changed
+
+
+def event_when(event: Event) -> When:
+    return When(event.starts_on, event.ends_on, event.date_precision)
+
+
+def when_label(event: Event) -> str:
+    return when_text(event_when(event))
+
+
+def _parent(session: Session, programme: Programme | None, ref: str | None, event: Event | None) -> Event | None:
+    if ref is None:
+        return None
+    parent = get_event(session, ref)
+    if programme is None or parent.programme_id != programme.id:
+        raise RuleViolation("parent_other_programme", parent=parent.ref, programme=programme.code if programme else "—")
+    walk = parent
+    while walk is not None:
+        if event is not None and walk.id == event.id:
+            raise RuleViolation("parent_is_self")
+        walk = walk.parent
+    return parent
+
+
+def _group(text: str | None, parent: Event | None) -> str | None:
+    group = text_for(Event.__table__.c.programme_group, text, pick("所属板块", "group"))
+    return group if group is not None or parent is None else parent.programme_group
+
+
+def _next_position(session: Session, programme_id: int, parent: Event | None) -> int:
+    query = select(func.max(Event.position)).where(Event.programme_id == programme_id)
+    query = query.where(Event.parent_id == parent.id) if parent else query.where(Event.parent_id.is_(None))
+    return (session.scalar(query) or 0) + 1
+
+
+def _invitee_types(values: list[str]) -> list[str]:
+    label = pick("邀请对象", "invitee type")
+    kept = []
+    for value in values:
+        text = text_for(Event.__table__.c.title, value, label)
+        if text and len(text) <= INVITEE_TYPE_LIMIT and text not in kept:
+            kept.append(text)
+    return kept
+
+
+def _set_lists(session: Session, event: Event, data: EventInput, added: Added, batch_id: int | None) -> None:
+    for key, role in ROLES:
+        names = getattr(data, key)
+        if names is None:
+            continue
+        wanted = [u for u in (find_or_add_unit(session, n, added=added.units, import_batch_id=batch_id)
+                              for n in _names(names)) if u is not None]
+        if [o.unit.id for o in event.organizers if o.role == role] == [u.id for u in wanted]:
+            continue
+        # Rows of units that keep the role are kept: a delete and an insert of the same (event, unit,
+        # role) in one flush would meet the unique constraint (inserts go first).
+        current = {o.unit.id: o for o in event.organizers if o.role == role}
+        others = [o for o in event.organizers if o.role != role]
+        event.organizers = others + [current.get(u.id) or EventOrganizer(unit=u, role=role) for u in wanted]
+        order = [r for _k, r in ROLES]
+        for position, organizer in enumerate(sorted(event.organizers, key=lambda o: order.index(o.role))):
+            organizer.position = position
+    if data.industries is not None:
+        wanted = [find_industry(session, name) for name in _names(data.industries)]
+        if [i.id for i in event.industries] != [i.id for i in wanted]:
+            event.industries = list(dict.fromkeys(wanted))
+    if data.quotas is not None:
+        quotas = []
+        for text in data.quotas:
+            if not (text or "").strip():
+                continue
+            low, high, industry = event_rules.parse_quota(text)
+            quotas.append(EventQuota(min_projects=low, max_projects=high,
+                                     industry=find_industry(session, industry) if industry else None))
+        if _quota_text(event.quotas) != _quota_text(quotas):
+            event.quotas = quotas
+
+
+def _names(values: list[str]) -> list[str]:
+    """Units and industries given one per option or several in one (南昌市政府、九江市政府)."""
+    return list(dict.fromkeys(name for value in values for name in event_rules.split_names(value)))
+
+
+def _quota_text(quotas: list[EventQuota]) -> str:
+    return "、".join(f"{q.min_projects}-{q.max_projects}" + (f":{q.industry.name}" if q.industry else "")
+                    for q in quotas)
+
+
+def _values(event: Event) -> dict[str, object]:
+    """The event as its fields, to tell what an edit really changed."""
+    values = {
+        "programme": event.programme_id, "title": event.title, "parent": event.parent_id,
+        "group": event.programme_group, "level": event.level, "kind": event.kind, "city": event.region_id,
+        "place": event.venue, "when": (event.starts_on, event.ends_on, event.date_precision),
+        "scale": event.planned_scale, "invitee_types": list(event.invitee_types or []), "notes": event.description,
+        "industries": [i.name for i in event.industries], "quotas": _quota_text(event.quotas),
+    }
+    for key, role in ROLES:
+        values[key] = [o.unit.name for o in event.organizers if o.role == role]
+    return values
+
+
+def _audit_lists(event: Event, before: dict, after: dict) -> None:
+    """Organizers, industries and quotas are rows of other tables: their changes go in the event's trail."""
+    for name in _LIST_NONE:
+        if before[name] != after[name]:
+            note_change(event, name, "、".join(before[name]) if isinstance(before[name], list) else before[name],
+                        "、".join(after[name]) if isinstance(after[name], list) else after[name])
