@@ -19,8 +19,9 @@ def register(commands) -> None:
     p = sub.add_parser("add", help=pick("新增活动或会议", "add an event or meeting"))
     p.add_argument("--programme", required=True, metavar="REF", help=pick("所属方案（crm programmes list）", "its programme"))
     p.add_argument("--title", required=True, help=pick("活动名称", "title"))
-    p.add_argument("--level", required=True, help=pick("provincial 以省政府名义（方案提前45天）| city（提前30天）",
-                                                       "provincial: in the name of the provincial government (plan 45 days before) | city (30)"))
+    p.add_argument("--level", help=pick("provincial 以省政府名义（方案提前45天）| city（提前30天）；会议默认同所属活动",
+                                        "provincial: in the name of the provincial government (plan 45 days before) | "
+                                        "city (30); a meeting takes its activity's"))
     _event_fields(p)
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=add_event)

@@ -38,8 +38,9 @@ def check_correctable(row: Correctable, latest: Correctable, what: str) -> None:
     if is_current(row):
         return
     if latest.retracted:
-        raise RuleViolation("record_retracted", what=what, id=row.id, date=_iso(latest.effective_on))
-    raise RuleViolation("record_superseded", what=what, id=row.id, date=_iso(row.superseded_on), current=latest.id)
+        raise RuleViolation("record_retracted", what=what, id=row.id, date=latest.effective_on.isoformat())
+    raise RuleViolation("record_superseded", what=what, id=row.id, date=row.superseded_on.isoformat(),
+                        current=latest.id)
 
 
 def check_reopen(what: str, row: Correctable, resolved_on: dt.date | None, on: dt.date, today: dt.date) -> None:
@@ -59,7 +60,3 @@ def check_reopen(what: str, row: Correctable, resolved_on: dt.date | None, on: d
 def check_not_future(on: dt.date, today: dt.date) -> None:
     if on > today:
         raise RuleViolation("stage_date_in_future", date=on.isoformat())
-
-
-def _iso(day: dt.date | None) -> str:
-    return day.isoformat() if day else "?"

@@ -7,6 +7,7 @@ from sqlalchemy.orm import Session
 
 from db.models import ContactMerge, Event, FollowUp, Invitation, Project
 
+from crm.services.in_effect import current_rows
 from crm.services.merge import get_contact
 
 RECENT_FOLLOWUPS = 20
@@ -31,7 +32,7 @@ def contact_detail(session: Session, contact_id: int) -> dict:
     followups = session.execute(
         select(FollowUp, Project.ref)
         .join(Project, Project.id == FollowUp.project_id)
-        .where(FollowUp.project_id.in_([p.id for p in projects]))
+        .where(FollowUp.project_id.in_([p.id for p in projects]), current_rows(FollowUp))
         .order_by(FollowUp.happened_on.desc(), FollowUp.id.desc())
         .limit(RECENT_FOLLOWUPS)
     ).all() if projects else []

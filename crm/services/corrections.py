@@ -19,6 +19,7 @@ from crm.services.followups import check_followup
 from crm.services.in_effect import label, require_current
 from crm.services.projects import parse_amount
 from crm.services.reference import find_unit
+from crm.services.values import text_for
 
 _MISSING = {FollowUp: "unknown_followup", ProjectFigure: "unknown_figure", Problem: "unknown_problem"}
 # Who recorded a row: the correction names who recorded the correction; the original keeps its own.
@@ -46,10 +47,8 @@ def _replace(session: Session, original, values: dict, *, why: str | None, actor
              retract: bool = False):
     """The new row: the original's values with `values` over them, effective from `on`, and the original
     superseded from that day."""
-    note = clean_text(why)
-    if not note:
-        raise CrmError("empty_field", field=pick("更正原因", "reason"))
     model = type(original)
+    note = text_for(model.__table__.c.correction_note, why, pick("更正原因", "reason"), required=True)
     columns = {c.key: getattr(original, c.key) for c in model.__mapper__.column_attrs if c.key not in _OWN}
     columns.update(values, **{_RECORDER[model]: actor.id})
     row = model(**columns, corrects_id=original.id, retracted=retract, effective_on=on, correction_note=note)

@@ -1,4 +1,5 @@
-"""The invitee list of one event: listing with filters, and status changes for a selection of rows."""
+"""The invitee list of one event: listing with filters, status changes for a selection of rows, and
+contacts added or removed by hand."""
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
@@ -9,11 +10,12 @@ from sqlalchemy.orm import Session, aliased
 
 from db.models import Contact, Invitation, InvitationStatus, Organization, OrgKind
 
-from crm.errors import EXIT_ROWS_REJECTED, CrmError, NotFound
+from crm.errors import EXIT_ROWS_REJECTED, CrmError, NotFound, RuleViolation
+from crm.i18n import pick
 from crm.labels import invitation_status_label
 from crm.normalize import name_key
 from crm.rules import invitations as rules
-from crm.services.editing import check_version
+from crm.services.editing import check_version, restore, soft_delete
 from crm.services.events import get_event
 from crm.services.search import ContactFilters, search_contacts
 
@@ -180,3 +182,86 @@ def change_status(
         invitations[invitation_id].status = InvitationStatus(status)
     session.flush()
     return plan
+
+
+# --- by hand --------------------------------------------------------------------------------------
+
+BY_HAND_STATUSES = (InvitationStatus.PROPOSED, InvitationStatus.INVITED)
+
+
+@dataclass
+class InvitationsAdded:
+    added: list[int] = field(default_factory=list)  # new invitation ids
+    already: list[int] = field(default_factory=list)  # contact ids already on the list (left as they are)
+    restored: list[int] = field(default_factory=list)  # ids of removed invitations brought back
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+
+def add_invitations(
+    session: Session, event_ref: str, contact_ids: Iterable[int], *,
+    status: InvitationStatus | str = InvitationStatus.PROPOSED,
+) -> InvitationsAdded:
+    """Put live contacts on the event's list as proposed (拟邀请) or invited. A contact already on it is
+    reported, not added twice; a removed invitation of the same pair is brought back (at `status` where
+    the status flow allows, else as it was). An unknown or deleted contact refuses the whole addition."""
+    event = get_event(session, event_ref)
+    target = InvitationStatus(status)
+    if target not in BY_HAND_STATUSES:
+        raise CrmError("invitation_add_status")
+    ids = list(dict.fromkeys(int(i) for i in contact_ids))
+    contacts = {c.id: c for c in session.scalars(
+        select(Contact).where(Contact.id.in_(ids), Contact.deleted_at.is_(None))
+    )}
+    missing = [i for i in ids if i not in contacts]
+    if missing:
+        raise NotFound("unknown_contact", id=missing[0])
+    known = {i.contact_id: i for i in session.scalars(
+        select(Invitation).where(Invitation.event_id == event.id, Invitation.contact_id.in_(ids))
+    )}
+    result = InvitationsAdded()
+    for contact_id in ids:
+        invitation = known.get(contact_id)
+        if invitation is None:
+            invitation = Invitation(event=event, contact=contacts[contact_id],
+                                    organization_id=contacts[contact_id].organization_id, status=target)
+            session.add(invitation)
+            session.flush()
+            result.added.append(invitation.id)
+        elif invitation.deleted_at is None:
+            result.already.append(contact_id)
+        else:
+            if rules.refusal(invitation.status, target) is None:
+                invitation.status = target
+            restore(session, invitation, note=pick("重新加入邀请名单", "put on the list again"))
+            result.restored.append(invitation.id)
+    return result
+
+
+def remove_invitations(
+    session: Session, event_ref: str, invitation_ids: Iterable[int], *, reason: str | None = None,
+    expected_versions: Mapping[int, int] | None = None,
+) -> list[int]:
+    """Take proposed invitations off the event's list (soft-deleted, audited; adding the contact again
+    brings one back). Any other status refuses the whole removal: a guest who is not coming declines."""
+    event = get_event(session, event_ref)
+    ids = list(dict.fromkeys(int(i) for i in invitation_ids))
+    invitations = {i.id: i for i in session.scalars(
+        select(Invitation).where(Invitation.id.in_(ids), Invitation.event_id == event.id,
+                                 Invitation.deleted_at.is_(None))
+    )}
+    missing = [i for i in ids if i not in invitations]
+    if missing:
+        raise NotFound("unknown_invitation", id=missing[0], event=event.ref)
+    for invitation_id in ids:
+        invitation = invitations[invitation_id]
+        if invitation.status != InvitationStatus.PROPOSED:
+            raise RuleViolation("invitation_remove_not_proposed", id=invitation_id, event=event.ref,
+                                status=invitation_status_label(invitation.status))
+        if expected_versions and invitation_id in expected_versions:
+            check_version(invitation, expected_versions[invitation_id], f"#{invitation_id}")
+    for invitation_id in ids:
+        soft_delete(session, invitations[invitation_id],
+                    reason=reason or pick("移出拟邀请名单", "taken off the proposed list"))
+    return ids

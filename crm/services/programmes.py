@@ -116,10 +116,9 @@ def copy_programme(session: Session, ref: str, *, year: object, title: str | Non
         copy.organizers = [EventOrganizer(unit_id=o.unit_id, role=o.role, position=o.position) for o in event.organizers]
         copy.quotas = [EventQuota(industry_id=q.industry_id, min_projects=q.min_projects, max_projects=q.max_projects)
                        for q in event.quotas]
-        copies[event.id] = copy
-    session.flush()
-    for copy in copies.values():
+        session.flush()  # one at a time: the copies are numbered in the programme's order
         copy.ref = free_event_ref(session, copy.id)
+        copies[event.id] = copy
     session.flush()
     return target
 

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from db.models import FigureKind, Project
 
+from crm.rules import corrections
 from crm.services.projects import latest_figure
 
 
@@ -33,7 +34,23 @@ def project_summary(project: Project) -> dict:
     }
 
 
-def project_detail(project: Project) -> dict:
+def project_detail(project: Project, *, with_corrections: bool = False) -> dict:
+    """The project with its histories. Follow-ups, figures and problems as they stand today; with_corrections:
+    also the rows corrections replaced or retracted, each saying where it stands in its chain."""
+
+    def rows(records: list, order) -> list:
+        kept = records if with_corrections else [r for r in records if corrections.is_current(r)]
+        return sorted(kept, key=order)
+
+    def chain(row) -> dict:
+        return {"corrects": row.corrects_id, **({
+            "current": corrections.is_current(row),
+            "retracted": row.retracted,
+            "effective_on": _iso(row.effective_on),
+            "superseded_on": _iso(row.superseded_on),
+            "correction_note": row.correction_note,
+        } if with_corrections else {})}
+
     return {
         **project_summary(project),
         "jobs": project.jobs,
@@ -61,8 +78,9 @@ def project_detail(project: Project) -> dict:
             {"status": c.status.value, "on": c.changed_on.isoformat(), "reason": c.reason} for c in project.status_changes
         ],
         "figures": [
-            {"kind": f.kind.value, "amount": float(f.amount), "on": f.reported_on.isoformat(), "note": f.note}
-            for f in project.figures
+            {"id": f.id, "kind": f.kind.value, "amount": float(f.amount), "on": f.reported_on.isoformat(),
+             "note": f.note, **chain(f)}
+            for f in rows(project.figures, lambda f: (f.reported_on, f.id))
         ],
         "followups": [
             {
@@ -72,8 +90,9 @@ def project_detail(project: Project) -> dict:
                 "content": f.content,
                 "next_step": f.next_step,
                 "next_on": _iso(f.next_on),
+                **chain(f),
             }
-            for f in project.followups
+            for f in rows(project.followups, lambda f: (f.happened_on, f.id))
         ],
         "problems": [
             {
@@ -83,7 +102,8 @@ def project_detail(project: Project) -> dict:
                 "responsible_unit": p.responsible_unit.name if p.responsible_unit else None,
                 "resolved_on": _iso(p.resolved_on),
                 "resolution": p.resolution,
+                **chain(p),
             }
-            for p in project.problems
+            for p in rows(project.problems, lambda p: p.id)
         ],
     }

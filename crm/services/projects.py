@@ -27,7 +27,7 @@ from crm.dates import parse_optional_date
 from crm.errors import CrmError, NotFound, RuleViolation
 from crm.i18n import pick
 from crm.normalize import clean_text, organization_key
-from crm.rules import stages
+from crm.rules import corrections, stages
 from crm.services.reference import find_industry, find_region, find_staff, find_unit
 from crm.services.editing import update_fields
 from crm.services.events import get_event
@@ -301,7 +301,9 @@ def convert_to_contract(session: Session, ref: str, on: dt.date) -> Project:
 
 
 def latest_figure(project: Project, kind: FigureKind, as_of: dt.date | None = None) -> Decimal:
-    figures = [f for f in project.figures if f.kind == kind and (as_of is None or f.reported_on <= as_of)]
+    """The figure as known on as_of (corrections applied as they were then), or as it stands today."""
+    figures = [f for f in project.figures if f.kind == kind and (
+        corrections.is_current(f) if as_of is None else f.reported_on <= as_of and corrections.in_effect(f, as_of))]
     if not figures:
         return Decimal(0)
     return max(figures, key=lambda f: (f.reported_on, f.id)).amount

@@ -28,6 +28,7 @@ from db.models import (
 )
 
 from crm.rules import signals, stages
+from crm.services.in_effect import rows_in_effect
 
 
 @dataclass(slots=True)  # ten thousand of them in a report: no per-instance dict
@@ -86,7 +87,8 @@ def project_states(session: Session, as_of: dt.date, project_ids: list[int] | No
     """Every live project known by as_of (its first step on or before it), as it stood that day.
 
     One query, one row per project: SQL gathers what each project's history says by that day (the days
-    it reached each stage, its latest status, figures and follow-up, its problem counts) by groupings,
+    it reached each stage, its latest status, figures and follow-up, its problem counts, corrections
+    applied as they stood then: crm.rules.corrections) by groupings,
     window functions over the small tables and an index seek per project into the follow-ups; which stage
     is the furthest stays the rule's (stages.furthest)."""
     on = StageStep.happened_on
@@ -106,7 +108,7 @@ def project_states(session: Session, as_of: dt.date, project_ids: list[int] | No
             func.count().label("raised"),
             func.count(case((Problem.resolved_on <= as_of, 1))).label("resolved"),
         )
-        .where(Problem.raised_on <= as_of)
+        .where(Problem.raised_on <= as_of, rows_in_effect(Problem, as_of))
         .group_by(Problem.project_id)
     )
     if project_ids is not None:  # a page of 100 projects must not group every step of the database
@@ -128,14 +130,14 @@ def project_states(session: Session, as_of: dt.date, project_ids: list[int] | No
     last_status = latest(StatusChange, StatusChange.changed_on, StatusChange.status.label("status"))
     last_funds, last_invested = (
         latest(ProjectFigure, ProjectFigure.reported_on, ProjectFigure.amount.label("amount"),
-               where=(ProjectFigure.kind == kind,))
+               where=(ProjectFigure.kind == kind, rows_in_effect(ProjectFigure, as_of)))
         for kind in (FigureKind.FUNDS_IN_PLACE, FigureKind.INVESTMENT_COMPLETED)
     )
 
     def followup_seek(model, *columns):
         return (
             select(*columns)
-            .where(model.project_id == Project.id, model.happened_on <= as_of)
+            .where(model.project_id == Project.id, model.happened_on <= as_of, rows_in_effect(model, as_of))
             .order_by(model.happened_on.desc(), model.id.desc())
             .limit(1)
         )

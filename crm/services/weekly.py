@@ -20,6 +20,7 @@ from crm.rules import deadlines, kpi
 from crm.rules.stages import PIPELINE_STAGES, rank
 from crm.services import events as event_service
 from crm.services.followups import open_problems
+from crm.services.in_effect import rows_in_effect
 from crm.services.kpi import Cohort, facts
 from crm.services.reference import find_industry, find_region
 from crm.services.snapshot import ProjectState, project_states
@@ -205,7 +206,7 @@ def _week_items(session: Session, week: ReportWeek, steps: list) -> list[tuple[i
         (pid, WeekItem(on, None, kind, content))
         for pid, on, kind, content in session.execute(
             select(FollowUp.project_id, FollowUp.happened_on, FollowUp.kind, FollowUp.content)
-            .where(FollowUp.happened_on.between(week.monday, week.last_day))
+            .where(FollowUp.happened_on.between(week.monday, week.last_day), rows_in_effect(FollowUp, week.as_of))
             .order_by(FollowUp.project_id, FollowUp.happened_on, FollowUp.id)
         )
     ]
