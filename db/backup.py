@@ -280,9 +280,14 @@ def reset_sequences(conn: Connection, tables: list[sa.Table]) -> None:
             )
 
 
+# Rows every database is given by its migrations (the province's cities): not the user's records.
+SEEDED_TABLES = ("regions",)
+
+
 def has_rows(conn: Connection) -> bool:
-    """Whether the database holds records (derived tables such as search keys do not count)."""
-    tables = [t for t in copyable_tables(conn) if t.name in Base.metadata.tables]
+    """Whether the database holds records (derived tables such as search keys, and the rows migrations
+    seed, do not count)."""
+    tables = [t for t in copyable_tables(conn) if t.name in Base.metadata.tables and t.name not in SEEDED_TABLES]
     return any(conn.execute(sa.select(sa.literal(1)).select_from(t).limit(1)).first() for t in tables)
 
 
@@ -344,8 +349,12 @@ def read_manifest(path: Path) -> dict:
 
 
 def load_portable(path: Path, conn: Connection, manifest: dict) -> None:
-    """Insert a portable backup's rows into an empty database at the manifest's revision."""
-    tables = {t.name: t for t in copyable_tables(conn)}
+    """Insert a portable backup's rows into a database at the manifest's revision, in place of the rows
+    its migrations seeded."""
+    ordered = copyable_tables(conn)
+    for table in reversed(ordered):
+        conn.execute(table.delete())
+    tables = {t.name: t for t in ordered}
     with zipfile.ZipFile(path) as archive:
         for name, expected in manifest["tables"].items():
             table = tables.get(name)

@@ -8,6 +8,8 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.pool import NullPool
 
+from db.errors import DatabaseRefused
+
 ENV_URL = "CRM_DATABASE_URL"
 # How long a writer waits for another SQLite writer before giving up with "database is locked".
 SQLITE_BUSY_TIMEOUT_S = 15.0
@@ -58,7 +60,10 @@ def sqlite_file(url: URL) -> Path | None:
 def make_engine(url: URL, *, foreign_keys: bool = True, pooled: bool = True) -> Engine:
     if is_sqlite(url):
         path = sqlite_file(url)
-        if path is not None:
+        if path is not None and not path.parent.is_dir():
+            # Only the default location is made on first use: a mistyped --db is not a new database.
+            if path != default_sqlite_path():
+                raise DatabaseRefused("db_folder_missing", path=path)
             path.parent.mkdir(parents=True, exist_ok=True)
         engine = create_engine(
             url,
@@ -75,6 +80,15 @@ def make_engine(url: URL, *, foreign_keys: bool = True, pooled: bool = True) -> 
     )
 
 
+def enable_wal(engine: Engine) -> None:
+    """Readers never wait for the writer (a persistent setting of the file)."""
+    raw = engine.raw_connection()  # outside any transaction (the mode cannot change within one)
+    try:
+        raw.cursor().execute("PRAGMA journal_mode=WAL")
+    finally:
+        raw.close()
+
+
 def _configure_sqlite(engine: Engine, *, foreign_keys: bool) -> None:
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_conn, _record) -> None:
@@ -82,7 +96,8 @@ def _configure_sqlite(engine: Engine, *, foreign_keys: bool) -> None:
         dbapi_conn.isolation_level = None
         cursor = dbapi_conn.cursor()
         cursor.execute(f"PRAGMA foreign_keys={'ON' if foreign_keys else 'OFF'}")
-        cursor.execute("PRAGMA journal_mode=WAL")
+        # WAL is set once, when crm makes or migrates the file (enable_wal): connecting changes
+        # nothing in a file, so a backup or a read-only copy is read as it is.
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.close()
 

@@ -10,7 +10,8 @@ from typing import TYPE_CHECKING
 from sqlalchemy import Connection, inspect, text
 
 import migrations
-from db.engine import is_sqlite, make_engine, sqlite_file
+from db.engine import enable_wal, is_sqlite, make_engine, sqlite_file
+from db.errors import DatabaseRefused
 from db.session import Database
 
 if TYPE_CHECKING:
@@ -25,11 +26,8 @@ HAND_MADE_TABLE_PREFIXES = ("sqlite_", "contacts_fts", "search_")
 PG_MIGRATION_LOCK = 0x43524D  # any constant: serialises concurrent starters on one PostgreSQL
 
 
-class MigrationError(Exception):
-    def __init__(self, key: str, **params) -> None:
-        super().__init__(key)
-        self.key = key
-        self.params = params
+class MigrationError(DatabaseRefused):
+    pass
 
 
 def alembic_config() -> Config:
@@ -76,7 +74,10 @@ def upgrade(db: Database, target: str = "head", *, backup: bool = True) -> Path 
 
     from db.backup import sqlite_backup
 
+    refuse_foreign_sqlite(db)
     current = current_revision(db)
+    if current is None and _has_tables(db):
+        raise DatabaseRefused("db_not_crm", path=sqlite_file(db.url) or db.display_url)
     if not _known(current):
         raise MigrationError("db_newer_than_app", revision=current)
     backup_path = None
@@ -96,6 +97,8 @@ def upgrade(db: Database, target: str = "head", *, backup: bool = True) -> Path 
         _check_foreign_keys(conn)
     if engine is not db.engine:
         engine.dispose()
+    if source is not None:
+        enable_wal(db.engine)  # a database crm made or migrated is crm's: readers need not wait for writers
     return backup_path
 
 
@@ -122,13 +125,34 @@ def _check_foreign_keys(conn: Connection) -> None:
 
 def ensure_ready(db: Database) -> Path | None:
     """Create or migrate the database on first use; a no-op when it is already at head. The usual case
-    (at head) is decided by one query and the migration files' texts, without Alembic."""
+    (at head) is decided by one query and the migration files' texts, without Alembic. Another
+    program's SQLite file (tables, but no crm revision) is refused before anything is written to it."""
+    refuse_foreign_sqlite(db)
     head = head_from_files()
     if head is not None and stored_revisions(db) == [head]:
         return None
     if is_at_head(db):
         return None
     return upgrade(db)
+
+
+SQLITE_HEADER = b"SQLite format 3\x00"
+
+
+def refuse_foreign_sqlite(db: Database) -> None:
+    """A file that is not SQLite at all is refused by name, not by a driver's error (and before any
+    connection could change it)."""
+    path = sqlite_file(db.url)
+    if path is None or not path.exists() or path.stat().st_size == 0:
+        return
+    with open(path, "rb") as file:
+        if file.read(len(SQLITE_HEADER)) != SQLITE_HEADER:
+            raise DatabaseRefused("db_not_sqlite", path=path)
+
+
+def _has_tables(db: Database) -> bool:
+    with db.engine.connect() as conn:
+        return bool(inspect(conn).get_table_names())
 
 
 _REVISION = re.compile(r"""^revision\b[^=\n]*=\s*['"]([^'"]+)['"]""", re.MULTILINE)

@@ -36,8 +36,18 @@ def _out(parser) -> None:
     parser.add_argument("--out", required=True, metavar="FILE.xlsx", help=pick("输出文件", "output file"))
 
 
+def _check_out(ctx) -> None:
+    """The export's file may not be the live database (export_book checks everything else)."""
+    from db.engine import resolve_url, sqlite_file
+
+    from crm.outputs import check_output_path
+
+    check_output_path(ctx.args.out, live_database=sqlite_file(resolve_url(ctx.args.db)))
+
+
 def weekly(ctx) -> int:
     a = ctx.args
+    _check_out(ctx)
     with batch():
         from crm.exporting.weekly import export_weekly
 
@@ -49,6 +59,7 @@ def weekly(ctx) -> int:
 
 
 def event_package(ctx) -> int:
+    _check_out(ctx)
     with batch():
         from crm.exporting.event_package import export_event_package
 
@@ -60,6 +71,7 @@ def event_package(ctx) -> int:
 
 
 def event_plan(ctx) -> int:
+    _check_out(ctx)
     with batch():
         from crm.exporting.event_plan import export_event_plan
 

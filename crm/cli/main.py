@@ -15,6 +15,7 @@ COMMAND_MODULES = (
     "crm.cli.cmd_events",
     "crm.cli.cmd_projects",
     "crm.cli.cmd_followups",
+    "crm.cli.cmd_figures",
     "crm.cli.cmd_contacts",
     "crm.cli.cmd_import",
     "crm.cli.cmd_report",
@@ -98,10 +99,10 @@ def describe_failure(error: Exception, context) -> tuple[int, str]:
     from sqlalchemy.exc import DBAPIError, OperationalError
     from sqlalchemy.orm.exc import StaleDataError
 
-    from db.migrate import MigrationError
+    from db.errors import DatabaseRefused
 
     url = _display_url(context)
-    if isinstance(error, MigrationError):
+    if isinstance(error, DatabaseRefused):
         return EXIT_DATABASE, t(error.key, **error.params)
     if isinstance(error, StaleDataError):
         return _stale(error, context)

@@ -32,6 +32,7 @@ from xlsxwriter.exceptions import FileCreateError
 from xlsxwriter.worksheet import Worksheet
 
 from crm.errors import CrmError
+from crm.outputs import check_output_path
 from crm.i18n import pick
 
 BODY_FONT = "宋体"
@@ -432,9 +433,7 @@ class ExportBook:
 def export_book(path: str | os.PathLike, *, title: str, as_of: dt.date) -> Iterator[ExportBook]:
     """Write a workbook to `path` whole or not at all: into a temporary file in the same folder, renamed
     over the target once complete. An existing file is left untouched when anything fails."""
-    target = Path(path)
-    if target.is_dir():
-        raise CrmError("write_failed", path=str(target), reason=pick("这是一个文件夹", "it is a folder"))
+    target = check_output_path(path)
     if target.suffix.lower() != ".xlsx":
         raise CrmError("export_not_xlsx", path=str(target))
     try:

@@ -14,6 +14,7 @@ from db.session import Database
 
 from crm.errors import CrmError, DatabaseUnavailable
 from crm.i18n import pick, t
+from crm.outputs import check_output_path
 
 
 @dataclass
@@ -24,11 +25,8 @@ class BackupResult:
 
 
 def backup_database(db: Database, target: Path, *, portable: bool = False) -> BackupResult:
-    if target.is_dir() or not target.parent.is_dir():
-        raise CrmError("write_failed", path=target,
-                       reason=pick("是一个文件夹", "it is a folder") if target.is_dir()
-                       else pick("文件夹不存在", "the folder does not exist"))
     source = sqlite_file(db.url)
+    check_output_path(target, live_database=source)
     if is_sqlite(db.url) and (source is None or not source.exists()):
         raise CrmError("write_failed", path=target, reason=pick("数据库文件不存在", "the database file does not exist"))
     if source is not None and not portable:

@@ -4,7 +4,7 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from sqlalchemy import ForeignKey, Index, String, Text
+from sqlalchemy import ForeignKey, Index, String, Text, false
 from sqlalchemy.orm import Mapped, declared_attr, mapped_column, relationship
 
 from db.base import Base, SoftDeletable, Timestamped, Versioned, utcnow
@@ -103,7 +103,8 @@ class Correctable:
     marked `superseded_on` the day the correction was recorded. A report as of an earlier day still
     sees the original, as it was known then (crm.rules.corrections)."""
 
-    retracted: Mapped[bool] = mapped_column(default=False)
+    # A server default too: rows written by plain SQL (old scripts, other tools) are not corrections.
+    retracted: Mapped[bool] = mapped_column(default=False, server_default=false())
     # For a correction: the day it was recorded, from which it replaces the original.
     effective_on: Mapped[dt.date | None]
     superseded_on: Mapped[dt.date | None]

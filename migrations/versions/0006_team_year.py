@@ -95,8 +95,6 @@ def upgrade() -> None:
             batch_op.add_column(sa.Column('correction_note', sa.Text(), nullable=True))
             batch_op.add_column(sa.Column('corrects_id', sa.Integer(), nullable=True))
             batch_op.create_foreign_key(batch_op.f(f'fk_{table}_corrects_id_{table}'), table, ['corrects_id'], ['id'])
-        with op.batch_alter_table(table, schema=None) as batch_op:
-            batch_op.alter_column('retracted', existing_type=sa.Boolean(), server_default=None, existing_nullable=False)
 
     for table in BATCHED:
         with op.batch_alter_table(table, schema=None) as batch_op:

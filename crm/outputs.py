@@ -1,0 +1,44 @@
+"""Where crm may write a file the user named (a backup, an export, rejected rows): a regular file, to
+be replaced whole, or a new one in an existing folder. A directory, a FIFO, a device, a socket or the
+live database itself is refused before anything is written, and left as it was."""
+from __future__ import annotations
+
+import os
+import stat
+from pathlib import Path
+
+from crm.errors import CrmError
+from crm.i18n import pick
+
+
+def check_output_path(path: str | os.PathLike, *, live_database: Path | None = None) -> Path:
+    target = Path(path).expanduser()
+    try:
+        mode = os.stat(target).st_mode  # follows a symbolic link to what it names
+    except FileNotFoundError:
+        if not target.parent.is_dir():
+            raise _refused(target, pick("所在文件夹不存在", "its folder does not exist")) from None
+        return target
+    except OSError as error:
+        raise _refused(target, error.strerror or str(error)) from None
+    if stat.S_ISDIR(mode):
+        raise _refused(target, pick("这是一个文件夹", "it is a folder"))
+    if not stat.S_ISREG(mode):
+        raise _refused(target, pick("不是普通文件（设备、管道或套接字）", "not a regular file (a device, a pipe or a socket)"))
+    if live_database is not None and _same_file(target, live_database):
+        raise _refused(target, pick("这是正在使用的数据库本身", "it is the live database itself"))
+    return target
+
+
+def _same_file(target: Path, database: Path) -> bool:
+    for candidate in (database, Path(f"{database}-wal"), Path(f"{database}-shm"), Path(f"{database}-journal")):
+        try:
+            if candidate.exists() and os.path.samefile(target, candidate):
+                return True
+        except OSError:
+            continue
+    return False
+
+
+def _refused(target: Path, reason: str) -> CrmError:
+    return CrmError("write_failed", path=str(target), reason=reason)
