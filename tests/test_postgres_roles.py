@@ -82,6 +82,37 @@ def test_app_role_cannot_change_the_schema(cli, roles, ddl):
         engine.dispose()
 
 
+@pytest.mark.parametrize("statement", [
+    "UPDATE audit_entries SET new_value = 'rewritten'",
+    "DELETE FROM audit_entries",
+    "TRUNCATE audit_entries",
+    "UPDATE alembic_version SET version_num = '0001'",
+    "DELETE FROM alembic_version",
+    "INSERT INTO alembic_version VALUES ('9999')",
+    "TRUNCATE alembic_version",
+])
+def test_app_role_cannot_rewrite_history_or_the_schema_version(cli, roles, statement):
+    owner, app = roles
+    assert cli("--db", owner, "db", "upgrade").code == 0
+    assert cli("--db", app, "demo").code == 0
+    assert cli("--db", app, "events", "delete", "A1", "--reason", "测试").code == 0  # the trail has entries
+    engine = create_engine(app)
+    try:
+        with engine.connect() as conn:
+            trail = conn.execute(text("SELECT count(*), max(id) FROM audit_entries")).one()
+        with pytest.raises(ProgrammingError) as refused, engine.begin() as conn:
+            conn.execute(text(statement))
+        assert refused.value.orig.sqlstate == "42501"
+        with engine.connect() as conn:
+            assert conn.execute(text("SELECT count(*), max(id) FROM audit_entries")).one() == trail
+            assert conn.execute(text("SELECT count(*) FROM audit_entries WHERE new_value = 'rewritten'")).scalar() == 0
+    finally:
+        engine.dispose()
+    assert cli("--db", app, "history", "A1").code == 0
+    assert cli("--db", owner, "db", "upgrade").code == 0 and cli("--db", owner, "db", "current").code == 0
+    assert cli("--db", app, "events", "list", "--json").code == 0  # the schema version is still head
+
+
 def test_a_database_behind_the_program_needs_the_owner(cli, roles):
     owner, app = roles
     assert cli("--db", owner, "db", "upgrade").code == 0

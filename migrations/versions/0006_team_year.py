@@ -10,6 +10,8 @@
 - events, units and industries name the import batch that created them (programme tables); a batch
   says its kind (invitees, programme) and the programme it went into.
 - regions: the province's cities come with every database (inserted where missing).
+- PostgreSQL: the audit trail is append-only and the schema version belongs to the owner, whatever
+  rights a role was granted (triggers; a superuser and the tables' owner are let through).
 
 Revision ID: 0006
 Revises: 0005
@@ -39,6 +41,28 @@ CITIES = (
     ('鹰潭市', '鹰潭'), ('赣州市', '赣州'), ('吉安市', '吉安'), ('宜春市', '宜春'), ('抚州市', '抚州'),
     ('上饶市', '上饶'),
 )
+
+
+# Refuses a change unless it is made by the table's owner (or a member of that role) or a superuser.
+OWNER_ONLY_FUNCTION = """
+CREATE OR REPLACE FUNCTION crm_owner_only() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = current_user AND rolsuper)
+     AND NOT pg_has_role(current_user, (SELECT tableowner FROM pg_tables
+                                        WHERE schemaname = TG_TABLE_SCHEMA AND tablename = TG_TABLE_NAME), 'USAGE')
+  THEN
+    RAISE EXCEPTION 'permission denied: only the owner may % %', TG_OP, TG_TABLE_NAME USING ERRCODE = '42501';
+  END IF;
+  IF TG_OP = 'DELETE' THEN RETURN OLD; END IF;
+  RETURN NEW;
+END $$
+"""
+OWNER_ONLY_TRIGGERS = {
+    'audit_entries_append_only': 'BEFORE UPDATE OR DELETE ON audit_entries FOR EACH ROW',
+    'audit_entries_kept': 'BEFORE TRUNCATE ON audit_entries FOR EACH STATEMENT',
+    'alembic_version_owner_only': 'BEFORE INSERT OR UPDATE OR DELETE ON alembic_version FOR EACH ROW',
+    'alembic_version_kept': 'BEFORE TRUNCATE ON alembic_version FOR EACH STATEMENT',
+}
 
 
 def _in(column: str, values: tuple[str, ...]) -> str:
@@ -109,6 +133,11 @@ def upgrade() -> None:
     with op.batch_alter_table('import_batches', schema=None) as batch_op:
         batch_op.alter_column('kind', existing_type=sa.String(length=16), server_default=None, existing_nullable=False)
 
+    if bind.dialect.name == 'postgresql':
+        op.execute(OWNER_ONLY_FUNCTION)
+        for name, when in OWNER_ONLY_TRIGGERS.items():
+            op.execute(f'CREATE TRIGGER {name} {when} EXECUTE FUNCTION crm_owner_only()')
+
     regions = sa.table('regions', sa.column('name'), sa.column('short_name'), sa.column('in_province'))
     known = set(bind.scalars(sa.select(regions.c.name)))
     missing = [{'name': n, 'short_name': s, 'in_province': True} for n, s in CITIES if n not in known]
@@ -117,6 +146,10 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    if op.get_bind().dialect.name == 'postgresql':
+        for name, when in OWNER_ONLY_TRIGGERS.items():
+            op.execute(f'DROP TRIGGER IF EXISTS {name} ON {when.split(" ON ")[1].split()[0]}')
+        op.execute('DROP FUNCTION IF EXISTS crm_owner_only()')
     with op.batch_alter_table('import_batches', schema=None) as batch_op:
         batch_op.drop_constraint(batch_op.f('fk_import_batches_programme_id_programmes'), type_='foreignkey')
         batch_op.drop_column('programme_id')
