@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
 from sqlalchemy import Engine, create_engine, event
@@ -39,12 +40,32 @@ def resolve_url(explicit: str | None = None) -> URL:
     url = make_url(raw)
     if url.drivername in ("postgresql", "postgres"):
         url = url.set(drivername="postgresql+psycopg")
+    if "password" in url.query:  # ?password=… is a password like any other: kept where it is hidden
+        value = url.query["password"]
+        url = url.difference_update_query(["password"]).set(password=value if isinstance(value, str) else value[-1])
     return url
 
 
 def display_url(url: URL) -> str:
     """The URL as it may appear in any message or log: never with its password."""
     return url.render_as_string(hide_password=True)
+
+
+_SECRET_PATTERNS = (
+    re.compile(r"(://[^:/@\s]*:)[^@\s]*(@)"),  # scheme://user:secret@host
+    re.compile(r"(password\s*[=:]\s*['\"]?)[^\s'\"&;]+", re.IGNORECASE),  # password=secret, password: 'secret'
+)
+
+
+def scrub_secrets(text: str, *urls: URL | None) -> str:
+    """Any text that may quote a connection (a driver's error, a server's message, a traceback) with
+    every password masked: the URLs' own, and anything written the way passwords are written."""
+    for url in urls:
+        if url is not None and url.password:
+            text = text.replace(str(url.password), "***")
+    for pattern in _SECRET_PATTERNS:
+        text = pattern.sub(r"\1***\2" if pattern.groups == 2 else r"\1***", text)
+    return text
 
 
 def is_sqlite(url: URL) -> bool:

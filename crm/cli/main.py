@@ -87,7 +87,9 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     except Exception as error:  # database and file-system failures: one line, never a traceback
         if os.environ.get("CRM_DEBUG"):
-            raise
+            import traceback
+
+            print(_scrub(traceback.format_exc(), context), file=sys.stderr, end="")  # the cause, never a password
         code, message = describe_failure(error, context)
         _fail(message)
         return code
@@ -146,17 +148,19 @@ def _display_url(context) -> str:
 
 def _scrub(text: str, context) -> str:
     """Drivers sometimes quote the connection string: never let a password through."""
-    from db.engine import resolve_url
+    from db.engine import resolve_url, scrub_secrets
 
     try:
-        password = resolve_url(context.args.db).password
+        url = resolve_url(context.args.db)
     except Exception:
-        password = None
-    return text.replace(password, "***") if password else text
+        url = None
+    return scrub_secrets(text, url)
 
 
 def _fail(message: str) -> None:
-    print(f"crm: {t('error')}: {message}", file=sys.stderr)
+    from db.engine import scrub_secrets
+
+    print(f"crm: {t('error')}: {scrub_secrets(message)}", file=sys.stderr)
 
 
 if __name__ == "__main__":
