@@ -3,6 +3,7 @@ be replaced whole, or a new one in an existing folder. A directory, a FIFO, a de
 live database itself is refused before anything is written, and left as it was."""
 from __future__ import annotations
 
+import errno
 import os
 import stat
 from pathlib import Path
@@ -20,7 +21,7 @@ def check_output_path(path: str | os.PathLike, *, live_database: Path | None = N
             raise _refused(target, pick("所在文件夹不存在", "its folder does not exist")) from None
         return target
     except OSError as error:
-        raise _refused(target, error.strerror or str(error)) from None
+        raise _refused(target, os_reason(error)) from None
     if stat.S_ISDIR(mode):
         raise _refused(target, pick("这是一个文件夹", "it is a folder"))
     if not stat.S_ISREG(mode):
@@ -28,6 +29,22 @@ def check_output_path(path: str | os.PathLike, *, live_database: Path | None = N
     if live_database is not None and _same_file(target, live_database):
         raise _refused(target, pick("这是正在使用的数据库本身", "it is the live database itself"))
     return target
+
+
+_REASONS = {
+    errno.ENOENT: ("文件夹不存在", "no such folder"),
+    errno.ENOTDIR: ("路径中有一段不是文件夹", "a part of the path is not a folder"),
+    errno.EACCES: ("没有写入权限", "permission denied"),
+    errno.EPERM: ("没有写入权限", "permission denied"),
+    errno.EROFS: ("只读文件系统", "read-only file system"),
+    errno.ENOSPC: ("磁盘空间不足", "no space left on the disk"),
+}
+
+
+def os_reason(error: OSError) -> str:
+    """Why the file system refused, in the user's language."""
+    known = _REASONS.get(error.errno)
+    return pick(*known) if known else (error.strerror or str(error))
 
 
 def _same_file(target: Path, database: Path) -> bool:

@@ -42,7 +42,9 @@ class Database:
             if write:
                 session.commit()
             else:
-                session.rollback()
+                # Ends the read transaction without expiring what was read: a report built in it is
+                # written out afterwards, with no transaction (or connection) left to fail meanwhile.
+                session.close()
         except BaseException as error:
             audit.note_stale_rows(error, session)
             session.rollback()

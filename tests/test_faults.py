@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
 from sqlalchemy.exc import OperationalError
 
 from db.session import Database
@@ -80,8 +81,6 @@ def test_the_next_command_works_once_the_database_is_back(cli, backend):
     """Unreachable, then reachable: nothing is cached between commands (e.g. a failed first migration)."""
     if backend.name != "postgresql":
         pytest.skip("PostgreSQL connection faults")
-    from sqlalchemy.engine import make_url
-
     down = make_url(backend.url).set(port=1).render_as_string(hide_password=False)
     assert cli("--db", down, "events", "list").code == 5
     assert cli("--db", backend.url, "demo").code == 0
@@ -160,3 +159,29 @@ def test_killed_export_leaves_the_existing_file_as_it_was(tmp_path, sqlite_demo_
         is_whole=lambda path: openpyxl.load_workbook(path, read_only=True).close() is None,
     )
     assert "kept" in outcomes, outcomes
+
+
+def test_a_connection_lost_after_the_read_does_not_fail_a_finished_export(cli, demo_backend, tmp_path, monkeypatch):
+    """The export's read transaction has ended before the workbook is written: the server dropping the
+    connection meanwhile (the real thing, by pg_terminate_backend) changes nothing for the user."""
+    if demo_backend.name != "postgresql":
+        pytest.skip("a server that drops connections: PostgreSQL")
+    import crm.exporting.weekly as weekly
+
+    database = make_url(demo_backend.url).database
+    real_write = weekly.write_weekly
+
+    def drop_connections_then_write(report, path):
+        admin = create_engine(pg_admin_url(), isolation_level="AUTOCOMMIT")
+        with admin.connect() as conn:
+            dropped = conn.execute(text("SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
+                                        "WHERE datname = :d AND pid <> pg_backend_pid()"), {"d": database}).scalar()
+        admin.dispose()
+        assert dropped >= 1  # the command's pooled connection was still there to drop
+        real_write(report, path)
+
+    monkeypatch.setattr(weekly, "write_weekly", drop_connections_then_write)
+    out = tmp_path / "weekly.xlsx"
+    result = cli("--db", demo_backend.url, "export", "weekly", "--out", out)
+    assert result.code == 0, result.err
+    assert out.stat().st_size > 0 and "已导出" in result.out

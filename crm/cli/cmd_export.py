@@ -49,11 +49,12 @@ def weekly(ctx) -> int:
     a = ctx.args
     _check_out(ctx)
     with batch():
-        from crm.exporting.weekly import export_weekly
+        from crm.exporting.weekly import report_week, weekly_report, write_weekly
 
+        week = report_week(as_of=ctx.as_of(a.as_of) if a.as_of else None, week=a.week, today=ctx.today)
         with ctx.db.unit_of_work(write=False) as session:
-            report = export_weekly(session, a.out, today=ctx.today, as_of=ctx.as_of(a.as_of) if a.as_of else None,
-                                   week=a.week, city=a.city, industry=a.industry)
+            report = weekly_report(session, week, city=a.city, industry=a.industry)
+        write_weekly(report, a.out)  # the read transaction has ended: nothing left to fail but the file
     _written(a.out, pick(f"{len(report.projects)} 个项目", f"{len(report.projects)} projects"))
     return 0
 
@@ -61,10 +62,12 @@ def weekly(ctx) -> int:
 def event_package(ctx) -> int:
     _check_out(ctx)
     with batch():
-        from crm.exporting.event_package import export_event_package
+        from crm.exporting.event_package import write_event_package
+        from crm.services.event_report import event_report
 
         with ctx.db.unit_of_work(write=False) as session:
-            report = export_event_package(session, ctx.args.ref, ctx.args.out, as_of=ctx.as_of(ctx.args.as_of))
+            report = event_report(session, ctx.args.ref, ctx.as_of(ctx.args.as_of))
+        write_event_package(report, ctx.args.out)
     _written(ctx.args.out, pick(f"{len(report.projects)} 个签约项目，{len(report.invitees)} 位受邀客商",
                                 f"{len(report.projects)} signed projects, {len(report.invitees)} invitees"))
     return 0
@@ -73,11 +76,13 @@ def event_package(ctx) -> int:
 def event_plan(ctx) -> int:
     _check_out(ctx)
     with batch():
-        from crm.exporting.event_plan import export_event_plan
+        from crm.exporting.event_plan import event_plan as read_plan, write_event_plan
 
         with ctx.db.unit_of_work(write=False) as session:
-            plan = export_event_plan(session, ctx.args.ref, ctx.args.out, as_of=ctx.as_of(ctx.args.as_of))
-    _written(ctx.args.out, pick(f"报送截止 {plan.due.isoformat()}，{plan.filing}", f"due {plan.due.isoformat()}, {plan.filing}"))
+            plan = read_plan(session, ctx.args.ref, as_of=ctx.as_of(ctx.args.as_of))
+        write_event_plan(plan, ctx.args.out)
+    due = plan.due.isoformat() if plan.due else pick("待定", "not yet")
+    _written(ctx.args.out, pick(f"报送截止 {due}，{plan.filing}", f"due {due}, {plan.filing}"))
     return 0
 
 

@@ -46,13 +46,18 @@ OVERVIEW_WIDTH = 2 + len(InvitationStatus)
 def export_event_package(session: Session, ref: str, path: str | os.PathLike, *, as_of: dt.date) -> EventReport:
     """Write the event's summary package to `path` (whole or not at all) and return what it shows."""
     report = event_report(session, ref, as_of)
+    write_event_package(report, path)
+    return report
+
+
+def write_event_package(report: EventReport, path: str | os.PathLike) -> None:
     event = report.event
-    with export_book(path, title=pick(f"{event.title}总结材料", f"{event.title}: summary package"), as_of=as_of) as book:
+    with export_book(path, title=pick(f"{event.title}总结材料", f"{event.title}: summary package"),
+                     as_of=report.as_of) as book:
         _overview_sheet(book, report)
         _projects_sheet(book, report)
         invitee_sheet(book, report, name=pick("客商邀请名单", "Invitees"),
                       title=pick(f"{event.title}客商邀请名单", f"{event.title}: invitees"))
-    return report
 
 
 def as_of_line(report: EventReport, extra: str = "") -> str:

@@ -42,18 +42,28 @@ class EventPlan:
 
 def export_event_plan(session: Session, ref: str, path: str | os.PathLike, *, as_of: dt.date) -> EventPlan:
     """Write the event's work plan to `path` (whole or not at all) and return what it shows."""
+    plan = event_plan(session, ref, as_of=as_of)
+    write_event_plan(plan, path)
+    return plan
+
+
+def event_plan(session: Session, ref: str, *, as_of: dt.date) -> EventPlan:
     report = event_report(session, ref, as_of)
     event = report.event
     due = event_service.plan_due(event)
     # Plans are filed per meeting: an activity that holds meetings points to them.
     filing = (filing_state(due, event.plan_submitted_on, as_of) if event_service.is_meeting(event)
               else pick("按会议分别报送", "filed per meeting"))
-    plan = EventPlan(report, due, filing)
-    with export_book(path, title=pick(f"{event.title}工作方案", f"{event.title}: work plan"), as_of=as_of) as book:
+    return EventPlan(report, due, filing)
+
+
+def write_event_plan(plan: EventPlan, path: str | os.PathLike) -> None:
+    event = plan.report.event
+    with export_book(path, title=pick(f"{event.title}工作方案", f"{event.title}: work plan"),
+                     as_of=plan.report.as_of) as book:
         _plan_sheet(book, plan)
-        invitee_sheet(book, report, name=pick("拟邀请嘉宾名单", "Invitees"),
+        invitee_sheet(book, plan.report, name=pick("拟邀请嘉宾名单", "Invitees"),
                       title=pick(f"{event.title}拟邀请嘉宾名单", f"{event.title}: proposed invitees"))
-    return plan
 
 
 def _quota_text(report: EventReport) -> str:

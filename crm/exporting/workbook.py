@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import errno
 import heapq
 import io
 import os
@@ -32,7 +31,7 @@ from xlsxwriter.exceptions import FileCreateError
 from xlsxwriter.worksheet import Worksheet
 
 from crm.errors import CrmError
-from crm.outputs import check_output_path
+from crm.outputs import check_output_path, os_reason
 from crm.i18n import pick
 
 BODY_FONT = "宋体"
@@ -439,7 +438,7 @@ def export_book(path: str | os.PathLike, *, title: str, as_of: dt.date) -> Itera
     try:
         handle, temporary = tempfile.mkstemp(prefix=f".{target.stem}.", suffix=".tmp.xlsx", dir=target.parent)
     except OSError as error:
-        raise CrmError("write_failed", path=str(target), reason=_reason(error)) from None
+        raise CrmError("write_failed", path=str(target), reason=os_reason(error)) from None
     os.close(handle)
     try:
         book = ExportBook(temporary, title=title, as_of=as_of)
@@ -451,27 +450,12 @@ def export_book(path: str | os.PathLike, *, title: str, as_of: dt.date) -> Itera
             os.chmod(temporary, _new_file_mode(target))
             os.replace(temporary, target)
         except OSError as error:
-            raise CrmError("write_failed", path=str(target), reason=_reason(error)) from None
+            raise CrmError("write_failed", path=str(target), reason=os_reason(error)) from None
         except FileCreateError as error:
             raise CrmError("write_failed", path=str(target), reason=str(error)) from None
     finally:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(temporary)
-
-
-_REASONS = {
-    errno.ENOENT: ("文件夹不存在", "no such folder"),
-    errno.ENOTDIR: ("路径中有一段不是文件夹", "a part of the path is not a folder"),
-    errno.EACCES: ("没有写入权限", "permission denied"),
-    errno.EPERM: ("没有写入权限", "permission denied"),
-    errno.EROFS: ("只读文件系统", "read-only file system"),
-    errno.ENOSPC: ("磁盘空间不足", "no space left on the disk"),
-}
-
-
-def _reason(error: OSError) -> str:
-    known = _REASONS.get(error.errno)
-    return pick(*known) if known else (error.strerror or str(error))
 
 
 def _new_file_mode(target: Path) -> int:

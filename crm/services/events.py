@@ -6,7 +6,7 @@ import datetime as dt
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
-from db.models import DatePrecision, Event, EventIndustry, EventOrganizer, OrganizerRole
+from db.models import DatePrecision, Event, EventIndustry, EventOrganizer, EventQuota, OrganizerRole
 
 from crm.errors import NotFound, RuleViolation
 from crm.rules import deadlines
@@ -24,10 +24,12 @@ def _loaded():
     return (
         selectinload(Event.organizers).selectinload(EventOrganizer.unit),
         selectinload(Event.industry_links).selectinload(EventIndustry.industry),
-        selectinload(Event.quotas),
+        selectinload(Event.quotas).selectinload(EventQuota.industry),
         selectinload(Event.region),
         selectinload(Event.parent),
-        selectinload(Event.children),
+        # An activity's page and plan list its meetings with their own organizers and place.
+        selectinload(Event.children).selectinload(Event.organizers).selectinload(EventOrganizer.unit),
+        selectinload(Event.children).selectinload(Event.region),
         selectinload(Event.programme),
     )
 
