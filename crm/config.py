@@ -5,6 +5,8 @@ import os
 import tomllib
 from pathlib import Path
 
+from crm.errors import CrmError
+
 ENV_CONFIG = "CRM_CONFIG"
 
 
@@ -21,5 +23,10 @@ def load_config() -> dict:
     path = config_path()
     if not path.exists():
         return {}
-    with path.open("rb") as fh:
-        return tomllib.load(fh)
+    try:
+        with path.open("rb") as fh:
+            return tomllib.load(fh)
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
+        raise CrmError("bad_config", path=path, reason=str(error)) from None
+    except OSError as error:
+        raise CrmError("bad_config", path=path, reason=error.strerror or str(error)) from None

@@ -14,20 +14,28 @@ _DATE_FORMS = (
     re.compile(r"^(\d{4})年(\d{1,2})月(\d{1,2})日?$"),
 )
 _WEEK = re.compile(r"^(\d{4})-?W(\d{1,2})$", re.IGNORECASE)
+# Years a record of this work can carry: anything else is a typo (0001-01-01, 9999-12-31), refused
+# before it reaches date arithmetic or a database.
+FIRST_YEAR, LAST_YEAR = 1950, 2200
 
 
 def parse_date(value: str | dt.date | None) -> dt.date:
-    """2011-03-05, 2011/3/5, 2011.3.5 or 2011年3月5日; anything else is a clear error."""
+    """2011-03-05, 2011/3/5, 2011.3.5 or 2011年3月5日, from 1950 to 2200; anything else is a clear error."""
     if isinstance(value, dt.date):
+        if not FIRST_YEAR <= value.year <= LAST_YEAR:
+            raise CrmError("bad_date", value=value.isoformat())
         return value
     text = (value or "").strip()
     for form in _DATE_FORMS:
         match = form.match(text)
         if match:
             try:
-                return dt.date(*(int(g) for g in match.groups()))
+                day = dt.date(*(int(g) for g in match.groups()))
             except ValueError:
                 break
+            if FIRST_YEAR <= day.year <= LAST_YEAR:
+                return day
+            break
     raise CrmError("bad_date", value=value)
 
 
@@ -44,6 +52,8 @@ def parse_week(value: str) -> tuple[dt.date, dt.date]:
         monday = dt.date.fromisocalendar(int(match.group(1)), int(match.group(2)), 1)
     except ValueError:
         raise CrmError("bad_week", value=value) from None
+    if not FIRST_YEAR <= monday.year <= LAST_YEAR:
+        raise CrmError("bad_week", value=value)
     return monday, monday + dt.timedelta(days=6)
 
 

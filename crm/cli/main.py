@@ -29,6 +29,10 @@ COMMAND_MODULES = (
 )
 
 
+# PostgreSQL's "the value does not fit": numeric out of range, string too long, invalid text for a type.
+INVALID_VALUE_STATES = {"22003", "22001", "22P02", "22008", "22007"}
+
+
 class Parser(argparse.ArgumentParser):
     def error(self, message: str):  # noqa: D102 - one translated line, exit 2, as for every failure
         print(f"{self.prog}: {t('usage', detail=message)}", file=sys.stderr)
@@ -115,13 +119,21 @@ def describe_failure(error: Exception, context) -> tuple[int, str]:
 
             return EXIT_DATABASE, t("db_locked", seconds=f"{sqlite_busy_timeout():g}", url=url)
         return EXIT_DATABASE, t("db_unreachable", url=url, reason=_scrub(reason, context))
+    if isinstance(error, DBAPIError) and getattr(error.orig, "sqlstate", "") in INVALID_VALUE_STATES:
+        return EXIT_INVALID, t("value_out_of_range")  # a value no check caught: still the user's input
     if isinstance(error, DBAPIError):
         reason = str(error.orig).splitlines()[0] if error.orig else type(error).__name__
         if getattr(error.orig, "sqlstate", None) == "42501":  # insufficient privilege: the app's role
             return EXIT_DATABASE, t("db_permission", reason=_scrub(reason, context))
         return EXIT_DATABASE, t("db_error", reason=_scrub(reason, context))
     if isinstance(error, OSError):
-        return EXIT_INVALID, t("write_failed", path=error.filename or "", reason=error.strerror or str(error))
+        from crm.outputs import os_reason
+
+        return EXIT_INVALID, t("write_failed", path=error.filename or "", reason=os_reason(error))
+    if isinstance(error, (OverflowError, ArithmeticError)):  # SQLite's 64-bit integers, decimal contexts
+        return EXIT_INVALID, t("value_out_of_range")
+    if isinstance(error, UnicodeError):
+        return EXIT_INVALID, t("bad_text_encoding")
     return EXIT_INVALID, t("db_error", reason=f"{type(error).__name__}: {error}")
 
 

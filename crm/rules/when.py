@@ -13,10 +13,10 @@ from dataclasses import dataclass
 
 from db.models.enums import DatePrecision
 
+from crm.dates import FIRST_YEAR, LAST_YEAR
 from crm.errors import CrmError
 from crm.i18n import pick
 
-FIRST_YEAR, LAST_YEAR = 1950, 2200
 _COARSENESS = (DatePrecision.DAY, DatePrecision.DEKAD, DatePrecision.MONTH, DatePrecision.QUARTER,
                DatePrecision.HALF, DatePrecision.YEAR, DatePrecision.UNKNOWN)
 _CN_DIGITS = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10,
