@@ -9,7 +9,7 @@ _current = os.environ.get("CRM_LANG", "zh") if os.environ.get("CRM_LANG", "zh") 
 # key -> (中文, English). Parameters use str.format names.
 MESSAGES: dict[str, tuple[str, str]] = {
     "error": ("错误", "error"),
-    "bad_date": ("日期无效：{value}（应为 YYYY-MM-DD）", "invalid date: {value} (expected YYYY-MM-DD)"),
+    "bad_date": ("日期无效：{value}（应为 YYYY-MM-DD，1950—2200 年）", "invalid date: {value} (expected YYYY-MM-DD, 1950 to 2200)"),
     "bad_week": ("周次无效：{value}（应为 YYYY-Www，如 2011-W27）", "invalid week: {value} (expected YYYY-Www, e.g. 2011-W27)"),
     "bad_amount": ("金额无效：{value}（应为不小于 0 的数字，单位万元）", "invalid amount: {value} (expected a number ≥ 0, in 万元)"),
     "bad_integer": ("数值无效：{value}（应为不小于 0 的整数）", "invalid number: {value} (expected a whole number ≥ 0)"),
@@ -300,6 +300,14 @@ MESSAGES: dict[str, tuple[str, str]] = {
                  "2026年3月中旬, 二季度, 下半年 or 待定)"),
     "when_needs_year": ("时间 {value} 未写年份，且不知所属方案的年度", "the time {value} has no year and no programme gives one"),
     "when_backwards": ("时间 {value} 的结束早于开始", "the time {value} ends before it begins"),
+    "value_out_of_range": ("输入的数值或文字超出允许范围（未作任何修改）", "a value given is out of the allowed range (nothing changed)"),
+    "bad_text_encoding": ("文字编码无法识别（请使用 UTF-8）", "the text's encoding cannot be read (use UTF-8)"),
+    "bad_config": ("配置文件有误：{path}（{reason}）", "the configuration file is broken: {path} ({reason})"),
+    "db_folder_missing": ("数据库文件夹不存在：{path}（请检查 --db 路径；只有默认位置会自动创建）",
+                          "the database's folder does not exist: {path} (check --db; only the default location is created)"),
+    "db_not_sqlite": ("不是 SQLite 数据库文件：{path}（未作任何改动）", "not a SQLite database file: {path} (left as it was)"),
+    "db_not_crm": ("这是其他程序的数据库，不是本系统的：{path}（未作任何改动）",
+                   "this database belongs to another program, not to crm: {path} (left as it was)"),
     # --- programmes, events, reference lists ---
     "text_too_long": ("{field}过长：{length} 个字符（最多 {limit} 个）", "{field} is too long: {length} characters (at most {limit})"),
     "bad_scale": ("规模无法识别：{value}（可写 200、约200人、150-200）", "cannot read the scale: {value} (write 200, 约200人 or 150-200)"),
@@ -331,8 +339,96 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "programme_copied": ("已复制为 {year} 年方案 {ref}：{events} 个活动/会议（日期均未确定）",
                          "copied into programme {ref} of {year}: {events} events and meetings (no date fixed)"),
     # --- programme import ---
+    "import_refused_no_programme_header": (
+        "{path} 中找不到活动安排表的表头（如 序号、活动名称、时间、地点、承办单位）",
+        "{path}: no programme table header found (such as 活动名称/Title, 时间/Time, 地点/Place, 承办单位/Hosts)",
+    ),
+    "import_programme_same_title": (
+        "与 {sheet} 第 {row} 行的活动同名（方案中的活动以名称区分）",
+        "the same title as {sheet} row {row} (a programme's events are told apart by their titles)",
+    ),
+    "import_programme_activity_rejected": (
+        "所属活动（第 {row} 行）未能导入", "its activity (row {row}) was not imported",
+    ),
+    "import_programme_summary_created": (
+        "新建：活动 {events} 个，单位 {units} 家，产业 {industries} 个",
+        "created: {events} events, {units} units, {industries} industries",
+    ),
+    "import_programme_summary_would_create": (
+        "将新建：活动 {events} 个，单位 {units} 家，产业 {industries} 个",
+        "would create: {events} events, {units} units, {industries} industries",
+    ),
+    "import_programme_summary_updated": (
+        "更新已有活动 {events} 个；拒绝 {errors} 行", "{events} known events updated; {errors} rows rejected",
+    ),
+    "import_programme_undo_referenced": (
+        "无法撤销：该批次新建的活动、单位或产业已被其他记录引用 {count} 处（如邀请、签约项目、之后添加的会议）",
+        "cannot undo: {count} other records (invitations, projects, meetings added since…) use events, units or "
+        "industries this batch created",
+    ),
+    "import_programme_undone": (
+        "已撤销批次 {batch}：删除活动 {events} 个、单位 {units} 家、产业 {industries} 个，恢复 {restored} 个活动",
+        "batch {batch} undone: {events} events, {units} units and {industries} industries removed, "
+        "{restored} events restored",
+    ),
     # --- corrections of appended records ---
+    "unknown_followup": ("找不到跟踪服务记录：{ref}", "no such follow-up: {ref}"),
+    "unknown_figure": ("找不到资金数据：{ref}", "no such figure: {ref}"),
+    "record_superseded": (
+        "{what} #{id} 已于 {date} 被更正或重新打开，当前记录为 #{current}，请对 #{current} 操作",
+        "{what} #{id} was corrected or reopened on {date}; the current record is #{current}: use #{current}",
+    ),
+    "record_retracted": ("{what} #{id} 已于 {date} 撤销，不能再更改", "{what} #{id} was retracted on {date}: it cannot change"),
+    "correction_changes_nothing": (
+        "更正后的内容与{what} #{id} 相同，未作更正",
+        "the correction leaves {what} #{id} as it is: nothing recorded",
+    ),
+    "problem_not_resolved": ("{what} #{id} 尚未办结，无需重新打开", "{what} #{id} is not resolved: nothing to reopen"),
+    "record_corrected": ("已更正{what} #{old}，当前记录为 #{new}", "{what} #{old} corrected: the current record is #{new}"),
+    "record_withdrawn": ("已撤销{what} #{old}（撤销记录 #{new}）", "{what} #{old} retracted (retraction #{new})"),
+    "problem_reopened": (
+        "问题 #{old} 已于 {date} 重新打开，当前记录为 #{new}",
+        "problem #{old} reopened on {date}: the current record is #{new}",
+    ),
     # --- contacts, organizations and invitations by hand ---
+    "bad_mobile": ("手机号码无效：{value}（如 13800138000，境外号码如 +852 9123 4567）",
+                   "not a mobile number: {value} (e.g. 13800138000, or +852 9123 4567 from abroad)"),
+    "bad_email": ("邮箱无效：{value}（如 name@example.com）", "not an email address: {value} (e.g. name@example.com)"),
+    "unknown_org_kind": ("未知的单位类型：{value}（可选：{choices}）", "unknown organization kind: {value} (known: {choices})"),
+    "unknown_organization": ("找不到单位：{id}", "no such organization: {id}"),
+    "contact_likely_duplicate": (
+        "可能与已有联系人重复（{matched}）：{name}，{organization}，{mobile}，编号 C#{id}；确为另一人请加 --allow-duplicate",
+        "likely a duplicate ({matched}) of {name}, {organization}, {mobile}, id C#{id}; "
+        "add --allow-duplicate if this is another person",
+    ),
+    "organization_exists": ("已有同名单位：{name}（O#{id}）；名称相同即为同一单位",
+                            "an organization of that name exists: {name} (O#{id}); the same name is the same organization"),
+    "organization_exists_deleted": (
+        "已有同名单位：{name}（O#{id}，已删除；可用 crm organizations restore O#{id} 恢复）",
+        "an organization of that name exists: {name} (O#{id}, deleted; bring it back with crm organizations restore O#{id})",
+    ),
+    "contact_added": ("已添加联系人 C#{id}：{name}", "contact C#{id} added: {name}"),
+    "contact_edited": ("已修改联系人 C#{id}：{fields}", "contact C#{id} edited: {fields}"),
+    "organization_added": ("已添加单位 O#{id}：{name}", "organization O#{id} added: {name}"),
+    "organization_edited": ("已修改单位 O#{id}：{fields}", "organization O#{id} edited: {fields}"),
+    "record_unchanged": ("{what} 未修改：所给的值与现有的相同", "{what} unchanged: it already has the values given"),
+    "with_organization_added": ("（新建单位：{name}）", " (new organization: {name})"),
+    "with_organization_restored": ("（已恢复已删除的单位：{name}）", " (the deleted organization {name} was restored)"),
+    "invitation_add_status": ("手工添加的邀请只能是「拟邀请」或「已邀请」", "an invitation added by hand is proposed or invited"),
+    "invitations_added": (
+        "活动 {event}：新增邀请 {added} 条，恢复 {restored} 条；已在名单中 {already} 位",
+        "event {event}: {added} invitations added, {restored} restored; {already} already on the list",
+    ),
+    "invitation_remove_not_proposed": (
+        "邀请 #{id} 为「{status}」，只有「拟邀请」可以移除，未作任何修改；对方不来请改为「婉拒」"
+        "（crm invitations set-status {event} --status declined {id}）",
+        "invitation #{id} is {status}: only a proposed one can be removed, nothing changed; if the guest is not "
+        "coming, mark it declined (crm invitations set-status {event} --status declined {id})",
+    ),
+    "invitations_removed": (
+        "已从活动 {event} 移除拟邀请 {count} 条（再次添加即恢复）",
+        "{count} proposed invitations removed from event {event} (adding them again restores them)",
+    ),
     # --- workbench forms ---
 }
 
