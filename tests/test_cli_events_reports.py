@@ -130,7 +130,7 @@ def test_db_check_on_empty_database_fails_until_upgraded(cli, tmp_path):
 
 
 def test_first_use_creates_and_migrates(cli, tmp_path):
-    url = str(tmp_path / "sub" / "new.sqlite3")
+    url = str(tmp_path / "new.sqlite3")
     result = cli("--db", url, "events", "list", "--json")
     assert result.code == 0 and result.json() == []
 
@@ -165,9 +165,10 @@ def test_usage_error_is_translated_and_exit_2(cli):
 
 
 def test_summary_submitted(cli, db):
-    assert cli("--db", db, "events", "summary-submitted", "B1", "--on", "2011-03-20").code == 0
-    assert cli("--db", db, "events", "show", "B1", "--json").json()["summary_submitted_on"] == "2011-03-20"
-    rows = cli("--db", db, "deadlines", "--as-of", "2011-03-25", "--json").json()
+    # B1 is known only as March 2011: its summary is due 14 days after 31 March
+    assert cli("--db", db, "events", "summary-submitted", "B1", "--on", "2011-04-02").code == 0
+    assert cli("--db", db, "events", "show", "B1", "--json").json()["summary_submitted_on"] == "2011-04-02"
+    rows = cli("--db", db, "deadlines", "--as-of", "2011-04-05", "--json").json()
     assert {(r["kind"], r["ref"]): r["status"] for r in rows}[("summary", "B1")] == "done"
 
 

@@ -1,5 +1,5 @@
-"""crm contacts search|show|merge|unmerge|delete|restore, crm organizations search,
-crm invitations list|set-status."""
+"""crm contacts search|show|add|edit|merge|unmerge|delete|restore,
+crm organizations search|add|edit|delete|restore, crm invitations list|set-status|add|remove."""
 from __future__ import annotations
 
 from crm.cli.cmd_history import add_delete_restore
@@ -11,14 +11,61 @@ STATUSES = ("proposed", "invited", "confirmed", "attended", "declined")
 MERGE_FIELDS = ("name", "organization_id", "title", "mobile", "phone", "email", "notes")
 
 
-def _contact_id(text: str) -> int:
-    """12 or C#12 (the form `crm history` uses)."""
-    import argparse
+def _record_id(prefix: str, zh: str, en: str):
+    """An id as a number or in the form `crm history` uses (C#12, O#3, I#5)."""
 
-    value = text.strip().upper().removeprefix("C#")
-    if not value.isdigit():
-        raise argparse.ArgumentTypeError(pick(f"联系人编号应为数字或 C#数字：{text}", f"a contact id is a number or C#number: {text}"))
-    return int(value)
+    def parse(text: str) -> int:
+        import argparse
+
+        value = text.strip().upper().removeprefix(prefix)
+        if not value.isdigit():
+            raise argparse.ArgumentTypeError(pick(f"{zh}编号应为数字或 {prefix}数字：{text}",
+                                                  f"{en} id is a number or {prefix}number: {text}"))
+        return int(value)
+
+    return parse
+
+
+_contact_id = _record_id("C#", "联系人", "a contact")
+_organization_id = _record_id("O#", "单位", "an organization")
+_invitation_id = _record_id("I#", "邀请", "an invitation")
+
+# Options of `add` and `edit` → the service's input fields (crm.services.directory), with help (zh, en).
+CONTACT_OPTIONS = (
+    ("--name", "name", ("姓名", "name")),
+    ("--organization", "organization", ("单位名称（新单位将自动添加）", "organization name (a new one is added)")),
+    ("--title", "title", ("职务", "title")),
+    ("--mobile", "mobile", ("手机", "mobile")),
+    ("--phone", "phone", ("电话", "phone")),
+    ("--email", "email", ("邮箱", "email")),
+    ("--notes", "notes", ("备注", "notes")),
+)
+ORGANIZATION_OPTIONS = (
+    ("--name", "name", ("单位名称", "name")),
+    ("--kind", "kind", ("单位类型：跨国公司、央企、民企、科研院所、金融机构、政府部门、协会、其他（或代码）",
+                        "kind: multinational, central_soe, private, research, financial, government, association, other")),
+    ("--region", "region", ("所在城市、省份或国家", "city, province or country")),
+    ("--address", "address", ("地址", "address")),
+    ("--notes", "notes", ("备注", "notes")),
+)
+
+
+def _add_and_edit(sub, record: str, record_id, helps: tuple[str, str]) -> None:
+    """`add` (the name required) and `edit ID` (any fields, "" clears one) of contacts or organizations."""
+    options = CONTACT_OPTIONS if record == "contact" else ORGANIZATION_OPTIONS
+    for action, help_text in zip(("add", "edit"), helps):
+        p = sub.add_parser(action, help=help_text)
+        if action == "edit":
+            p.add_argument("id", type=record_id)
+        for option, field, (zh, en) in options:
+            clears = action == "edit" and field != "name"  # a name is required
+            p.add_argument(option, dest=field, metavar=pick("值", "VALUE"), required=action == "add" and field == "name",
+                           help=pick(f"{zh}（空字符串清除）", f"{en} (\"\" clears it)") if clears else pick(zh, en))
+        if action == "add" and record == "contact":
+            p.add_argument("--allow-duplicate", action="store_true",
+                           help=pick("确为另一人：疑似重复也添加", "another person indeed: add even when likely a duplicate"))
+        p.add_argument("--json", action="store_true")
+        p.set_defaults(handler=add_record if action == "add" else edit_record, record=record)
 
 
 def _add_filters(p, *, event: bool = True) -> None:
@@ -59,9 +106,13 @@ def register(commands) -> None:
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=unmerge)
 
+    _add_and_edit(sub, "contact", _contact_id, (
+        pick("添加联系人（疑似重复时拒绝）", "add a contact (refused when likely a duplicate)"),
+        pick("修改联系人", "change a contact's fields")))
+
     add_delete_restore(sub, "contacts")
 
-    orgs = commands.add_parser("organizations", help=pick("单位：查找", "organizations: search"))
+    orgs = commands.add_parser("organizations", help=pick("单位：查找、添加、修改", "organizations: search, add, edit"))
     sub = orgs.add_subparsers(dest="organizations_command", metavar="ACTION", required=True)
     p = sub.add_parser("search", help=pick("按名称、拼音或首字母查找单位", "find by name, pinyin or initials"))
     p.add_argument("query")
@@ -69,6 +120,12 @@ def register(commands) -> None:
     _add_filters(p, event=False)
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=search_orgs)
+
+    _add_and_edit(sub, "organization", _organization_id, (
+        pick("添加单位（同名即同一单位，不重复添加）", "add an organization (one name, one organization)"),
+        pick("修改单位", "change an organization's fields")))
+
+    add_delete_restore(sub, "organizations")
 
     invitations = commands.add_parser("invitations", help=pick("活动的邀请名单与状态", "an event's invitations and their status"))
     sub = invitations.add_subparsers(dest="invitations_command", metavar="ACTION", required=True)
@@ -83,11 +140,28 @@ def register(commands) -> None:
     p = sub.add_parser("set-status", help=pick("批量修改邀请状态", "change the status of several invitations"))
     p.add_argument("event", metavar="EVENT")
     p.add_argument("--status", required=True, choices=STATUSES)
-    p.add_argument("ids", nargs="+", type=int, metavar="ID", help=pick("邀请编号（见 invitations list）", "invitation ids (see invitations list)"))
+    p.add_argument("ids", nargs="+", type=_invitation_id, metavar="ID",
+                   help=pick("邀请编号（见 invitations list）", "invitation ids (see invitations list)"))
     p.add_argument("--skip-refused", action="store_true",
                    help=pick("状态流程不允许的行保持不变，其余照改", "leave rows the status flow refuses, change the others"))
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=set_status)
+
+    p = sub.add_parser("add", help=pick("把联系人加入活动的邀请名单", "put contacts on the event's invitee list"))
+    p.add_argument("event", metavar="EVENT")
+    p.add_argument("contacts", nargs="+", type=_contact_id, metavar="CONTACT_ID")
+    p.add_argument("--status", choices=("proposed", "invited"), default="proposed",
+                   help=pick("拟邀请（默认）或已邀请", "proposed (default) or invited"))
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(handler=add_invitations)
+
+    p = sub.add_parser("remove", help=pick("移除拟邀请（已邀请的请改为婉拒）", "take proposed invitations off the list"))
+    p.add_argument("event", metavar="EVENT")
+    p.add_argument("ids", nargs="+", type=_invitation_id, metavar="INVITATION_ID",
+                   help=pick("邀请编号（见 invitations list）", "invitation ids (see invitations list)"))
+    p.add_argument("--reason", help=pick("移除原因（记入历史）", "why (kept in the history)"))
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(handler=remove_invitations)
 
 
 def search(ctx) -> int:
@@ -247,4 +321,74 @@ def set_status(ctx) -> int:
     else:
         print(t("invitations_changed", status=invitation_status_label(plan.status), changed=len(plan.changed),
                 unchanged=len(plan.unchanged), refused=len(plan.refused)))
+    return 0
+
+
+def add_record(ctx) -> int:
+    from crm.services import directory
+
+    a = ctx.args
+    with ctx.db.unit_of_work() as session:
+        if a.record == "contact":
+            values = directory.ContactInput(**_given(a, CONTACT_OPTIONS))
+            saved = directory.add_contact(session, values, allow_duplicate=a.allow_duplicate)
+        else:
+            saved = directory.add_organization(session, directory.OrganizationInput(**_given(a, ORGANIZATION_OPTIONS)))
+    if a.json:
+        print_json({"id": saved.id})
+    else:
+        print(saved.message)
+    return 0
+
+
+def edit_record(ctx) -> int:
+    from crm.services import directory
+
+    a = ctx.args
+    with ctx.db.unit_of_work() as session:
+        if a.record == "contact":
+            saved = directory.edit_contact(session, a.id, directory.ContactInput(**_given(a, CONTACT_OPTIONS)),
+                                           version=None)
+        else:
+            saved = directory.edit_organization(
+                session, a.id, directory.OrganizationInput(**_given(a, ORGANIZATION_OPTIONS)), version=None)
+    if a.json:
+        print_json({"id": saved.id, "version": saved.version, "changed": list(saved.changed)})
+    else:
+        print(saved.message)
+    return 0
+
+
+def _given(args, options) -> dict[str, str]:
+    """The fields given on the command line; none at all is nothing to do."""
+    from crm.errors import CrmError
+
+    given = {field: getattr(args, field) for _option, field, _help in options if getattr(args, field) is not None}
+    if not given:
+        raise CrmError("nothing_to_change")
+    return given
+
+
+def add_invitations(ctx) -> int:
+    from crm.services.invitations import add_invitations as add
+
+    with ctx.db.unit_of_work() as session:
+        result = add(session, ctx.args.event, ctx.args.contacts, status=ctx.args.status)
+    if ctx.args.json:
+        print_json(result.as_dict())
+    else:
+        print(t("invitations_added", event=ctx.args.event, added=len(result.added), restored=len(result.restored),
+                already=len(result.already)))
+    return 0
+
+
+def remove_invitations(ctx) -> int:
+    from crm.services.invitations import remove_invitations as remove
+
+    with ctx.db.unit_of_work() as session:
+        removed = remove(session, ctx.args.event, ctx.args.ids, reason=ctx.args.reason)
+    if ctx.args.json:
+        print_json({"removed": removed})
+    else:
+        print(t("invitations_removed", event=ctx.args.event, count=len(removed)))
     return 0

@@ -1,4 +1,4 @@
-"""crm followups add, crm problems list|raise|resolve"""
+"""crm followups add|correct|retract, crm problems list|raise|resolve|correct|retract|reopen"""
 from __future__ import annotations
 
 from crm.cli.context import print_json, print_table
@@ -19,6 +19,12 @@ def register(commands) -> None:
     p.add_argument("--problem", metavar="T", help=pick("同时提出一个困难问题", "raise a problem at the same time"))
     p.add_argument("--problem-unit", metavar="UNIT", help=pick("问题责任单位", "unit responsible for the problem"))
     p.set_defaults(handler=add)
+    p = add_corrections(sub, "followup", pick("跟踪服务", "a follow-up"), correct_followup)
+    p.add_argument("--on", metavar="DATE", help=pick("正确的跟进日期", "the right date"))
+    p.add_argument("--kind", choices=("visit", "call", "meeting", "coordination"))
+    p.add_argument("--note", metavar="T", help=pick("正确的跟踪内容", "what was done"))
+    p.add_argument("--next-step", metavar="T", help=pick("下步计划（空字符串清除）", "next step (\"\" clears it)"))
+    p.add_argument("--next-on", metavar="DATE", help=pick("下次跟进日期（空字符串清除）", "next date (\"\" clears it)"))
 
     problems = commands.add_parser("problems", help=pick("困难问题", "problems"))
     sub = problems.add_subparsers(dest="problems_command", metavar="ACTION", required=True)
@@ -37,6 +43,94 @@ def register(commands) -> None:
     p.add_argument("--on", required=True, metavar="DATE")
     p.add_argument("--resolution")
     p.set_defaults(handler=resolve)
+    p = add_corrections(sub, "problem", pick("问题", "a problem"), correct_problem)
+    p.add_argument("--description", metavar="T", help=pick("正确的问题描述", "the right description"))
+    p.add_argument("--raised-on", metavar="DATE", help=pick("正确的提出日期", "the right day it was raised"))
+    p.add_argument("--unit", metavar="UNIT", help=pick("责任单位（空字符串清除）", "responsible unit (\"\" clears it)"))
+    p = sub.add_parser("reopen", help=pick("重新打开已办结的问题", "reopen a resolved problem"))
+    p.add_argument("id", help=pick("问题编号，如 #7（见 crm projects show）", "its id, e.g. #7 (see crm projects show)"))
+    p.add_argument("--on", required=True, metavar="DATE", help=pick("重新打开的日期", "the day it was reopened"))
+    p.add_argument("--reason", required=True, metavar="T", help=pick("重新打开的原因", "why"))
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(handler=reopen)
+
+
+def add_corrections(actions, kind: str, what: str, handler):
+    """`correct ID … --why T` and `retract ID --why T` for the records of `kind` (crm.services.corrections.KINDS);
+    returns the parser of `correct`, for the fields it can change."""
+    correct = actions.add_parser("correct", help=pick(f"更正录错的{what}（另行记录，原记录保留）",
+                                                      f"correct {what} (recorded, the original kept)"))
+    withdraw = actions.add_parser("retract", help=pick(f"撤销录错的{what}（另行记录，原记录保留）",
+                                                       f"retract {what} (recorded, the original kept)"))
+    for p in (correct, withdraw):
+        p.add_argument("id", help=pick("记录编号（见 crm projects show）", "its id (see crm projects show)"))
+        p.add_argument("--why", required=True, metavar="T", help=pick("更正或撤销的原因", "why"))
+        p.add_argument("--json", action="store_true", help=pick('输出新记录的编号 {"id": …}', 'print {"id": …} of the new row'))
+    correct.set_defaults(handler=handler)
+    withdraw.set_defaults(handler=retract, record_kind=kind)
+    return correct
+
+
+def given(args, options: tuple[tuple[str, str, object], ...]) -> dict:
+    """The corrections asked for: {field: value} of the options given, each (dest, field, parse or None)."""
+    from crm.errors import CrmError
+
+    changes = {field: parse(raw) if parse else raw for dest, field, parse in options
+               if (raw := getattr(args, dest)) is not None}
+    if not changes:
+        raise CrmError("nothing_to_change")
+    return changes
+
+
+def record(ctx, key: str, action, **params) -> int:
+    """Run action(session, actor) → the new row in one unit of work, then say what was recorded."""
+    from crm.services.corrections import recorded
+
+    with ctx.db.unit_of_work() as session:
+        row = action(session, ctx.actor(session))
+        new_id, message = row.id, recorded(key, row, **params)
+    if ctx.args.json:
+        print_json({"id": new_id})
+    else:
+        print(message)
+    return 0
+
+
+def retract(ctx) -> int:
+    from crm.services.corrections import retract as withdraw
+
+    a = ctx.args
+    return record(ctx, "record_withdrawn", lambda session, actor: withdraw(
+        session, a.record_kind, a.id, why=a.why, actor=actor, today=ctx.today))
+
+
+def correct_followup(ctx) -> int:
+    from crm.services.corrections import correct_followup as correct
+
+    a = ctx.args
+    changes = given(a, (("on", "happened_on", parse_date), ("kind", "kind", None), ("note", "content", None),
+                        ("next_step", "next_step", None), ("next_on", "next_on", parse_optional_date)))
+    return record(ctx, "record_corrected",
+                  lambda session, actor: correct(session, a.id, changes, why=a.why, actor=actor, today=ctx.today))
+
+
+def correct_problem(ctx) -> int:
+    from crm.services.corrections import correct_problem as correct
+
+    a = ctx.args
+    changes = given(a, (("description", "description", None), ("raised_on", "raised_on", parse_date),
+                        ("unit", "unit", None)))
+    return record(ctx, "record_corrected",
+                  lambda session, actor: correct(session, a.id, changes, why=a.why, actor=actor, today=ctx.today))
+
+
+def reopen(ctx) -> int:
+    from crm.services.corrections import reopen_problem
+
+    a = ctx.args
+    on = parse_date(a.on)
+    return record(ctx, "problem_reopened", lambda session, actor: reopen_problem(
+        session, a.id, on=on, reason=a.reason, actor=actor, today=ctx.today), date=on.isoformat())
 
 
 def add(ctx) -> int:

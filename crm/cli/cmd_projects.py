@@ -84,6 +84,9 @@ def register(commands) -> None:
 
     p = sub.add_parser("show", help=pick("项目详情及阶段历史", "one project with its history"))
     p.add_argument("ref")
+    p.add_argument("--with-corrections", action="store_true",
+                   help=pick("同时列出已被更正或撤销的跟踪服务、资金数据和问题", "also the follow-ups, figures and problems "
+                             "that corrections replaced or retracted"))
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=show)
 
@@ -246,8 +249,9 @@ def show(ctx) -> int:
     from crm.services.project_view import project_detail
     from crm.services.projects import get_project
 
+    with_corrections = ctx.args.with_corrections
     with ctx.db.unit_of_work(write=False) as session:
-        row = project_detail(get_project(session, ctx.args.ref))
+        row = project_detail(get_project(session, ctx.args.ref), with_corrections=with_corrections)
     if ctx.args.json:
         print_json(row)
         return 0
@@ -258,4 +262,28 @@ def show(ctx) -> int:
         [[s["id"], stage_label(s["stage"]), s["on"], s["note"],
           s["kind"] + (" ✗" if s["superseded"] or s["retracted"] else "")] for s in row["stage_history"]],
     )
+    # The ids users name in `crm followups|figures|problems correct ID`; with corrections, the chain.
+    chain = [pick("更正记录", "correction"), pick("更正原因", "why")] if with_corrections else []
+
+    def links(r: dict) -> list:
+        if not with_corrections:
+            return []
+        if r["retracted"]:
+            what = pick(f"撤销 #{r['corrects']}", f"retracts #{r['corrects']}")
+        elif not r["current"]:
+            what = pick("已被更正", "superseded")
+        else:
+            what = pick(f"更正 #{r['corrects']}", f"corrects #{r['corrects']}") if r["corrects"] else ""
+        return [what, r["correction_note"]]
+
+    print_table(["#", pick("日期", "date"), pick("方式", "kind"), pick("内容", "content"), pick("下步", "next step"),
+                 pick("下次", "next"), *chain],
+                [[f["id"], f["on"], f["kind"], f["content"], f["next_step"], f["next_on"], *links(f)]
+                 for f in row["followups"]])
+    print_table(["#", pick("截至", "as of"), pick("数据", "figure"), pick("万元", "万元"), pick("说明", "note"), *chain],
+                [[f["id"], f["on"], f["kind"], f["amount"], f["note"], *links(f)] for f in row["figures"]])
+    print_table(["#", pick("问题", "problem"), pick("提出", "raised"), pick("责任单位", "unit"), pick("办结", "resolved"),
+                 *chain],
+                [[p["id"], p["description"], p["raised_on"], p["responsible_unit"], p["resolved_on"], *links(p)]
+                 for p in row["problems"]])
     return 0

@@ -8,11 +8,11 @@ import datetime as dt
 
 from sqlalchemy.orm import Session
 
-from db.audit import annotate
+from db.audit import annotate, is_tracked
 from db.models import FollowUp, FollowUpKind, Problem, ProjectFigure, Staff
 
 from crm.errors import CrmError, NotFound, RuleViolation
-from crm.i18n import pick
+from crm.i18n import pick, t
 from crm.normalize import clean_text
 from crm.rules import corrections
 from crm.services.followups import check_followup
@@ -21,6 +21,7 @@ from crm.services.projects import parse_amount
 from crm.services.reference import find_unit
 from crm.services.values import text_for
 
+KINDS = {"followup": FollowUp, "figure": ProjectFigure, "problem": Problem}
 _MISSING = {FollowUp: "unknown_followup", ProjectFigure: "unknown_figure", Problem: "unknown_problem"}
 # Who recorded a row: the correction names who recorded the correction; the original keeps its own.
 _RECORDER = {FollowUp: "staff_id", ProjectFigure: "recorded_by_id", Problem: "recorded_by_id"}
@@ -53,7 +54,8 @@ def _replace(session: Session, original, values: dict, *, why: str | None, actor
     columns.update(values, **{_RECORDER[model]: actor.id})
     row = model(**columns, corrects_id=original.id, retracted=retract, effective_on=on, correction_note=note)
     original.superseded_on = on
-    annotate(original, note)  # problems are audited: the trail says why the row was superseded
+    if is_tracked(original):  # problems: the audit trail says why the row was superseded
+        annotate(original, note)
     session.add(row)
     session.flush()
     return row
@@ -67,10 +69,17 @@ def _changes(original, values: dict) -> dict:
     return changed
 
 
-def retract(session: Session, model, record_id: int | str, *, why: str | None, actor: Staff, today: dt.date):
-    """Withdraw a follow-up, figure or problem that should never have been recorded (model: FollowUp,
-    ProjectFigure or Problem). The retraction row repeats what it withdraws."""
-    return _replace(session, _current(session, model, record_id), {}, why=why, actor=actor, on=today, retract=True)
+def retract(session: Session, kind: str, record_id: int | str, *, why: str | None, actor: Staff, today: dt.date):
+    """Withdraw a follow-up, figure or problem (kind: one of KINDS) that should never have been recorded. The
+    retraction row repeats what it withdraws."""
+    return _replace(session, _current(session, KINDS[kind], record_id), {}, why=why, actor=actor, on=today,
+                    retract=True)
+
+
+def recorded(key: str, row, **params) -> str:
+    """What a correction, retraction or reopening recorded, in the user's language (key: record_corrected,
+    record_withdrawn or problem_reopened)."""
+    return t(key, what=label(type(row)), old=row.corrects_id, new=row.id, **params)
 
 
 # Follow-up fields a correction can change, as crm.services.followups.add_followup takes them.
@@ -98,18 +107,17 @@ def correct_figure(session: Session, figure_id: int | str, changes: dict, *, why
     original = _current(session, ProjectFigure, figure_id)
     values = {}
     for name, value in changes.items():
-        if name == "amount":
-            values["amount"] = parse_amount(value)
-        elif name == "reported_on":
-            corrections.check_not_future(value, today)
-            signed_on = original.project.signed_on
-            if signed_on is not None and value < signed_on:
-                raise RuleViolation("date_before", field=pick("截至日期", "reported on"), date=value.isoformat(),
-                                    other=pick("签约日期", "signing date"), other_date=signed_on.isoformat())
-            values["reported_on"] = value
-        else:
+        if name not in ("amount", "reported_on"):
             raise ValueError(f"not a correctable figure field: {name}")
-    return _replace(session, original, _changes(original, values), why=why, actor=actor, on=today)
+        values[name] = parse_amount(value) if name == "amount" else value
+    values = _changes(original, values)
+    if "reported_on" in values:
+        on, signed_on = values["reported_on"], original.project.signed_on
+        corrections.check_not_future(on, today)
+        if signed_on is not None and on < signed_on:
+            raise RuleViolation("date_before", field=pick("截至日期", "reported on"), date=on.isoformat(),
+                                other=pick("签约日期", "signing date"), other_date=signed_on.isoformat())
+    return _replace(session, original, values, why=why, actor=actor, on=today)
 
 
 def correct_problem(session: Session, problem_id: int | str, changes: dict, *, why: str | None, actor: Staff,
@@ -124,17 +132,19 @@ def correct_problem(session: Session, problem_id: int | str, changes: dict, *, w
             if not values["description"]:
                 raise CrmError("empty_field", field=pick("问题描述", "problem"))
         elif name == "raised_on":
-            corrections.check_not_future(value, today)
-            if original.resolved_on is not None and value > original.resolved_on:
-                raise RuleViolation("date_before", field=pick("办结日期", "resolution date"),
-                                    date=original.resolved_on.isoformat(), other=pick("提出日期", "raising date"),
-                                    other_date=value.isoformat())
             values["raised_on"] = value
         elif name == "unit":
             values["responsible_unit_id"] = find_unit(session, value, create=True).id if clean_text(value) else None
         else:
             raise ValueError(f"not a correctable problem field: {name}")
-    return _replace(session, original, _changes(original, values), why=why, actor=actor, on=today)
+    values = _changes(original, values)
+    if "raised_on" in values:
+        on, resolved_on = values["raised_on"], original.resolved_on
+        corrections.check_not_future(on, today)
+        if resolved_on is not None and on > resolved_on:
+            raise RuleViolation("date_before", field=pick("办结日期", "resolution date"), date=resolved_on.isoformat(),
+                                other=pick("提出日期", "raising date"), other_date=on.isoformat())
+    return _replace(session, original, values, why=why, actor=actor, on=today)
 
 
 def reopen_problem(session: Session, problem_id: int | str, *, on: dt.date, reason: str | None, actor: Staff,

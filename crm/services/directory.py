@@ -24,7 +24,7 @@ from db.audit import annotate
 from db.models import Contact, Organization, OrgKind, Region
 
 from crm.errors import CrmError, NotFound, RuleViolation
-from crm.i18n import pick
+from crm.i18n import pick, t
 from crm.importing.rows import CATEGORY_KINDS
 from crm.importing.table import field_label
 from crm.labels import org_kind_label
@@ -41,6 +41,8 @@ _ORGANIZATION_LABELS = {
     "name": ("单位名称", "organization name"), "kind": ("单位类型", "kind"), "region": ("地区", "region"),
     "address": ("地址", "address"), "notes": ("备注", "notes"),
 }
+CONTACT, ORGANIZATION = "contact", "organization"
+_RECORD_WORDS = {CONTACT: ("联系人", "contact"), ORGANIZATION: ("单位", "organization")}
 _MATCHED_LABELS = {
     MOBILE: ("手机相同", "the same mobile"), EMAIL: ("邮箱相同", "the same email"),
     NAME: ("同一单位中同名", "the same name in the same organization"),
@@ -86,12 +88,30 @@ class OrganizationInput:
 class Saved:
     """What a save did, in plain values (usable once the session is gone)."""
 
+    record: str  # CONTACT or ORGANIZATION
     id: int
     version: int
     name: str
+    added: bool  # a new record (else an edit)
     changed: tuple[str, ...] = ()  # the input fields whose value changed (an edit; all given ones for an add)
     organization_added: str | None = None  # the name of an organization the save added
     organization_restored: str | None = None  # the name of a deleted organization it brought back
+
+    @property
+    def message(self) -> str:
+        """The confirmation line, in the user's language."""
+        if self.added:
+            line = t(f"{self.record}_added", id=self.id, name=self.name)
+        elif not self.changed:
+            return t("record_unchanged", what=f"{pick(*_RECORD_WORDS[self.record])} {self.name}")
+        else:
+            label = field_label if self.record == CONTACT else organization_field_label
+            line = t(f"{self.record}_edited", id=self.id, fields=pick("、", ", ").join(map(label, self.changed)))
+        if self.organization_added:
+            return line + t("with_organization_added", name=self.organization_added)
+        if self.organization_restored:
+            return line + t("with_organization_restored", name=self.organization_restored)
+        return line
 
 
 @dataclass(frozen=True)
@@ -145,7 +165,7 @@ def add_contact(session: Session, values: ContactInput, *, allow_duplicate: bool
     contact = Contact(organization=organization, **columns)
     session.add(contact)
     session.flush()
-    return Saved(contact.id, contact.version, contact.name, tuple(values.given()), **outcome)
+    return Saved(CONTACT, contact.id, contact.version, contact.name, True, tuple(values.given()), **outcome)
 
 
 def edit_contact(session: Session, contact_id: int, values: ContactInput, *, version: int | None) -> Saved:
@@ -157,10 +177,8 @@ def edit_contact(session: Session, contact_id: int, values: ContactInput, *, ver
     if "organization" in columns:
         organization, outcome = _organization_named(session, columns.pop("organization"))
         columns["organization_id"] = organization.id if organization else None
-    changes = {name: value for name, value in columns.items() if getattr(contact, name) != value}
-    update_fields(session, contact, version, changes)
-    changed = [f for f in values.given() if _CONTACT_COLUMNS[f] & changes.keys()]
-    return Saved(contact.id, contact.version, contact.name, tuple(changed), **outcome)
+    changed = _update(session, contact, version, columns, values, _CONTACT_COLUMNS)
+    return Saved(CONTACT, contact.id, contact.version, contact.name, False, changed, **outcome)
 
 
 def current_contact(session: Session, contact_id: int) -> tuple[ContactInput, int]:
@@ -180,24 +198,21 @@ _CONTACT_COLUMNS = {
 
 def _contact_columns(values: ContactInput, *, new: bool) -> dict[str, object]:
     """The given fields checked, as columns (keys included); `organization` stays the typed name."""
-    columns: dict[str, object] = {}
-    for name in _checked_fields(values, new):
-        with _about(name):
-            label = field_label(name)
-            value = getattr(values, name)
-            if name == "name":
-                text = text_for(_CONTACTS.name, value, label, required=True)
-                columns.update(name=text, name_key=name_key(text))
-            elif name == "organization":
-                columns["organization"] = text_for(_ORGANIZATIONS.name, value, label)
-            elif name == "mobile":
-                columns["mobile"], columns["mobile_key"] = _mobile(text_for(_CONTACTS.mobile, value, label))
-            elif name == "email":
-                text = text_for(_CONTACTS.email, value, label)
-                columns.update(email=text, email_key=_email_key(text))
-            else:
-                columns[name] = text_for(_CONTACTS[name], value, label)
-    return columns
+    return _columns(values, new, field_label, _contact_field)
+
+
+def _contact_field(name: str, value: str, label: str) -> dict[str, object]:
+    if name == "name":
+        text = text_for(_CONTACTS.name, value, label, required=True)
+        return {"name": text, "name_key": name_key(text)}
+    if name == "organization":
+        return {"organization": text_for(_ORGANIZATIONS.name, value, label)}
+    if name == "mobile":
+        return dict(zip(("mobile", "mobile_key"), _mobile(text_for(_CONTACTS.mobile, value, label))))
+    if name == "email":
+        text = text_for(_CONTACTS.email, value, label)
+        return {"email": text, "email_key": _email_key(text)}
+    return {name: text_for(_CONTACTS[name], value, label)}
 
 
 def _mobile(text: str | None) -> tuple[str | None, str | None]:
@@ -279,7 +294,7 @@ def add_organization(session: Session, values: OrganizationInput) -> Saved:
     organization = Organization(**columns)
     session.add(organization)
     session.flush()
-    return Saved(organization.id, organization.version, organization.name, tuple(values.given()))
+    return Saved(ORGANIZATION, organization.id, organization.version, organization.name, True, tuple(values.given()))
 
 
 def edit_organization(session: Session, organization_id: int, values: OrganizationInput, *,
@@ -290,10 +305,8 @@ def edit_organization(session: Session, organization_id: int, values: Organizati
     columns = _organization_columns(session, values, new=False)
     if "name_key" in columns:
         _refuse_taken_name(session, columns["name_key"], organization.id)
-    changes = {name: value for name, value in columns.items() if getattr(organization, name) != value}
-    update_fields(session, organization, version, changes)
-    changed = [f for f in values.given() if _ORGANIZATION_COLUMNS[f] & changes.keys()]
-    return Saved(organization.id, organization.version, organization.name, tuple(changed))
+    changed = _update(session, organization, version, columns, values, _ORGANIZATION_COLUMNS)
+    return Saved(ORGANIZATION, organization.id, organization.version, organization.name, False, changed)
 
 
 def current_organization(session: Session, organization_id: int) -> tuple[OrganizationInput, int]:
@@ -316,22 +329,18 @@ def organization_field_label(name: str) -> str:
 
 
 def _organization_columns(session: Session, values: OrganizationInput, *, new: bool) -> dict[str, object]:
-    columns: dict[str, object] = {}
-    for name in _checked_fields(values, new):
-        with _about(name):
-            label = organization_field_label(name)
-            value = getattr(values, name)
-            if name == "name":
-                text = text_for(_ORGANIZATIONS.name, value, label, required=True)
-                columns.update(name=text, name_key=organization_key(text))
-            elif name == "kind":
-                columns["kind"] = parse_org_kind(value)
-            elif name == "region":
-                text = text_for(Region.__table__.c.name, value, label)
-                columns["region_id"] = find_region(session, text, create=True).id if text else None
-            else:
-                columns[name] = text_for(_ORGANIZATIONS[name], value, label)
-    return columns
+    def read(name: str, value: str, label: str) -> dict[str, object]:
+        if name == "name":
+            text = text_for(_ORGANIZATIONS.name, value, label, required=True)
+            return {"name": text, "name_key": organization_key(text)}
+        if name == "kind":
+            return {"kind": parse_org_kind(value)}
+        if name == "region":
+            text = text_for(Region.__table__.c.name, value, label)
+            return {"region_id": find_region(session, text, create=True).id if text else None}
+        return {name: text_for(_ORGANIZATIONS[name], value, label)}
+
+    return _columns(values, new, organization_field_label, read)
 
 
 def parse_org_kind(value: str | OrgKind | None) -> OrgKind:
@@ -386,10 +395,22 @@ def _organization_named(session: Session, name: str | None) -> tuple[Organizatio
     return organization, {}
 
 
-def _checked_fields(values: ContactInput | OrganizationInput, new: bool) -> list[str]:
-    """The fields to read: the given ones, and the name of a new record whether given or not."""
+def _columns(values: ContactInput | OrganizationInput, new: bool, label_of, read) -> dict[str, object]:
+    """The given fields (and the name of a new record, given or not) read into columns one by one,
+    each refusal naming its field."""
     names = values.given()
-    return ["name", *names] if new and "name" not in names else names
+    columns: dict[str, object] = {}
+    for name in ["name", *names] if new and "name" not in names else names:
+        with _about(name):
+            columns.update(read(name, getattr(values, name), label_of(name)))
+    return columns
+
+
+def _update(session: Session, record, version: int | None, columns: dict, values, field_columns: dict) -> tuple[str, ...]:
+    """Set the columns that differ (version-checked, audited); the input fields whose value changed."""
+    changes = {name: value for name, value in columns.items() if getattr(record, name) != value}
+    update_fields(session, record, version, changes)
+    return tuple(f for f in values.given() if field_columns[f] & changes.keys())
 
 
 @contextmanager

@@ -20,19 +20,20 @@ from db.models import (
     EventLevel,
     EventOrganizer,
     EventQuota,
+    Industry,
     OrganizerRole,
     Programme,
     Unit,
 )
 
-from crm.errors import CrmError, RuleViolation
+from crm.errors import CrmError, NotFound, RuleViolation
 from crm.i18n import pick
 from crm.rules import events as event_rules
 from crm.rules.when import When, parse_when, when_text
 from crm.services.editing import check_version, flush_checked
 from crm.services.events import free_event_ref, get_event
 from crm.services.programmes import get_programme
-from crm.services.reference import find_industry, find_or_add_unit, find_region
+from crm.services.reference import add_industry, find_industry, find_or_add_unit, find_region
 from crm.services.values import text_for
 
 ROLES = (
@@ -90,6 +91,9 @@ class Added:
     """What an add or edit put into the reference lists on the way (reported to the user)."""
 
     units: list[Unit] = field(default_factory=list)
+    # None: an unknown industry is refused. A list: it is added to the industry list and collected here
+    # (a programme table names industries nobody has entered yet).
+    industries: list[Industry] | None = None
 
 
 def find_event(session: Session, programme_id: int, title: str) -> Event | None:
@@ -249,7 +253,7 @@ def _set_lists(session: Session, event: Event, data: EventInput, added: Added, b
         for position, organizer in enumerate(sorted(event.organizers, key=lambda o: order.index(o.role))):
             organizer.position = position
     if data.industries is not None:
-        wanted = [find_industry(session, name) for name in _names(data.industries)]
+        wanted = [_industry(session, name, added, batch_id) for name in _names(data.industries)]
         if [i.id for i in event.industries] != [i.id for i in wanted]:
             event.industries = list(dict.fromkeys(wanted))
     if data.quotas is not None:
@@ -262,6 +266,18 @@ def _set_lists(session: Session, event: Event, data: EventInput, added: Added, b
                                      industry=find_industry(session, industry) if industry else None))
         if _quota_text(event.quotas) != _quota_text(quotas):
             event.quotas = quotas
+
+
+def _industry(session: Session, name: str, added: Added, batch_id: int | None) -> Industry:
+    try:
+        return find_industry(session, name)
+    except NotFound:
+        if added.industries is None:
+            raise
+    industry = add_industry(session, name)
+    industry.import_batch_id = batch_id
+    added.industries.append(industry)
+    return industry
 
 
 def _names(values: list[str]) -> list[str]:
