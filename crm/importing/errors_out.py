@@ -10,9 +10,8 @@ import re
 from pathlib import Path
 
 from crm.i18n import pick
-from crm.importing.parse import ParsedFile
-from crm.importing.rows import InviteeRow
-from crm.importing.table import FIELDS, Layout, field_label
+from crm.importing.layout import Layout, Vocabulary
+from crm.importing.parse import ParsedFile, Row
 
 MAX_CELL = 32767  # Excel's limit for one cell's text
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n")
@@ -25,11 +24,11 @@ def write_rejected(parsed: ParsedFile, path: str | Path) -> int:
     path = Path(path)
     groups = _by_sheet(parsed)
     if path.suffix.lower() == ".csv":
-        return _write_csv(groups, path)
+        return _write_csv(groups, path, parsed.vocabulary)
     return _write_xlsx(groups, path)
 
 
-def _by_sheet(parsed: ParsedFile) -> list[tuple[str, object, list[InviteeRow]]]:
+def _by_sheet(parsed: ParsedFile) -> list[tuple[str, object, list[Row]]]:
     groups = []
     for report in parsed.sheets:
         rejected = [r for r in parsed.rows if r.error is not None and r.sheet == report.name]
@@ -42,16 +41,16 @@ def _reason_columns() -> list[str]:
     return [pick("错误原因", "error"), pick("来源工作表", "sheet"), pick("来源行号", "row")]
 
 
-def _reasons(row: InviteeRow) -> list[str]:
+def _reasons(row: Row) -> list[str]:
     return [row.error.message, row.sheet, str(row.row)]
 
 
-def _original_header(layout: Layout, rows: list[InviteeRow]) -> list[str]:
+def _original_header(layout: Layout, rows: list[Row]) -> list[str]:
     width = max(len(layout.header_cells), *(len(r.cells or []) for r in rows))
     return layout.header_cells + [""] * (width - len(layout.header_cells))
 
 
-def _original_cells(row: InviteeRow, width: int) -> list[str]:
+def _original_cells(row: Row, width: int) -> list[str]:
     cells = list(row.cells or [])[:width]
     return [_text(c) for c in cells] + [""] * (width - len(cells))
 
@@ -100,17 +99,18 @@ def _sheet_name(name: str, used: set[str]) -> str:
     return candidate
 
 
-def _write_csv(groups, path: Path) -> int:
+def _write_csv(groups, path: Path, vocabulary: Vocabulary) -> int:
     """One CSV holds one header: the fields under their standard names, whatever each sheet called them."""
     count = 0
+    fields = vocabulary.fields
     with path.open("w", encoding="utf-8-sig", newline="") as handle:
         writer = csv.writer(handle)
-        writer.writerow([_escape(field_label(f)) for f in FIELDS] + _reason_columns())
+        writer.writerow([_escape(vocabulary.label(f)) for f in fields] + _reason_columns())
         for _sheet_name, layout, rows in groups:
             by_field = {target: index for index, target in layout.columns.items()}
             for row in rows:
                 cells = row.cells or []
-                values = [_text(cells[by_field[f]]) if by_field.get(f, len(cells)) < len(cells) else "" for f in FIELDS]
+                values = [_text(cells[by_field[f]]) if by_field.get(f, len(cells)) < len(cells) else "" for f in fields]
                 writer.writerow([_escape(c) for c in values + _reasons(row)])
                 count += 1
     return count

@@ -67,6 +67,7 @@ class Workbook:
     _book: object = None
     _csv_sheet: Sheet | None = None
     _read_first: Sheet | None = None  # the first wanted sheet, read ahead (ReadAhead)
+    _ods_merged: dict[str, list] | None = None
 
     def sheets(self, wanted: list[str] | None = None) -> Iterator[Sheet]:
         """Each wanted sheet in workbook order (default: every visible worksheet), read one at a time."""
@@ -75,12 +76,20 @@ class Workbook:
             return
         for name in self._names(wanted):
             sheet, self._read_first = self._read_first, None
-            yield sheet if sheet is not None and sheet.name == name else _read_sheet(self._book, name, self.path)
+            yield sheet if sheet is not None and sheet.name == name else self._read(name)
 
     def read_first(self, wanted: list[str] | None) -> None:
         names = [n for n in self._names(wanted) if n in self.sheet_names]
         if self._book is not None and names:
-            self._read_first = _read_sheet(self._book, names[0], self.path)
+            self._read_first = self._read(names[0])
+
+    def _read(self, name: str) -> Sheet:
+        sheet = _read_sheet(self._book, name, self.path)
+        if self.format == "ods":
+            if self._ods_merged is None:
+                self._ods_merged = ods_merged_cells(self.path)
+            sheet.merged = self._ods_merged.get(name, [])
+        return sheet
 
     def _names(self, wanted: list[str] | None) -> list[str]:
         return wanted or [n for n in self.sheet_names if n not in self.skipped_sheets]
@@ -322,6 +331,41 @@ def _read_sheet(book, name: str, path: Path) -> Sheet:
     except BaseException as error:  # noqa: BLE001 - see _open_calamine
         raise _calamine_refusal(error, path) from None
     return Sheet(name, rows, start[0] + 1, start[1], list(merged))
+
+
+_ODS_TABLE = "{urn:oasis:names:tc:opendocument:xmlns:table:1.0}"
+_ODS_CELLS = (_ODS_TABLE + "table-cell", _ODS_TABLE + "covered-table-cell")
+
+
+def ods_merged_cells(path: Path) -> dict[str, list[tuple[tuple[int, int], tuple[int, int]]]]:
+    """Merged areas of each sheet of an ODS file, as calamine reports them for xlsx and xls (it does
+    not for ODS): a cell's spans, counted through repeated rows and cells without expanding them. The
+    package was checked before (sizes, DTDs); this reads content.xml as a stream."""
+    merged: dict[str, list] = {}
+    cells: list = []
+    row = column = 0
+    try:
+        with zipfile.ZipFile(path) as archive, archive.open("content.xml") as stream:
+            for event, element in ElementTree.iterparse(stream, events=("start", "end")):
+                tag = element.tag
+                if event == "start":
+                    if tag == _ODS_TABLE + "table":
+                        cells = merged.setdefault(element.get(_ODS_TABLE + "name"), [])
+                        row = 0
+                    elif tag == _ODS_TABLE + "table-row":
+                        column = 0
+                    elif tag in _ODS_CELLS:
+                        rows = int(element.get(_ODS_TABLE + "number-rows-spanned", 1))
+                        columns = int(element.get(_ODS_TABLE + "number-columns-spanned", 1))
+                        if rows > 1 or columns > 1:
+                            cells.append(((row, column), (row + rows - 1, column + columns - 1)))
+                        column += int(element.get(_ODS_TABLE + "number-columns-repeated", 1))
+                elif tag == _ODS_TABLE + "table-row":
+                    row += int(element.get(_ODS_TABLE + "number-rows-repeated", 1))
+                    element.clear()
+    except (zipfile.BadZipFile, OSError, KeyError, ValueError, ElementTree.ParseError, DefusedXmlException) as error:
+        raise refuse("corrupt", path=path.name, reason=f"content.xml: {error}") from None
+    return merged
 
 
 # --- CSV -------------------------------------------------------------------------------------------

@@ -5,8 +5,8 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass
 
-from crm.i18n import t
-from crm.importing.table import Layout, RawRow
+from crm.importing.layout import RowError
+from crm.importing.table import INVITEES, Layout, RawRow
 from crm.normalize import (
     clean_email_key,
     clean_person_name,
@@ -68,22 +68,6 @@ class RowKind(enum.StrEnum):
     ERROR = "error"
 
 
-@dataclass(frozen=True)
-class RowError:
-    sheet: str
-    row: int
-    column: str | None  # the header of the column at fault, None when the whole row is
-    key: str
-    params: tuple[tuple[str, object], ...] = ()
-
-    @property
-    def message(self) -> str:
-        return t(self.key, **dict(self.params))
-
-    def as_dict(self) -> dict:
-        return {"sheet": self.sheet, "row": self.row, "column": self.column, "message": self.message}
-
-
 # Enum members looked up once (Python 3.11 resolves them through a descriptor, and this runs per row).
 _PERSON, _ORGANIZATION, _ERROR = RowKind.PERSON, RowKind.ORGANIZATION, RowKind.ERROR
 _OTHER = OrgKind.OTHER
@@ -113,8 +97,11 @@ class InviteeRow:
 
 
 class Classifier:
-    """Classifies the rows of one file. Organizations, titles, categories and notes repeat down a list,
-    so their cleaned forms are kept per file rather than computed again for every row."""
+    """The invitee list's row rules (parse.RowRules): classifies the rows of one file. Organizations,
+    titles, categories and notes repeat down a list, so their cleaned forms are kept per file rather
+    than computed again for every row."""
+
+    vocabulary = INVITEES
 
     def __init__(self) -> None:
         self._texts: dict[str, str | None] = {}

@@ -20,10 +20,11 @@ from sqlalchemy.orm import Session
 from crm.i18n import t
 from crm.labels import invitation_status_label, org_kind_label
 from crm.importing import bulk
-from crm.importing.parse import ParsedFile, Progress, SheetReport, parse_file
+from crm.importing.batch import INVITEES, BatchResult, earlier_batch, new_batch, writes
+from crm.importing.parse import ParsedFile, Progress, parse_file
 from crm.importing.pinyin_worker import Answer, PinyinWorker
 from crm.importing.reader import ReadAhead
-from crm.importing.rows import InviteeRow, RowError, RowKind
+from crm.importing.rows import InviteeRow, RowKind
 from crm.importing.table import field_label
 from crm.importing.trail import Trail, import_note
 from crm.rules.identity import find_person
@@ -75,36 +76,16 @@ _VALUE_LABELS = {"category": org_kind_label, "status": invitation_status_label}
 
 
 @dataclass
-class ImportResult:
-    file: str
-    format: str
-    dry_run: bool
-    rows: int
-    created: dict[str, int]
-    updated: dict[str, int]
-    duplicates: int
-    errors: list[RowError]
-    batch: int | None
+class ImportResult(BatchResult):
+    duplicates: int = 0
     conflicts: list[Conflict] = field(default_factory=list)
-    sheets: list[SheetReport] = field(default_factory=list)
-    skipped_sheets: list[str] = field(default_factory=list)
-    written: bool = False  # False for a dry run, and for --strict with rejected rows
     organizations_updated: int = 0
-    earlier_batch: int | None = None  # an earlier, not undone, import of the very same file
-    parsed: ParsedFile | None = field(default=None, repr=False)  # the rows as read (for --errors-out)
 
     def as_json(self) -> dict:
         """The shape `crm import invitees --json` prints (issue 3: keep it exactly)."""
-        return {
-            "file": self.file,
-            "dry_run": self.dry_run,
-            "rows": self.rows,
-            "created": dict(self.created),
-            "updated": dict(self.updated),
-            "duplicates": self.duplicates,
-            "errors": [e.as_dict() for e in self.errors],
-            "batch": self.batch,
-        }
+        shape = super().as_json()
+        errors, batch = shape.pop("errors"), shape.pop("batch")
+        return shape | {"duplicates": self.duplicates, "errors": errors, "batch": batch}
 
 
 # --- what the plan is made of -------------------------------------------------------------------
@@ -400,7 +381,7 @@ def import_invitees(
                 event_id = get_event(session, options.event).id
         parsed = parse_file(path, sheets=options.sheets, overrides=options.mapping, progress=progress, ahead=ahead,
                             on_rows=(lambda rows: worker.add(*_names(rows))) if worker else None)
-        write = not options.dry_run and not (options.strict and _errors(parsed))
+        write = writes(parsed.errors, dry_run=options.dry_run, strict=options.strict)
         # Asked before the write transaction begins: never hold the database's write lock waiting for it.
         pinyin = worker.result() if write and worker else ({}, {})
         with database.unit_of_work(write=write) as session:
@@ -415,8 +396,7 @@ def import_invitees(
                 result.batch = batch.id
                 result.written = True
             elif not options.dry_run:  # --strict and some rows rejected: nothing was written
-                result.created = dict.fromkeys(result.created, 0)
-                result.updated = dict.fromkeys(result.updated, 0)
+                result.nothing_written()
         if result.written and sum(result.created.values()) >= ANALYZE_AFTER_ROWS:
             with database.unit_of_work() as session:  # its own short transaction, once the rows are in
                 bulk.refresh_statistics(session, (Organization.__table__, Contact.__table__, Invitation.__table__))
@@ -440,10 +420,6 @@ def _names(rows: list[InviteeRow]) -> tuple[list[str], list[str]]:
     return list(people), list(organizations)
 
 
-def _errors(parsed: ParsedFile) -> list[RowError]:
-    return [row.error for row in parsed.rows if row.error is not None]
-
-
 def plan_import(session: Session, parsed: ParsedFile, event_id: int | None, *,
                 progress: Progress | None = None) -> Plan:
     plan = Plan(session, event_id)
@@ -465,7 +441,7 @@ def _result(parsed: ParsedFile, plan: Plan, *, dry_run: bool) -> ImportResult:
         created=plan.created_counts(),
         updated={"contacts": len(plan.changed_people)},
         duplicates=plan.duplicates,
-        errors=_errors(parsed),
+        errors=parsed.errors,
         batch=None,
         conflicts=plan.conflicts,
         sheets=parsed.sheets,
@@ -475,31 +451,17 @@ def _result(parsed: ParsedFile, plan: Plan, *, dry_run: bool) -> ImportResult:
     )
 
 
-def earlier_batch(session: Session, file_hash: str) -> int | None:
-    return session.scalar(
-        select(ImportBatch.id)
-        .where(ImportBatch.file_hash == file_hash, ImportBatch.undone_at.is_(None))
-        .order_by(ImportBatch.id.desc())
-        .limit(1)
-    )
-
-
 def apply_plan(session: Session, plan: Plan, parsed: ParsedFile, *, staff_id: int | None,
                progress: Progress | None = None, pinyin: Answer = ({}, {})) -> ImportBatch:
     """Write the plan in bulk and record it as an import batch: created rows carry its id, changed
     rows keep their old values in import_changes (for undo) and are in the audit trail. `pinyin`: the
     names' pinyin as far as worked out already (crm.importing.pinyin_worker); the rest is derived here."""
     people_pinyin, organizations_pinyin = pinyin
-    batch = ImportBatch(
-        file_name=parsed.path.name[:255], file_hash=parsed.file_hash, event_id=plan.event_id, staff_id=staff_id,
-        counts={
-            "rows": len(parsed.rows), "created": plan.created_counts(),
-            "updated": {"contacts": len(plan.changed_people), "organizations": len(plan.changed_orgs)},
-            "duplicates": plan.duplicates, "errors": len(_errors(parsed)), "conflicts": len(plan.conflicts),
-        },
-    )
-    session.add(batch)
-    session.flush()
+    batch = new_batch(session, parsed, kind=INVITEES, staff_id=staff_id, event_id=plan.event_id, counts={
+        "rows": len(parsed.rows), "created": plan.created_counts(),
+        "updated": {"contacts": len(plan.changed_people), "organizations": len(plan.changed_orgs)},
+        "duplicates": plan.duplicates, "errors": len(parsed.errors), "conflicts": len(plan.conflicts),
+    })
     writer = _Writer(session, batch.id, Trail(staff_id, import_note(batch.file_name, batch.id)))
 
     writer.create(Organization.__table__, plan.new_orgs, ("name", "name_key", "kind", "pinyin"),

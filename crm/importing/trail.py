@@ -14,9 +14,9 @@ from db.models import AuditEntry
 COLUMNS = ("entity", "entity_id", "action", "field", "old_value", "new_value", "staff_id", "version", "note")
 
 
-def import_note(file_name: str, batch_id: int) -> str:
+def import_note(file_name: str, batch_id: int, kind: str = "invitees") -> str:
     """The note of an import's entries, and of the creations history shows for the rows it created."""
-    return f"crm import invitees {file_name} (batch {batch_id})"
+    return f"crm import {kind} {file_name} (batch {batch_id})"
 
 
 class Trail:

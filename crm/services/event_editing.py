@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 from db.audit import note_change
 from db.base import utcnow
 from db.models import (
+    DatePrecision,
     Event,
     EventKind,
     EventLevel,
@@ -29,6 +30,7 @@ from db.models import (
 from crm.errors import CrmError, NotFound, RuleViolation
 from crm.i18n import pick
 from crm.rules import events as event_rules
+from crm.rules.dates import check_summary_after_event
 from crm.rules.when import When, parse_when, when_text
 from crm.services.editing import check_version, flush_checked
 from crm.services.events import free_event_ref, get_event
@@ -175,6 +177,9 @@ def edit_event(session: Session, ref: str, data: EventInput, *, version: int | N
         event.venue = text_for(Event.__table__.c.venue, data.place, pick("地点", "place"))
     if data.when is not None:
         when = parse_when(data.when or "待定", year=programme.year if programme else None)
+        if event.summary_submitted_on is not None:  # the summary filed reports the event: it stays after it
+            check_summary_after_event(event.summary_submitted_on, when.starts_on, when.ends_on,
+                                      when.precision == DatePrecision.DAY)
         event.starts_on, event.ends_on, event.date_precision = when.starts_on, when.ends_on, when.precision
     if data.scale is not None:
         event.planned_scale = event_rules.parse_scale(data.scale)

@@ -9,7 +9,9 @@ from db.models import Industry, Region, Staff, Unit, UnitKind
 from crm.errors import CrmError, NotFound, RuleViolation
 from crm.i18n import pick
 from crm.rules.units import guess_unit_kind, parse_unit_kind
-from crm.services.values import text_for
+from crm.services.values import shown, text_for
+
+_REGIONS = Region.__table__.c
 
 
 def find_region(session: Session, text: str, *, create: bool = False) -> Region:
@@ -19,10 +21,8 @@ def find_region(session: Session, text: str, *, create: bool = False) -> Region:
     )
     if region is None:
         if not create or not value:
-            raise NotFound("unknown_region", value=text)
-        region = Region(name=value, short_name=value.removesuffix("市"), in_province=False)
-        session.add(region)
-        session.flush()
+            raise NotFound("unknown_region", value=shown(text))
+        region = add_region(session, value, in_province=False)
     return region
 
 
@@ -31,7 +31,7 @@ def find_industry(session: Session, text: str) -> Industry:
     industry = session.scalar(select(Industry).where(or_(Industry.name == value, Industry.code == value.lower())))
     if industry is None:
         choices = "、".join(session.scalars(select(Industry.name).order_by(Industry.id)))
-        raise NotFound("unknown_industry", value=text, choices=choices)
+        raise NotFound("unknown_industry", value=shown(text), choices=choices)
     return industry
 
 
@@ -41,7 +41,7 @@ def find_unit(session: Session, text: str, *, create: bool = False) -> Unit:
     if unit is None:
         if not create or not value:
             known = "、".join(session.scalars(select(Unit.name).order_by(Unit.id).limit(12)))
-            raise NotFound("unknown_unit", value=text, known=known or "—")
+            raise NotFound("unknown_unit", value=shown(text), known=known or "—")
         unit = find_or_add_unit(session, value)
     return unit
 
@@ -117,11 +117,13 @@ def add_industry(session: Session, name: str, *, code: str | None = None) -> Ind
     text = text_for(Industry.__table__.c.name, name, pick("产业名称", "industry name"), required=True)
     if session.scalar(select(Industry.id).where(Industry.name == text)) is not None:
         raise RuleViolation("industry_exists", name=text)
-    wanted = text_for(Industry.__table__.c.code, code, pick("产业代码", "industry code")) or text
-    code_text, n = wanted.lower(), 1
+    limit = Industry.__table__.c.code.type.length
+    # A code not given is the name, cut to the column (room left for a -2 when it is taken).
+    wanted = (text_for(Industry.__table__.c.code, code, pick("产业代码", "industry code")) or text[: limit - 4]).lower()
+    code_text, n = wanted, 1
     while session.scalar(select(Industry.id).where(Industry.code == code_text)) is not None:
         n += 1
-        code_text = f"{wanted.lower()}-{n}"
+        code_text = f"{wanted[: limit - 4]}-{n}"
     industry = Industry(name=text, code=code_text)
     session.add(industry)
     session.flush()
@@ -129,8 +131,10 @@ def add_industry(session: Session, name: str, *, code: str | None = None) -> Ind
 
 
 def add_region(session: Session, name: str, *, short_name: str | None = None, in_province: bool = True) -> Region:
-    text = text_for(Region.__table__.c.name, name, pick("地区名称", "region name"), required=True)
-    short = text_for(Region.__table__.c.short_name, short_name, pick("简称", "short name")) or text.removesuffix("市")
+    text = text_for(_REGIONS.name, name, pick("地区名称", "region name"), required=True)
+    # A short name given is checked; one derived from the name is only a lookup aid, cut to its column.
+    short = (text_for(_REGIONS.short_name, short_name, pick("简称", "short name"))
+             or text.removesuffix("市")[:_REGIONS.short_name.type.length])
     if session.scalar(select(Region.id).where(or_(Region.name == text, Region.short_name == short))) is not None:
         raise RuleViolation("region_exists", name=text)
     region = Region(name=text, short_name=short, in_province=in_province)
@@ -149,5 +153,5 @@ def find_staff(session: Session, text: str) -> Staff:
     )
     if staff is None:
         known = ", ".join(session.scalars(select(Staff.login).order_by(Staff.login)))
-        raise NotFound("unknown_staff", value=text, known=known or "—")
+        raise NotFound("unknown_staff", value=shown(text), known=known or "—")
     return staff
