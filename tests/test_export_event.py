@@ -165,3 +165,27 @@ def test_unknown_event_is_one_line_and_leaves_the_file(cli, scenario, tmp_path):
         result = cli("--db", url, "export", what, "Z9", "--out", path)
         assert result.code == 1 and "找不到活动：Z9" in result.err and result.err.count("\n") == 1
         assert path.read_bytes() == b"earlier"
+
+
+def test_an_export_as_of_an_earlier_day_lists_invitations_as_they_stood(cli, demo_backend, tmp_path):
+    """Invitations recorded after the as-of day are not in the plan, and statuses are those of that day."""
+    url = demo_backend.url
+    before = _export(cli, url, tmp_path, "plan", "A2-PV")
+    listed = {r["姓名"]: r for r in before.records("拟邀请嘉宾名单")}
+    invited = cli("--db", url, "invitations", "list", "A2-PV", "--json").json()
+    newcomer = next(c for c in cli("--db", url, "contacts", "search", "示例", "--limit", "400", "--json").json()
+                    if c["id"] not in {i["contact_id"] for i in invited})
+    assert cli("--db", url, "invitations", "add", "A2-PV", str(newcomer["id"]), "--status", "invited").code == 0
+    proposed = next(i for i in invited if i["status"] == "proposed")
+    assert cli("--db", url, "invitations", "set-status", "A2-PV", "--status", "confirmed", str(proposed["id"])).code == 0
+
+    now = _export(cli, url, tmp_path, "plan", "A2-PV")  # today (the tests' pinned day): as it is now
+    now_rows = {r["姓名"]: r for r in now.records("拟邀请嘉宾名单")}
+    assert newcomer["name"] in now_rows and len(now_rows) == len(listed) + 1
+    assert now_rows[proposed["name"]]["邀请状态"] == "已确认"
+
+    # The day before today: everything above was recorded later (on this computer's real clock).
+    then = _export(cli, url, tmp_path, "plan", "A2-PV", "--as-of", "2026-11-26")
+    then_rows = {r["姓名"]: r for r in then.records("拟邀请嘉宾名单")}
+    assert newcomer["name"] not in then_rows and len(then_rows) == len(listed)
+    assert then_rows[proposed["name"]]["邀请状态"] == "拟邀请"

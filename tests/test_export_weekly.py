@@ -49,6 +49,10 @@ def fill(cell) -> str:
     return "#" + cell.fill.fgColor.rgb[-6:]
 
 
+# When the invitations were recorded: exports as of a day before today list what existed then.
+INVITED_AT = dt.datetime(2011, 8, 1, 2, 0, tzinfo=dt.timezone.utc)
+
+
 @pytest.fixture
 def scenario(cli, backend):
     """The 2011 programme plus projects whose names, investors, notes and problems look like formulas,
@@ -99,8 +103,9 @@ def scenario(cli, backend):
         for n, name in enumerate(LEADING_BLANKS):
             contact = Contact(name=name, name_key=f"blank{n}", organization=org, mobile="19900000001")
             session.add(Invitation(event=event, contact=contact, organization=org, status=InvitationStatus.CONFIRMED,
-                                   category="跨国公司"))
-        session.add(Invitation(event=event, organization=org, status=InvitationStatus.PROPOSED, category=None))
+                                   category="跨国公司", created_at=INVITED_AT))
+        session.add(Invitation(event=event, organization=org, status=InvitationStatus.PROPOSED, category=None,
+                               created_at=INVITED_AT))
     database.dispose()
     return backend.url, refs
 

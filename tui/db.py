@@ -7,7 +7,7 @@ import contextvars
 import itertools
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -28,6 +28,9 @@ class Failure:
 
     message: str
     key: str | None = None  # the CrmError key when a service refused
+    # The refusal's values (the unknown industry's name…): a form can offer to add what was missing.
+    params: dict[str, Any] = field(default_factory=dict, compare=False)
+    field_name: str | None = None  # the input field a refusal names (crm.services.directory.FieldRefused)
     stale: bool = False  # the record changed since it was loaded
     connection: bool = False  # the database could not be reached
 
@@ -62,7 +65,8 @@ def describe(error: BaseException, url: str) -> Failure:
     if isinstance(error, StaleEdit):
         return Failure(error.message, error.key, stale=True)
     if isinstance(error, CrmError):
-        return Failure(error.message, error.key)
+        return Failure(error.message, error.key, dict(error.params),
+                       field_name=getattr(error, "field", None))
     if isinstance(error, StaleDataError):
         return Failure(t("stale_edit", what=pick("该记录", "the record"), who=pick("他人", "someone else")),
                        "stale_edit", stale=True)

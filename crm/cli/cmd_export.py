@@ -66,7 +66,7 @@ def event_package(ctx) -> int:
         from crm.services.event_report import event_report
 
         with ctx.db.unit_of_work(write=False) as session:
-            report = event_report(session, ctx.args.ref, ctx.as_of(ctx.args.as_of))
+            report = event_report(session, ctx.args.ref, ctx.as_of(ctx.args.as_of), today=ctx.today)
         write_event_package(report, ctx.args.out)
     _written(ctx.args.out, pick(f"{len(report.projects)} 个签约项目，{len(report.invitees)} 位受邀客商",
                                 f"{len(report.projects)} signed projects, {len(report.invitees)} invitees"))
@@ -79,7 +79,7 @@ def event_plan(ctx) -> int:
         from crm.exporting.event_plan import event_plan as read_plan, write_event_plan
 
         with ctx.db.unit_of_work(write=False) as session:
-            plan = read_plan(session, ctx.args.ref, as_of=ctx.as_of(ctx.args.as_of))
+            plan = read_plan(session, ctx.args.ref, as_of=ctx.as_of(ctx.args.as_of), today=ctx.today)
         write_event_plan(plan, ctx.args.out)
     due = plan.due.isoformat() if plan.due else pick("待定", "not yet")
     _written(ctx.args.out, pick(f"报送截止 {due}，{plan.filing}", f"due {due}, {plan.filing}"))

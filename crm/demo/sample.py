@@ -117,8 +117,11 @@ def load_small(session: Session, today: dt.date, *, seed: int = 2011) -> None:
         event = events[ref]
         for contact in rng.sample(contacts, k=min(len(contacts), rng.randint(12, 30))):
             status = rng.choices(list(InvitationStatus), weights=(1, 2, 3, 5, 1))[0]
+            # Invited weeks before the event, as lists go out: an export as of an earlier day finds them.
+            sent = dt.datetime.combine(event.starts_on - dt.timedelta(days=rng.randint(20, 60)), dt.time(10))
             session.add(Invitation(event=event, contact=contact, organization_id=contact.organization_id,
-                                   status=status, category=contact.organization.kind.value))
+                                   status=status, category=contact.organization.kind.value,
+                                   created_at=sent.astimezone(dt.timezone.utc)))
 
     # Plans and summaries filed for most meetings; two left open so the demo shows overdue deadlines.
     for event in events.values():
@@ -127,7 +130,8 @@ def load_small(session: Session, today: dt.date, *, seed: int = 2011) -> None:
         if event.ref != "A5":
             event.plan_submitted_on = event_service.plan_due(event) - dt.timedelta(days=rng.randint(1, 10))
         if event.ref not in ("A5", "B4"):
-            event.summary_submitted_on = event_service.summary_due(event) - dt.timedelta(days=rng.randint(0, 5))
+            summary_on = event_service.summary_due(event) - dt.timedelta(days=rng.randint(0, 5))
+            event.summary_submitted_on = summary_on if summary_on <= today else None  # filed once it can be
     session.flush()
 
     # Signed projects at the programme's meetings, carried through the pipeline to various points.
@@ -157,7 +161,8 @@ def load_small(session: Session, today: dt.date, *, seed: int = 2011) -> None:
             today=today,
         )
         if project.signing_form == SigningForm.AGREEMENT and n % 8 == 0:
-            project_service.convert_to_contract(session, project.ref, signed_on + dt.timedelta(days=rng.randint(20, 120)))
+            converted_on = min(signed_on + dt.timedelta(days=rng.randint(20, 120)), today)  # never after today
+            project_service.convert_to_contract(session, project.ref, converted_on, today=today)
         reached = rng.choices((0, 1, 2, 3), weights=(25, 30, 25, 20))[0]
         on = signed_on
         for target in (Stage.CONSTRUCTION, Stage.PRODUCTION, Stage.RESULTS)[:reached]:
@@ -169,7 +174,7 @@ def load_small(session: Session, today: dt.date, *, seed: int = 2011) -> None:
         for share in sorted(rng.sample(range(10, 101, 10), k=rng.randint(0, 3))):
             project_service.record_figure(
                 session, project.ref, FigureKind.FUNDS_IN_PLACE, amount * share / 100,
-                _day_between(rng, signed_on, today), note=None, actor=actor,
+                _day_between(rng, signed_on, today), note=None, actor=actor, today=today,
             )
         # Follow-ups every few months; recent ones near `today` for most active projects.
         day = signed_on + dt.timedelta(days=rng.randint(10, 40))
@@ -187,14 +192,15 @@ def load_small(session: Session, today: dt.date, *, seed: int = 2011) -> None:
         for problem in list(project.problems):
             if rng.random() < 0.5:
                 followup_service.resolve_problem(
-                    session, problem.id, on=_day_between(rng, problem.raised_on, today), resolution="已协调解决"
+                    session, problem.id, on=_day_between(rng, problem.raised_on, today), resolution="已协调解决",
+                    today=today,
                 )
         if n in (7, 23):
             project_service.set_status(session, project.ref, ProjectStatus.STALLED, today - dt.timedelta(days=60),
-                                       reason="企业资金链紧张，项目暂缓", actor=actor)
+                                       reason="企业资金链紧张，项目暂缓", actor=actor, today=today)
         if n == 31:
             project_service.set_status(session, project.ref, ProjectStatus.TERMINATED, today - dt.timedelta(days=200),
-                                       reason="投资方战略调整，终止投资", actor=actor)
+                                       reason="投资方战略调整，终止投资", actor=actor, today=today)
 
     # Two projects still before signing: a lead and one under negotiation.
     for n, stage in enumerate((Stage.LEAD, Stage.NEGOTIATING)):

@@ -43,9 +43,10 @@ from crm.services.event_report import EventReport, event_report
 OVERVIEW_WIDTH = 2 + len(InvitationStatus)
 
 
-def export_event_package(session: Session, ref: str, path: str | os.PathLike, *, as_of: dt.date) -> EventReport:
+def export_event_package(session: Session, ref: str, path: str | os.PathLike, *, as_of: dt.date,
+                         today: dt.date | None = None) -> EventReport:
     """Write the event's summary package to `path` (whole or not at all) and return what it shows."""
-    report = event_report(session, ref, as_of)
+    report = event_report(session, ref, as_of, today=today)
     write_event_package(report, path)
     return report
 

@@ -40,15 +40,16 @@ class EventPlan:
     filing: str  # 已报送（date） / 即将到期 / 已超期 / 未到期, or "filed per meeting" for an activity
 
 
-def export_event_plan(session: Session, ref: str, path: str | os.PathLike, *, as_of: dt.date) -> EventPlan:
+def export_event_plan(session: Session, ref: str, path: str | os.PathLike, *, as_of: dt.date,
+                      today: dt.date | None = None) -> EventPlan:
     """Write the event's work plan to `path` (whole or not at all) and return what it shows."""
-    plan = event_plan(session, ref, as_of=as_of)
+    plan = event_plan(session, ref, as_of=as_of, today=today)
     write_event_plan(plan, path)
     return plan
 
 
-def event_plan(session: Session, ref: str, *, as_of: dt.date) -> EventPlan:
-    report = event_report(session, ref, as_of)
+def event_plan(session: Session, ref: str, *, as_of: dt.date, today: dt.date | None = None) -> EventPlan:
+    report = event_report(session, ref, as_of, today=today)
     event = report.event
     due = event_service.plan_due(event)
     # Plans are filed per meeting: an activity that holds meetings points to them.

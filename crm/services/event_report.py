@@ -7,10 +7,10 @@ import datetime as dt
 from collections import Counter
 from dataclasses import dataclass
 
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
-from db.models import Contact, Event, Invitation, InvitationStatus, Organization, OrgKind, Project
+from db.models import AuditEntry, Contact, Event, Invitation, InvitationStatus, Organization, OrgKind, Project
 
 from crm.labels import category_label, org_kind_label
 from crm.services import events as event_service
@@ -60,11 +60,13 @@ def scope_of(event: Event) -> list[Event]:
     return found
 
 
-def event_report(session: Session, ref: str, as_of: dt.date) -> EventReport:
+def event_report(session: Session, ref: str, as_of: dt.date, *, today: dt.date | None = None) -> EventReport:
+    """As of a day before `today`, the invitations are those that existed at the end of that day, each
+    with the status it had then (the audit trail tells what changed since); otherwise as they are now."""
     event = event_service.get_event(session, ref)
     scope = scope_of(event)
     ids = [e.id for e in scope]
-    invitees = _invitees(session, ids)
+    invitees = _invitees(session, ids, _end_of(as_of) if today is not None and as_of < today else None)
     order = _category_order()
     categories = sorted({i.category for i in invitees}, key=lambda c: (order.get(c, len(order)), c))
     rank = {c: i for i, c in enumerate(categories)}
@@ -92,20 +94,49 @@ def _category_order() -> dict[str, int]:
     return order
 
 
-def _invitees(session: Session, event_ids: list[int]) -> list[Invitee]:
+def _end_of(day: dt.date) -> dt.datetime:
+    """The end of a day on this computer's clock, as the moment stamps are compared with."""
+    return dt.datetime.combine(day + dt.timedelta(days=1), dt.time()).astimezone().astimezone(dt.timezone.utc)
+
+
+def _invitees(session: Session, event_ids: list[int], known_at: dt.datetime | None) -> list[Invitee]:
     organization_id = func.coalesce(Invitation.organization_id, Contact.organization_id)
-    rows = session.execute(
+    query = (
         select(
-            Invitation.event_id, Contact.name, Organization.name, Contact.title, Contact.mobile, Contact.phone,
-            Contact.email, Invitation.category, Organization.kind, Invitation.status, Invitation.notes,
+            Invitation.id, Invitation.event_id, Contact.name, Organization.name, Contact.title, Contact.mobile,
+            Contact.phone, Contact.email, Invitation.category, Organization.kind, Invitation.status, Invitation.notes,
         )
         .outerjoin(Contact, Invitation.contact_id == Contact.id)
         .outerjoin(Organization, Organization.id == organization_id)
-        .where(Invitation.event_id.in_(event_ids), Invitation.deleted_at.is_(None))
+        .where(Invitation.event_id.in_(event_ids))
         .order_by(Invitation.id)
     )
+    if known_at is None:
+        query = query.where(Invitation.deleted_at.is_(None))
+    else:
+        query = query.where(Invitation.created_at <= known_at,
+                            or_(Invitation.deleted_at.is_(None), Invitation.deleted_at > known_at))
+    rows = session.execute(query).all()
+    then = _statuses_then(session, [r[0] for r in rows], known_at) if known_at is not None else {}
     return [
         Invitee(event_id, name, organization, title, mobile, phone, email,
-                category_label(category or (kind.value if kind else None)), status, notes)
-        for event_id, name, organization, title, mobile, phone, email, category, kind, status, notes in rows
+                category_label(category or (kind.value if kind else None)), then.get(invitation_id, status), notes)
+        for invitation_id, event_id, name, organization, title, mobile, phone, email, category, kind, status, notes
+        in rows
     ]
+
+
+def _statuses_then(session: Session, invitation_ids: list[int], known_at: dt.datetime) -> dict[int, InvitationStatus]:
+    """The status each invitation had at `known_at`: the old value of its first status change after it."""
+    then: dict[int, InvitationStatus] = {}
+    for start in range(0, len(invitation_ids), 5000):
+        changes = session.execute(
+            select(AuditEntry.entity_id, AuditEntry.old_value)
+            .where(AuditEntry.entity == "invitations", AuditEntry.field == "status", AuditEntry.at > known_at,
+                   AuditEntry.entity_id.in_(invitation_ids[start:start + 5000]))
+            .order_by(AuditEntry.at, AuditEntry.id)
+        )
+        for invitation_id, old in changes:
+            if invitation_id not in then and old:
+                then[invitation_id] = InvitationStatus(old)
+    return then

@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 from crm.errors import CrmError
 from crm.i18n import pick, t
 from crm.rules.stages import PIPELINE_STAGES, STAGE_ORDER, rank, stage_label
+from crm.services import corrections as correction_service
 from crm.services import followups as followup_service
 from crm.services import projects as project_service
 from crm.services.editing import check_version
@@ -279,3 +280,143 @@ class FigureForm(FormScreen):
         figure = project_service.record_figure(session, self.view.ref, values["kind"], values["amount"], values["on"],
                                                note=values["note"], actor=who.actor)
         return pick(f"已登记 {figure.amount} 万元（{figure.reported_on}）", f"recorded {figure.amount} 万元 ({figure.reported_on})")
+
+
+# -- corrections of follow-ups, figures and problems: the original is kept, the correction recorded ----------
+
+def _why(label: str) -> Field:
+    return Field("why", label, required=True)
+
+
+def _correcting(view: ProjectView, record_id: int) -> Text:
+    return Text.assemble(_about(view), f"  #{record_id}",
+                         pick("  （原记录保留，更正另行记录）", "  (the original is kept; the correction is recorded)"))
+
+
+class CorrectFollowUpForm(FormScreen):
+    ERROR_FIELDS = {"stage_date_in_future": "on", "bad_date": "on", "date_before": "next_on", "empty_field": "content"}
+
+    def __init__(self, view: ProjectView, followup: dict) -> None:
+        super().__init__(
+            pick("更正跟踪服务", "Correct a follow-up"),
+            [
+                Field("kind", pick("方式", "kind"), "choice", required=True, value=FollowUpKind(followup["kind"]),
+                      choices=[(word("followup_kind", k.value), k) for k in FollowUpKind]),
+                Field("on", pick("跟进日期", "date"), "date", required=True, value=followup["on"]),
+                Field("content", pick("跟踪内容", "what was done"), required=True, value=followup["content"]),
+                Field("next_step", pick("下步计划", "next step"), value=followup["next_step"]),
+                Field("next_on", pick("下次跟进日期", "next date"), "date", value=followup["next_on"]),
+                _why(pick("更正原因", "why")),
+            ],
+            about=_correcting(view, followup["id"]),
+        )
+        self.record_id = followup["id"]
+
+    def save(self, session: Session, values: dict[str, Any], who: Recorder) -> str:
+        changes = {"happened_on": values["on"],
+                   **{name: values[name] for name in ("kind", "content", "next_step", "next_on")}}
+        row = correction_service.correct_followup(session, self.record_id, changes, why=values["why"], actor=who.actor,
+                                                  today=who.today)
+        return correction_service.recorded("record_corrected", row)
+
+
+class CorrectFigureForm(FormScreen):
+    ERROR_FIELDS = {"bad_amount": "amount", "stage_date_in_future": "on", "bad_date": "on", "date_before": "on"}
+
+    def __init__(self, view: ProjectView, figure: dict) -> None:
+        super().__init__(
+            pick("更正资金数据", "Correct a figure"),
+            [
+                Field("amount", pick("金额(万元)", "amount (万元)"), "amount", required=True,
+                      value=_plain_number(figure["amount"])),
+                Field("on", pick("截至日期", "as of"), "date", required=True, value=figure["on"]),
+                _why(pick("更正原因", "why")),
+            ],
+            about=Text.assemble(_correcting(view, figure["id"]), "\n", word("figure_kind", figure["kind"])),
+        )
+        self.record_id = figure["id"]
+
+    def save(self, session: Session, values: dict[str, Any], who: Recorder) -> str:
+        row = correction_service.correct_figure(session, self.record_id,
+                                                {"amount": values["amount"], "reported_on": values["on"]},
+                                                why=values["why"], actor=who.actor, today=who.today)
+        return correction_service.recorded("record_corrected", row)
+
+
+class CorrectProblemForm(FormScreen):
+    ERROR_FIELDS = {"stage_date_in_future": "raised_on", "bad_date": "raised_on", "date_before": "raised_on",
+                    "empty_field": "description"}
+
+    def __init__(self, view: ProjectView, problem: dict) -> None:
+        super().__init__(
+            pick("更正困难问题", "Correct a problem"),
+            [
+                Field("description", pick("问题描述", "problem"), required=True, value=problem["description"]),
+                Field("raised_on", pick("提出日期", "raised on"), "date", required=True, value=problem["raised_on"]),
+                Field("unit", pick("责任单位", "unit responsible"), value=problem["responsible_unit"]),
+                _why(pick("更正原因", "why")),
+            ],
+            about=_correcting(view, problem["id"]),
+        )
+        self.record_id = problem["id"]
+
+    def save(self, session: Session, values: dict[str, Any], who: Recorder) -> str:
+        changes = {name: values[name] for name in ("description", "raised_on", "unit")}
+        row = correction_service.correct_problem(session, self.record_id, changes, why=values["why"], actor=who.actor,
+                                                 today=who.today)
+        return correction_service.recorded("record_corrected", row)
+
+
+# The table a tab of the project page shows → the kind of record its rows are, and the form correcting one.
+CORRECTABLE = {"followups": ("followup", CorrectFollowUpForm), "figures": ("figure", CorrectFigureForm),
+               "problems": ("problem", CorrectProblemForm)}
+
+
+def _summary(tab: str, record: dict) -> Text:
+    """The record as one line, to say what is being retracted."""
+    if tab == "followups":
+        return Text.assemble(record["on"], " ", word("followup_kind", record["kind"]), " ", record["content"])
+    if tab == "figures":
+        return Text.assemble(record["on"], " ", word("figure_kind", record["kind"]), " ",
+                             _plain_number(record["amount"]), pick(" 万元", " 万元"))
+    return Text.assemble(record["raised_on"], " ", record["description"])
+
+
+class RetractForm(FormScreen):
+    """Retract the highlighted follow-up, figure or problem: recorded, with why; the original is kept."""
+
+    def __init__(self, view: ProjectView, tab: str, record: dict) -> None:
+        super().__init__(
+            pick("撤销录错的记录", "Retract a wrong record"),
+            [_why(pick("撤销原因", "why"))],
+            about=Text.assemble(_correcting(view, record["id"]), "\n", _summary(tab, record)),
+        )
+        self.kind = CORRECTABLE[tab][0]
+        self.record_id = record["id"]
+
+    def save(self, session: Session, values: dict[str, Any], who: Recorder) -> str:
+        row = correction_service.retract(session, self.kind, self.record_id, why=values["why"], actor=who.actor,
+                                         today=who.today)
+        return correction_service.recorded("record_withdrawn", row)
+
+
+class ReopenProblemForm(FormScreen):
+    ERROR_FIELDS = {"stage_date_in_future": "on", "bad_date": "on", "date_before": "on"}
+
+    def __init__(self, view: ProjectView, problem: dict, today) -> None:
+        super().__init__(
+            pick("重新打开问题", "Reopen a problem"),
+            [
+                Field("on", pick("重新打开日期", "reopened on"), "date", required=True, value=today),
+                _why(pick("重新打开原因", "why")),
+            ],
+            about=Text.assemble(_about(view), f"  #{problem['id']} ", problem["description"]),
+        )
+        self.record_id = problem["id"]
+        if problem["resolved_on"] is None:
+            self.unavailable = t("problem_not_resolved", what=pick("问题", "problem"), id=problem["id"])
+
+    def save(self, session: Session, values: dict[str, Any], who: Recorder) -> str:
+        row = correction_service.reopen_problem(session, self.record_id, on=values["on"], reason=values["why"],
+                                                actor=who.actor, today=who.today)
+        return correction_service.recorded("problem_reopened", row, date=values["on"].isoformat())

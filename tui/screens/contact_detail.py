@@ -1,6 +1,6 @@
 """One contact: the person and their organization, invitations across events with their status, the
 organization's projects and latest follow-ups, and the merges that folded duplicates into this contact
-(the latest can be undone here)."""
+(the latest can be undone here); e edits the contact."""
 from __future__ import annotations
 
 from rich.table import Table
@@ -24,6 +24,7 @@ TABS = (("invitations", "邀请", "invitations"), ("projects", "项目", "projec
 class ContactDetailScreen(WorkbenchScreen):
     BINDINGS = [
         Binding("escape", "app.pop_screen", "back", id="app.back"),
+        Binding("e", "edit", "edit", id="contact.edit"),
         Binding("m", "merge", "merge", id="contact.merge"),
         Binding("u", "unmerge", "undo merge", id="contact.unmerge"),
     ]
@@ -125,6 +126,11 @@ class ContactDetailScreen(WorkbenchScreen):
             table.add_rows(rows)
 
     # -- actions ------------------------------------------------------------------------------------
+
+    def action_edit(self) -> None:
+        from tui.screens.contacts import edit_contact
+
+        edit_contact(self, self.contact_id)
 
     def action_merge(self) -> None:
         from tui.forms.merge import MergeScreen

@@ -1,6 +1,7 @@
 """客商: every contact, searched as you type (names, pinyin and initials, mobiles, emails, organizations,
 titles), filtered by organization kind, industry, city and event, sorted in SQL over the whole table.
-Enter opens a contact; m merges the highlighted one with a duplicate; v opens an event's invitations."""
+Enter opens a contact; n makes a new one, e edits the highlighted one; m merges it with a duplicate;
+v opens an event's invitations."""
 from __future__ import annotations
 
 from rich.text import Text
@@ -11,6 +12,7 @@ from crm.i18n import pick
 from crm.services.contact_list import contact_page, count_contacts
 from crm.services.search import ContactFilters, search_contacts
 from tui import text
+from tui.screens.base import WorkbenchScreen
 from tui.screens.list_base import SEARCH_LIMIT, ListScreen, RankedSource, SortedSource
 from tui.widgets.virtual_table import Column, TableRow, VirtualTable
 
@@ -36,8 +38,18 @@ def contact_row(r) -> TableRow:
     ))
 
 
+def edit_contact(screen: WorkbenchScreen, contact_id: int) -> None:
+    """The contact's edit form, filled as the contact now is (the contacts list and a contact's page)."""
+    from tui.forms.directory_forms import ContactForm, load_contact
+
+    screen.run_db("edit-contact", lambda session: load_contact(session, contact_id),
+                  lambda current: screen.app.push_screen(ContactForm(current), screen.form_closed))
+
+
 class ContactsScreen(ListScreen):
     BINDINGS = [
+        Binding("n", "new", "new", id="contact.new"),
+        Binding("e", "edit", "edit", id="contact.edit"),
         Binding("m", "merge", "merge", id="contact.merge"),
         Binding("v", "invitations", "invitations", id="contact.invitations"),
     ]
@@ -90,14 +102,29 @@ class ContactsScreen(ListScreen):
 
             self.app.push_screen(ContactDetailScreen(int(event.key)))
 
-    def action_merge(self) -> None:
+    def _chosen_id(self) -> int | None:
         contact_id = self.current_id()
         if contact_id is None:
             self.notify(pick("请先选择一位客商", "choose a contact first"), severity="warning")
+        return contact_id
+
+    def action_merge(self) -> None:
+        contact_id = self._chosen_id()
+        if contact_id is None:
             return
         from tui.forms.merge import MergeScreen
 
         self.app.push_screen(MergeScreen(contact_id), self.form_closed)
+
+    def action_new(self) -> None:
+        from tui.forms.directory_forms import ContactForm
+
+        self.app.push_screen(ContactForm(), self.form_closed)
+
+    def action_edit(self) -> None:
+        contact_id = self._chosen_id()
+        if contact_id is not None:
+            edit_contact(self, contact_id)
 
     def action_invitations(self) -> None:
         from tui.screens.invitations import open_invitations

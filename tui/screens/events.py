@@ -1,6 +1,10 @@
-"""活动: the programme as a tree (五/四/四 → activities → meetings) beside the highlighted event's detail:
-organizers by role, date or possible span, scale, quotas, deadlines, invitations, signed projects."""
+"""活动: every programme as a tree (programme → 五/四/四 → activities → meetings) beside the highlighted
+event's detail: organizers by role, date or possible span, scale, quotas, deadlines, invitations, signed
+projects; or the highlighted programme's. Programmes and events are made, copied and edited here, and
+`v` opens an event's invitations."""
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 from rich.table import Table
 from rich.text import Text
@@ -11,10 +15,15 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import DataTable, Header, Static, Tree
 
 from crm.i18n import pick
+from crm.rules.when import when_input
 from crm.services.event_detail import Deadline, EventDetail, EventNode, ProgrammeTree, event_detail, programme_tree
+from crm.services.event_editing import event_when
+from crm.services.events import event_dict, get_event, list_events
+from crm.services.programmes import list_programmes, programme_dict
 from crm.services.project_query import filter_choices
 from tui import text
 from tui.forms import event_forms as forms
+from tui.forms import programme_forms
 from tui.i18n import word
 from tui.screens.base import WorkbenchScreen
 from tui.widgets.key_bar import KeyBar
@@ -40,24 +49,63 @@ def _node_label(node: EventNode) -> Text:
     return Text.assemble(_deadline_mark(node), (node.ref, "bold"), (f" {span} ", "dim"), node.title)
 
 
+def _programme_label(programme: dict) -> Text:
+    return Text.assemble((programme["ref"], "bold"), " ", programme["title"],
+                         (text.parenthesized(str(programme["events"])), "dim"))
+
+
+# The tree's node data: an event's ref, or ("programme", its ref) for a programme's node.
+PROGRAMME = "programme"
+
+
+@dataclass(frozen=True)
+class Programmes:
+    """The tree as loaded: the events by group, every programme, and which programme holds each event."""
+
+    tree: ProgrammeTree
+    programmes: list[dict]  # crm.services.programmes.programme_dict, newest first
+    owner: dict[str, str | None]  # event ref → programme ref
+
+
+def load_programmes(session, as_of) -> Programmes:
+    return Programmes(programme_tree(session, as_of), [programme_dict(p, n) for p, n in list_programmes(session)],
+                      {e.ref: e.programme.code if e.programme else None for e in list_events(session)})
+
+
+def load_event_for_edit(session, ref: str) -> dict:
+    """The event as its edit form starts from: its fields, its time as typed, the version edited."""
+    event = get_event(session, ref)
+    return event_dict(event) | {"when_typed": when_input(event_when(event)), "version": event.version}
+
+
 class EventsScreen(WorkbenchScreen):
     BINDINGS = [
         Binding("d", "fix_date", "fix date", id="event.fix_date"),
         Binding("p", "mark('plan')", "plan filed", id="event.plan"),
         Binding("s", "mark('summary')", "summary filed", id="event.summary"),
         Binding("n", "sign", "sign project", id="event.sign"),
+        Binding("v", "invitations", "invitations", id="event.invitations"),
+        Binding("e", "edit_event", "edit event", id="event.edit"),
+        Binding("ctrl+n", "new_event", "new event", id="event.new"),
+        Binding("P", "programme", "new programme", id="programme.new"),
+        Binding("E", "programme(True)", "edit programme", id="programme.edit"),
+        Binding("C", "copy_programme", "copy programme", id="programme.copy"),
     ]
     AUTO_FOCUS = "#event-tree"
 
     def __init__(self) -> None:
         super().__init__()
         self.detail: EventDetail | None = None
-        self.wanted: str | None = None  # an event to show once the tree is there
+        self.loaded: Programmes | None = None
+        self.current: str | tuple[str, str] | None = None  # the highlighted event or programme node's data
+        self.wanted: str | tuple[str, str] | None = None  # a node to show once the tree is there
 
     def compose(self) -> ComposeResult:
         yield Header()
         with Horizontal(id="events"):
-            yield Tree(Text(pick("活动", "events")), id="event-tree")
+            tree = Tree(Text(pick("活动方案", "programmes")), id="event-tree")
+            tree.show_root = False  # the programmes are the top level
+            yield tree
             with VerticalScroll(id="event-detail"):
                 yield Static(Text(pick("选择左侧的活动查看详情", "choose an event on the left")), id="event-info")
                 yield DataTable(id="event-projects", cursor_type="row", zebra_stripes=True)
@@ -69,18 +117,19 @@ class EventsScreen(WorkbenchScreen):
 
     def reload(self) -> None:
         as_of = self.app.today
-        self.run_db("tree", lambda session: programme_tree(session, as_of), self._show_tree)
+        self.run_db("tree", lambda session: load_programmes(session, as_of), self._show_tree)
         if self.detail is not None:
             self._load(self.detail.ref)
 
-    def _show_tree(self, programme: ProgrammeTree) -> None:
+    def _show_tree(self, loaded: Programmes) -> None:
+        self.loaded = loaded
         tree = self.query_one(Tree)
-        selected = self.wanted or (self.detail.ref if self.detail else None)
+        selected = self.wanted or self.current
         tree.clear()
-        tree.root.set_label(Text(programme.title or pick("活动", "events"), style="bold"))
-        tree.root.expand()
+        shown: list[str | tuple[str, str]] = []  # the nodes' data in the tree's order
 
         def add(parent, node: EventNode):
+            shown.append(node.ref)
             if node.children:
                 branch = parent.add(_node_label(node), data=node.ref, expand=True)
                 for child in node.children:
@@ -88,19 +137,34 @@ class EventsScreen(WorkbenchScreen):
             else:
                 parent.add_leaf(_node_label(node), data=node.ref)
 
-        for group, nodes in programme.groups:
-            branch = tree.root.add(Text(f"{word('group', group)}{text.parenthesized(str(len(nodes)))}", style="bold"), expand=True)
-            for node in nodes:
-                add(branch, node)
+        programmes = [(p["ref"], _programme_label(p)) for p in loaded.programmes]
+        listed = {ref for ref, _label in programmes}
+
+        def owner(ref: str) -> str | None:  # an event of no programme, or of a deleted one, is listed apart
+            return loaded.owner.get(ref) if loaded.owner.get(ref) in listed else None
+
+        if any(owner(ref) is None for ref in loaded.owner):
+            programmes.append((None, Text(pick("（未归入方案的活动）", "(events in no programme)"), style="dim")))
+        for ref, label in programmes:
+            top = tree.root.add(label, data=(PROGRAMME, ref) if ref else None, expand=True)
+            if ref:
+                shown.append((PROGRAMME, ref))
+            for group, nodes in loaded.tree.groups:
+                own = [node for node in nodes if owner(node.ref) == ref]
+                if own:
+                    branch = top.add(Text(f"{word('group', group)}{text.parenthesized(str(len(own)))}", style="bold"),
+                                     expand=True)
+                    for node in own:
+                        add(branch, node)
         self.wanted = None
-        first = next((n.ref for _, nodes in programme.groups for n in nodes), None)
+        first = next((data for data in shown if isinstance(data, str)), shown[0] if shown else None)
         if selected or first:
             self.show_event(selected or first)
         else:
             self.data_shown("events")
 
-    def show_event(self, ref: str) -> None:
-        """Highlight an event in the tree and show its detail (once the tree is loaded)."""
+    def show_event(self, ref: str | tuple[str, str]) -> None:
+        """Highlight an event (or a programme) in the tree and show its detail (once the tree is loaded)."""
         tree = self.query_one(Tree)
 
         def find(node):
@@ -117,19 +181,41 @@ class EventsScreen(WorkbenchScreen):
             self.wanted = ref
             return
         tree.move_cursor(node)
+        if tree.cursor_node is not node:
+            # Tree.move_cursor reads the node's line before it numbers the lines of a tree just rebuilt
+            # (it does so while checking the new line): the first move numbers them, this one lands.
+            tree.move_cursor(node)
         tree.focus()
-        self._load(ref)
+        self._show(ref)
 
     @on(Tree.NodeHighlighted)
     def _highlighted(self, event: Tree.NodeHighlighted) -> None:
-        if event.node.data and (self.detail is None or self.detail.ref != event.node.data):
-            self._load(event.node.data)
+        # A rebuilt tree highlights its first line before the cursor is moved to the node shown: only
+        # the node under the cursor counts.
+        if event.node.data and event.node.data != self.current and event.node is event.control.cursor_node:
+            self._show(event.node.data)
+
+    def _show(self, data: str | tuple[str, str]) -> None:
+        self.current = data
+        if isinstance(data, str):
+            self._load(data)
+            return
+        programme = self._programme(data[1])
+        if programme is None:
+            return
+        self.detail = None
+        self.query_one("#event-info", Static).update(self._programme_info(programme))
+        self.query_one("#event-projects", DataTable).display = False
+        self.refresh_bindings()
+        self.data_shown("events")
 
     def _load(self, ref: str) -> None:
         as_of = self.app.today
         self.run_db("event", lambda session: event_detail(session, ref, as_of), self._show_detail)
 
     def _show_detail(self, detail: EventDetail) -> None:
+        if detail.ref != self.current:
+            return  # another node was highlighted meanwhile
         self.detail = detail
         self.query_one("#event-info", Static).update(self._info(detail))
         table = self.query_one("#event-projects", DataTable)
@@ -195,6 +281,27 @@ class EventsScreen(WorkbenchScreen):
             grid.add_row(Text(label), value)
         return grid
 
+    @staticmethod
+    def _programme_info(p: dict) -> Table:
+        grid = Table.grid(padding=(0, 1))
+        grid.add_column(style="dim", no_wrap=True)
+        grid.add_column(overflow="fold")
+        grid.title = Text.assemble((p["ref"], "bold"), " ", (p["title"], "bold"))
+        grid.title_justify = "left"
+        for label, value in (
+            (pick("年度", "year"), text.plain(p["year"])),
+            (pick("文号", "document number"), text.plain(p["document_no"])),
+            (pick("印发单位", "issued by"), text.plain(p["issuing_unit"])),
+            (pick("活动/会议", "events"), text.plain(p["events"])),
+            (pick("备注", "notes"), text.plain(p["notes"])),
+        ):
+            grid.add_row(Text(label), value)
+        grid.add_row(Text(""), Text(""))
+        grid.add_row(Text(""), Text(pick("Ctrl+N 在本方案新建活动 · E 编辑方案 · C 复制为新年度方案 · P 新建方案",
+                                          "Ctrl+N new event here · E edit · C copy into a new year · P new programme"),
+                                     style="dim"))
+        return grid
+
     @on(DataTable.RowSelected, "#event-projects")
     def _open_project(self, event: DataTable.RowSelected) -> None:
         self.app.open_project(event.row_key.value)
@@ -202,10 +309,14 @@ class EventsScreen(WorkbenchScreen):
     # -- actions ------------------------------------------------------------------------------------
 
     def check_action(self, action: str, parameters: tuple) -> bool | None:
-        if action in ("fix_date", "mark", "sign") and self.detail is None:
+        if action in ("fix_date", "mark", "sign", "invitations", "edit_event") and self.detail is None:
             return None
         if action == "mark" and self.detail is not None and self.detail.meetings:
             return None  # plans and summaries are filed per meeting
+        if action in ("new_event", "copy_programme") and not (self.loaded and self.loaded.programmes):
+            return None
+        if action == "programme" and parameters and self._cursor_programme() is None:
+            return None
         return True
 
     def action_fix_date(self) -> None:
@@ -223,3 +334,82 @@ class EventsScreen(WorkbenchScreen):
         self.run_db("sign-choices", filter_choices,
                     lambda choices: self.app.push_screen(forms.SignProjectForm(detail, choices, today),
                                                          self.form_closed))
+
+    def action_invitations(self) -> None:
+        if self.detail is not None:
+            from tui.screens.invitations import open_invitations
+
+            open_invitations(self.app, self.detail.ref)
+
+    # -- programmes and events by hand --------------------------------------------------------------
+
+    def _programme(self, ref: str | None) -> dict | None:
+        return next((p for p in (self.loaded.programmes if self.loaded else []) if p["ref"] == ref), None)
+
+    def _cursor_programme(self) -> str | None:
+        """The programme of the highlighted node (the one it is, or the one it sits in)."""
+        if isinstance(self.current, tuple):
+            return self.current[1]
+        return self.loaded.owner.get(self.current) if self.loaded and self.current else None
+
+    def _event_choices(self) -> forms.EventChoices:
+        loaded = self.loaded
+        activities: dict[str, list[tuple[str, str]]] = {}
+        for _group, nodes in loaded.tree.groups:
+            for node in nodes:
+                activities.setdefault(loaded.owner.get(node.ref) or "", []).append((node.ref, node.title))
+        return forms.EventChoices([(p["ref"], p["title"]) for p in loaded.programmes], activities,
+                                  [group for group, _nodes in loaded.tree.groups if group])
+
+    def _open(self, form) -> None:
+        """Push a form that names what it saved (saved_key): the tree shows that once read again."""
+        if form.unavailable:
+            self.notify(form.unavailable, markup=False, severity="warning")
+            return
+
+        def closed(result) -> None:
+            if result is not None and form.saved_key:
+                self.wanted = form.saved_key
+            self.form_closed(result)
+
+        self.app.push_screen(form, closed)
+
+    def action_programme(self, edit: bool = False) -> None:
+        programme = self._programme(self._cursor_programme()) if edit else None
+        if edit and programme is None:
+            return
+        self._open(programme_forms.ProgrammeForm(self.app.today, programme))
+
+    def action_copy_programme(self) -> None:
+        if self.loaded and self.loaded.programmes:
+            self._open(programme_forms.CopyProgrammeForm(self.loaded.programmes, self._cursor_programme(),
+                                                         self.app.today))
+
+    def action_new_event(self) -> None:
+        """A new event in the highlighted programme: a meeting under the highlighted activity (or under
+        the activity of the highlighted meeting), else a top-level event beside the highlighted one."""
+        if not (self.loaded and self.loaded.programmes):
+            return
+        detail = self.detail
+        parent = None
+        if detail is not None:
+            parent = detail.parent or (detail.ref if detail.meetings else None)
+        self._open(forms.EventForm(self._event_choices(), programme=self._cursor_programme(), parent=parent,
+                                   level=detail.level if detail else None,
+                                   group=self._group_of(detail.ref) if detail else None))
+
+    def _group_of(self, ref: str) -> str | None:
+        def walk(nodes):
+            for node in nodes:
+                yield node
+                yield from walk(node.children)
+
+        return next((node.group for _group, nodes in self.loaded.tree.groups for node in walk(nodes) if node.ref == ref),
+                    None)
+
+    def action_edit_event(self) -> None:
+        if self.detail is None:
+            return
+        ref, choices = self.detail.ref, self._event_choices()
+        self.run_db("edit-event", lambda session: load_event_for_edit(session, ref),
+                    lambda event: self._open(forms.EventForm(choices, event=event)))

@@ -1,6 +1,8 @@
 """An event's invitee list: filter by status and search as you type; select rows (space, a for all
 shown) and move them to a status in one go. The status flow (crm.rules.invitations) decides what may
-change; rows it refuses are named and, if the user agrees, left as they are while the others change."""
+change; rows it refuses are named and, if the user agrees, left as they are while the others change.
+n adds contacts found by the contact search; x takes proposed invitations off the list (the service
+refuses any other status: a guest who is not coming declines)."""
 from __future__ import annotations
 
 from collections import Counter
@@ -12,10 +14,16 @@ from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.widgets import DataTable, Header, Input, Select, Static
 
-from crm.i18n import pick
+from crm.i18n import pick, t
 from crm.labels import category_label
 from crm.services.events import get_event
-from crm.services.invitations import InvitationRow, change_status, list_invitations, plan_status_change
+from crm.services.invitations import (
+    InvitationRow,
+    change_status,
+    list_invitations,
+    plan_status_change,
+    remove_invitations,
+)
 from db.models import InvitationStatus
 from tui import text
 from tui.forms.pickers import ConfirmScreen, EventPicker
@@ -44,6 +52,8 @@ class InvitationsScreen(WorkbenchScreen):
         Binding("a", "select_all", "select all", id="invitation.select_all"),
         *(Binding(key, f"set_status('{status.value}')", status.value, id=f"invitation.{status.value}")
           for key, status in STATUS_KEYS),
+        Binding("n", "add", "add contacts", id="invitation.add"),
+        Binding("x", "remove", "remove", id="invitation.remove"),
     ]
     AUTO_FOCUS = "#invitations"
     DEFAULT_CSS = """
@@ -78,6 +88,9 @@ class InvitationsScreen(WorkbenchScreen):
     def on_mount(self) -> None:
         super().on_mount()
         self.sub_title = pick("邀请名单", "invitations")
+        self.query_one("#invitations", DataTable).add_columns(*(Text(h) for h in (
+            "✓", pick("姓名", "name"), pick("单位", "organization"), pick("类型", "kind"), pick("职务", "title"),
+            pick("手机", "mobile"), pick("状态", "status"), pick("类别", "category"))))
         ref = self.event_ref
         self.run_db("event", lambda session: get_event(session, ref).title, self._titled,
                     on_failure=self._not_loaded)
@@ -99,10 +112,9 @@ class InvitationsScreen(WorkbenchScreen):
         self.selected &= {r.id for r in rows}
         table = self.query_one("#invitations", DataTable)
         cursor = table.cursor_row
-        table.clear(columns=True)
-        table.add_columns(*(Text(h) for h in ("✓", pick("姓名", "name"), pick("单位", "organization"), pick("类型", "kind"),
-                                              pick("职务", "title"), pick("手机", "mobile"), pick("状态", "status"),
-                                              pick("类别", "category"))))
+        # Rows only: new columns would be painted at their titles' widths until the table next measures
+        # its cells, and it does not paint again when the widths come back to what they were.
+        table.clear()
         for r in rows:
             table.add_row(*self._cells(r), key=str(r.id))
         if rows:
@@ -172,8 +184,12 @@ class InvitationsScreen(WorkbenchScreen):
         self.selected = set() if shown <= self.selected else self.selected | shown
         self._show(self.rows)
 
+    def _chosen(self) -> list[int]:
+        """The selected rows, else the highlighted one."""
+        return sorted(self.selected) or ([self._cursor_id()] if self._cursor_id() is not None else [])
+
     def action_set_status(self, status: str) -> None:
-        chosen = sorted(self.selected) or ([self._cursor_id()] if self._cursor_id() is not None else [])
+        chosen = self._chosen()
         if not chosen:
             return
         self._change(chosen, InvitationStatus(status), skip_refused=False)
@@ -213,5 +229,36 @@ class InvitationsScreen(WorkbenchScreen):
             f"set to {word('invitation', status.value)}: {len(plan.changed)}"
             + (f"; {len(plan.refused)} left as they were" if plan.refused else ""),
         ), markup=False)
+        self.selected.clear()
+        self.reload()
+
+    # -- adding and removing ------------------------------------------------------------------------
+
+    def action_add(self) -> None:
+        from tui.forms.invitee_picker import AddInviteesScreen
+
+        self.app.push_screen(AddInviteesScreen(self.event_ref), self.form_closed)
+
+    def action_remove(self) -> None:
+        chosen = self._chosen()
+        if not chosen:
+            return
+        question = pick(f"从邀请名单中移除 {len(chosen)} 条邀请吗？（只有拟邀请可以移除；再次添加即恢复）",
+                        f"Take {len(chosen)} invitations off the list? (only proposed ones can be; adding them again "
+                        "restores them)")
+        self.app.push_screen(ConfirmScreen(question), lambda yes: yes and self._remove(chosen))
+
+    def _remove(self, ids: list[int]) -> None:
+        ref = self.event_ref
+        versions = {r.id: r.version for r in self.rows if r.id in set(ids)}
+
+        def job(session) -> str:
+            removed = remove_invitations(session, ref, ids, expected_versions=versions)
+            return t("invitations_removed", event=ref, count=len(removed))
+
+        self.run_db("remove", job, self._removed, on_failure=self._failed, write=True)
+
+    def _removed(self, message: str) -> None:
+        self.form_closed(message)
         self.selected.clear()
         self.reload()

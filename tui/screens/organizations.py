@@ -1,9 +1,11 @@
 """单位: every organization, searched as you type (name, pinyin, initials), filtered by kind, industry and
-city, sorted in SQL. Enter lists the organization's contacts on the contacts screen."""
+city, sorted in SQL. Enter lists the organization's contacts on the contacts screen; n makes a new
+organization, e edits the highlighted one."""
 from __future__ import annotations
 
 from rich.text import Text
 from textual import on
+from textual.binding import Binding
 
 from crm.i18n import pick
 from crm.services.contact_list import count_organizations, organization_page
@@ -23,6 +25,10 @@ def organization_row(r) -> TableRow:
 
 
 class OrganizationsScreen(ListScreen):
+    BINDINGS = [
+        Binding("n", "new", "new", id="organization.new"),
+        Binding("e", "edit", "edit", id="organization.edit"),
+    ]
     AUTO_FOCUS = "#organizations"
     TABLE_ID = "organizations"
     WHAT = "organizations"
@@ -71,3 +77,19 @@ class OrganizationsScreen(ListScreen):
         if row is not None:
             await self.app.switch_mode("contacts")
             self.app.screen.search_for(row.cells[0].plain)
+
+    def action_new(self) -> None:
+        from tui.forms.directory_forms import OrganizationForm
+
+        self.app.push_screen(OrganizationForm(), self.form_closed)
+
+    def action_edit(self) -> None:
+        key = self.table.cursor_key
+        if key is None:
+            self.notify(pick("请先选择一家单位", "choose an organization first"), severity="warning")
+            return
+        from tui.forms.directory_forms import OrganizationForm, load_organization
+
+        organization_id = int(key)
+        self.run_db("edit-organization", lambda session: load_organization(session, organization_id),
+                    lambda current: self.app.push_screen(OrganizationForm(current), self.form_closed))

@@ -14,6 +14,7 @@ from crm.i18n import pick
 from crm.rules.stages import PIPELINE_STAGES, rank, stage_label
 from db.models import Stage
 from tui import text
+from tui.forms import project_forms as forms
 from tui.i18n import word
 from tui.project_view import ProjectView, load_project_view
 from tui.screens.project_base import ProjectScreen
@@ -23,7 +24,13 @@ TABS = ("steps", "followups", "problems", "figures", "statuses")
 
 
 class ProjectDetailScreen(ProjectScreen):
-    BINDINGS = [Binding("escape", "app.pop_screen", "back", id="app.back")]
+    BINDINGS = [
+        Binding("escape", "app.pop_screen", "back", id="app.back"),
+        # On the highlighted row of the tab shown (follow-ups, problems, figures).
+        Binding("k", "correct_record", "correct record", show=False, id="project.correct_record"),
+        Binding("w", "retract_record", "retract record", show=False, id="project.retract_record"),
+        Binding("o", "reopen", "reopen", show=False, id="project.reopen"),
+    ]
 
     def __init__(self, ref: str) -> None:
         super().__init__()
@@ -67,11 +74,44 @@ class ProjectDetailScreen(ProjectScreen):
         return self.view
 
     def selected_problem(self) -> int | None:
-        table = self.query_one("#table-problems", DataTable)
+        return self._selected("problems")
+
+    def _selected(self, tab: str) -> int | None:
+        table = self.query_one(f"#table-{tab}", DataTable)
         if not table.row_count:
             return None
         key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
         return int(key) if key else None
+
+    def _highlighted(self, tabs, missing: str) -> tuple[str, dict] | None:
+        """The record highlighted on the tab shown, if that is one of `tabs` (as loaded); else say `missing`."""
+        tab = (self.query_one(TabbedContent).active or "").removeprefix("tab-")
+        record_id = self._selected(tab) if tab in tabs and self.view is not None else None
+        if record_id is None:
+            self.notify(missing, severity="warning")
+            return None
+        return tab, next(r for r in self.view.detail[tab] if r["id"] == record_id)
+
+    def _highlighted_record(self) -> tuple[str, dict] | None:
+        return self._highlighted(forms.CORRECTABLE, pick("请先在跟踪服务、困难问题或资金与投资页中选中一条记录",
+                                                         "highlight a follow-up, a problem or a figure first"))
+
+    def action_correct_record(self) -> None:
+        found = self._highlighted_record()
+        if found is not None:
+            tab, record = found
+            self._push(forms.CORRECTABLE[tab][1](self.view, record))
+
+    def action_retract_record(self) -> None:
+        found = self._highlighted_record()
+        if found is not None:
+            self._push(forms.RetractForm(self.view, *found))
+
+    def action_reopen(self) -> None:
+        found = self._highlighted(("problems",), pick("请先在困难问题页中选中一个已办结的问题",
+                                                      "highlight a resolved problem first"))
+        if found is not None:
+            self._push(forms.ReopenProblemForm(self.view, found[1], self.app.today))
 
     def show(self, view: ProjectView) -> None:
         self.view = view
@@ -206,10 +246,9 @@ class ProjectDetailScreen(ProjectScreen):
             for p in open_first
         ])
         fill("figures", [pick("截至", "as of"), pick("数据", "figure"), pick("金额(万元)", "万元"), pick("说明", "note")], [
-            (str(i), [text.day(f["on"]), Text(pick("到位资金", "funds in place") if f["kind"] == "funds_in_place"
-                                               else pick("累计完成投资", "investment completed")),
-                      text.wan(f["amount"]), text.plain(f["note"])])
-            for i, f in enumerate(d["figures"])
+            (str(f["id"]), [text.day(f["on"]), Text(word("figure_kind", f["kind"])), text.wan(f["amount"]),
+                            text.plain(f["note"])])
+            for f in d["figures"]
         ])
         fill("statuses", [pick("日期", "date"), pick("状态", "status"), pick("原因", "reason")], [
             (str(i), [text.day(c["on"]), text.labelled("status", c["status"]), text.plain(c["reason"])])
