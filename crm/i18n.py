@@ -11,7 +11,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "error": ("错误", "error"),
     "bad_date": ("日期无效：{value}（应为 YYYY-MM-DD，1950—2200 年）", "invalid date: {value} (expected YYYY-MM-DD, 1950 to 2200)"),
     "bad_week": ("周次无效：{value}（应为 YYYY-Www，如 2011-W27）", "invalid week: {value} (expected YYYY-Www, e.g. 2011-W27)"),
-    "bad_amount": ("金额无效：{value}（应为不小于 0 的数字，单位万元）", "invalid amount: {value} (expected a number ≥ 0, in 万元)"),
+    "bad_amount": ("金额无效：{value}（应为 {lowest} 至 99999999.99 之间、最多两位小数的数字，单位万元）",
+                   "invalid amount: {value} (expected {lowest} to 99999999.99, at most two decimals, in 10k CNY)"),
     "bad_integer": ("数值无效：{value}（应为不小于 0 的整数）", "invalid number: {value} (expected a whole number ≥ 0)"),
     "unknown_event": ("找不到活动：{ref}", "no such event: {ref}"),
     "unknown_project": ("找不到项目：{ref}", "no such project: {ref}"),
@@ -26,7 +27,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
                       "unknown staff member: {value} (known: {known}; add one with crm staff add)"),
     "bad_login": ("登录名无效：{value}（不能为空、不能含空格，最多 {limit} 个字符）",
                   "invalid login: {value} (not empty, no spaces, at most {limit} characters)"),
-    "staff_name_too_long": ("姓名过长（最多 {limit} 个字符）", "name too long (at most {limit} characters)"),
     "staff_exists": ("工作人员 {login} 已存在", "staff member {login} already exists"),
     "staff_added": ("已添加工作人员 {login}（{name}）", "staff member {login} ({name}) added"),
     "unknown_stage": ("未知的阶段：{value}", "unknown stage: {value}"),
@@ -94,20 +94,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "{path} 是 Excel 2.x–4.0 的旧格式，请在 Excel 或 WPS 中另存为 .xlsx 后再导入",
         "{path} is an Excel 2–4 file: save it as .xlsx in Excel or WPS and import that",
     ),
-    "import_refused_html": (
-        "{path} 是网页文件（HTML），不是电子表格；请在 Excel 或 WPS 中另存为 .xlsx",
-        "{path} is a web page (HTML), not a spreadsheet: save it as .xlsx in Excel or WPS",
-    ),
     "import_refused_xml_spreadsheet": (
         "{path} 是 XML 文件（如 Excel 2003 XML 表格），不支持；请另存为 .xlsx",
         "{path} is an XML file (such as an Excel 2003 XML spreadsheet), not supported: save it as .xlsx",
     ),
     "import_refused_not_spreadsheet": ("{path} 不是电子表格文件", "{path} is not a spreadsheet"),
     "import_refused_corrupt": ("{path} 已损坏或不完整：{reason}", "{path} is corrupt or truncated: {reason}"),
-    "import_refused_zip_bomb": (
-        "{path} 解压后过大（{reason}），疑似压缩炸弹，已拒绝",
-        "{path} would expand too far ({reason}): possible zip bomb, refused",
-    ),
     "import_refused_xml_bomb": (
         "{path} 含有 XML 实体或 DTD 声明（{part}），疑似 XML 炸弹，已拒绝",
         "{path} declares XML entities or a DTD ({part}): possible XML bomb, refused",
@@ -338,6 +330,79 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "programme_edited": ("已修改活动方案 {ref}：{fields}", "programme {ref} edited: {fields}"),
     "programme_copied": ("已复制为 {year} 年方案 {ref}：{events} 个活动/会议（日期均未确定）",
                          "copied into programme {ref} of {year}: {events} events and meetings (no date fixed)"),
+    # --- value rules ---
+    "integer_out_of_range": ("数值超出范围：{value}（应为 {low} 至 {high} 之间的整数）",
+                             "number out of range: {value} (expected a whole number from {low} to {high})"),
+    "search_too_long": ("查找内容过长：{length} 个字符（最多 {limit} 个）", "the search is too long: {length} characters (at most {limit})"),
+    "contract_not_convertible": ("项目 {ref} 签约即为合同项目，无需转化", "project {ref} was signed as a contract: nothing to convert"),
+    "already_converted": (
+        "项目 {ref} 已于 {date} 转为合同项目；日期有误请更正：crm projects convert {ref} --on 日期 --why 原因",
+        "project {ref} became a contract on {date}; to correct the date: crm projects convert {ref} --on DATE --why REASON",
+    ),
+    "not_converted": ("项目 {ref} 尚未转为合同项目，没有可更正的转化日期", "project {ref} has not become a contract: no date to correct"),
+    # --- output language ---
+    # argparse's own words (crm.cli.main.argparse_language): the English is argparse's text to the letter,
+    # filled in by argparse with %.
+    "argparse_usage": ("用法：", "usage: "),
+    "argparse_positionals": ("位置参数", "positional arguments"),
+    "argparse_options": ("选项", "options"),
+    "argparse_help": ("显示帮助并退出", "show this help message and exit"),
+    "argparse_required": ("缺少必需的参数：%s", "the following arguments are required: %s"),
+    "argparse_one_required": ("须给出以下参数之一：%s", "one of the arguments %s is required"),
+    "argparse_unrecognized": ("无法识别的参数：%s", "unrecognized arguments: %s"),
+    "argparse_argument": ("参数 %(argument_name)s：%(message)s", "argument %(argument_name)s: %(message)s"),
+    "argparse_invalid_choice": ("无效的选择：%(value)r（可选：%(choices)s）",
+                                "invalid choice: %(value)r (choose from %(choices)s)"),
+    "argparse_invalid_value": ("无效的值：%(value)r", "invalid %(type)s value: %(value)r"),
+    "argparse_not_allowed": ("不能与参数 %s 同时使用", "not allowed with argument %s"),
+    "argparse_expected_one": ("需要一个值", "expected one argument"),
+    "argparse_expected_at_least_one": ("至少需要一个值", "expected at least one argument"),
+    "argparse_expected_at_most_one": ("最多一个值", "expected at most one argument"),
+    "argparse_expected_n": ("需要 %s 个值", "expected %s argument"),
+    "argparse_expected_ns": ("需要 %s 个值", "expected %s arguments"),
+    "argparse_ambiguous": ("选项 %(option)s 不明确，可能是：%(matches)s", "ambiguous option: %(option)s could match %(matches)s"),
+    "argparse_ignored_value": ("该选项不带值：%r", "ignored explicit argument %r"),
+    # --- invitee lists as sent ---
+    "import_refused_html": (
+        "{path} 是网页（HTML），其中没有表格（可能是登录页或出错页），请重新导出名单",
+        "{path} is a web page (HTML) without a table (a login or error page?): export the list again",
+    ),
+    "import_refused_no_name_column": (
+        "{path}：工作表「{sheet}」有手机、邮箱或职务列，却没有可识别的姓名列（未识别的列：{columns}）；"
+        "若其中一列是姓名，请用 --map \"{column}=name\" 指明，不导入的列用 --map \"列名=ignore\"",
+        "{path}: sheet {sheet} has mobile, email or title columns but no name column it knows (columns not "
+        "recognised: {columns}); if one of them holds the names, say so with --map \"{column}=name\", and drop "
+        "the others with --map \"COLUMN=ignore\"",
+    ),
+    "import_row_bad_mobile": (
+        "不是手机号码：{value}（如 13800138000，境外号码如 +852 9123 4567；座机请填在电话列）",
+        "not a mobile number: {value} (e.g. 13800138000, or +852 9123 4567 from abroad; a landline goes in the "
+        "phone column)",
+    ),
+    # --- file bounds ---
+    "import_refused_limit_parts": ("{path} 含有超过 {limit} 个组成部分，疑似压缩炸弹，已拒绝",
+                                   "{path} holds more than {limit} parts: possible zip bomb, refused"),
+    "import_refused_limit_part": ("{path} 的 {part} 解压后超过 {limit} 的上限，疑似压缩炸弹，已拒绝",
+                                  "{path}: {part} inflates past the limit of {limit}: possible zip bomb, refused"),
+    "import_refused_limit_package": ("{path} 解压后合计超过 {limit} 的上限，疑似压缩炸弹，已拒绝",
+                                     "{path} inflates past the limit of {limit} in all: possible zip bomb, refused"),
+    "import_refused_limit_ratio": ("{path} 的 {part} 压缩比超过 {limit}:1 的上限，疑似压缩炸弹，已拒绝",
+                                   "{path}: {part} inflates more than {limit}:1, the limit: possible zip bomb, refused"),
+    "import_refused_limit_rows": ("{path} 的工作表 {sheet} 超出第 {limit} 行（行数上限），不像名单，已拒绝",
+                                  "{path}: sheet {sheet} goes past row {limit}, the limit, refused"),
+    "import_refused_limit_columns": ("{path} 的工作表 {sheet} 超出第 {limit} 列（列数上限），不像名单，已拒绝",
+                                     "{path}: sheet {sheet} goes past column {limit}, the limit, refused"),
+    "import_refused_limit_area": (
+        "{path} 的工作表 {sheet} 从首个到末个单元格超过 {limit} 格（行数×列数上限），不像名单，已拒绝",
+        "{path}: sheet {sheet} spans more than {limit} cells (rows × columns) from its first cell to its last, "
+        "the limit, refused",
+    ),
+    "import_refused_limit_cells": ("{path} 的工作表 {sheet} 超过 {limit} 个单元格（单元格数上限），不像名单，已拒绝",
+                                   "{path}: sheet {sheet} writes more than {limit} cells, the limit, refused"),
+    "import_refused_limit_strings": ("{path} 的共享字符串超过 {limit} 个（上限），已拒绝",
+                                     "{path} holds more than {limit} shared strings, the limit, refused"),
+    "import_refused_limit_line": ("{path} 第 {line} 行超过 {limit} 个字符（上限），已拒绝",
+                                  "{path}: line {line} is longer than {limit} characters, the limit, refused"),
     # --- programme import ---
     "import_refused_no_programme_header": (
         "{path} 中找不到活动安排表的表头（如 序号、活动名称、时间、地点、承办单位）",

@@ -166,11 +166,12 @@ def register(commands) -> None:
 
 def search(ctx) -> int:
     from crm.services.search import contact_filters, search_contacts
+    from crm.services.values import row_limit
 
     with ctx.db.unit_of_work(write=False) as session:
         filters = contact_filters(session, kind=ctx.args.kind, industry=ctx.args.industry, city=ctx.args.city,
                                   event=ctx.args.event)
-        hits = search_contacts(session, ctx.args.query, limit=max(ctx.args.limit, 1), filters=filters)
+        hits = search_contacts(session, ctx.args.query, limit=row_limit(ctx.args.limit), filters=filters)
     if ctx.args.json:
         print_json([h.as_dict() for h in hits])
     else:
@@ -187,11 +188,12 @@ def search(ctx) -> int:
 def search_orgs(ctx) -> int:
     from crm.labels import org_kind_label
     from crm.services.search import OrganizationFilters, contact_filters, search_organizations
+    from crm.services.values import row_limit
 
     with ctx.db.unit_of_work(write=False) as session:
         f = contact_filters(session, kind=ctx.args.kind, industry=ctx.args.industry, city=ctx.args.city)
         filters = OrganizationFilters(f.org_kind, f.industry_id, f.region_id)
-        hits = search_organizations(session, ctx.args.query, limit=max(ctx.args.limit, 1), filters=filters)
+        hits = search_organizations(session, ctx.args.query, limit=row_limit(ctx.args.limit), filters=filters)
     if ctx.args.json:
         print_json([h.as_dict() for h in hits])
     else:
@@ -204,6 +206,7 @@ def search_orgs(ctx) -> int:
 
 def show(ctx) -> int:
     from crm.labels import invitation_status_label
+    from crm.rules.stages import stage_label
     from crm.services.contact_view import contact_detail
 
     with ctx.db.unit_of_work(write=False) as session:
@@ -223,7 +226,7 @@ def show(ctx) -> int:
                     [[i["event"], i["title"], invitation_status_label(i["status"])] for i in detail["invitations"]])
     if detail["projects"]:
         print_table([pick("项目", "project"), pick("名称", "name"), pick("阶段", "stage")],
-                    [[p["ref"], p["name"], p["stage"]] for p in detail["projects"]])
+                    [[p["ref"], p["name"], stage_label(p["stage"])] for p in detail["projects"]])
     return 0
 
 

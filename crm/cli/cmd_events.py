@@ -5,6 +5,7 @@ from crm.cli.cmd_history import add_delete_restore
 from crm.cli.context import print_json, print_table
 from crm.dates import parse_date, parse_optional_date
 from crm.i18n import pick, t
+from crm.labels import deadline_kind_label, deadline_label, field_label, field_value
 
 
 def register(commands) -> None:
@@ -19,7 +20,7 @@ def register(commands) -> None:
     p = sub.add_parser("add", help=pick("新增活动或会议", "add an event or meeting"))
     p.add_argument("--programme", required=True, metavar="REF", help=pick("所属方案（crm programmes list）", "its programme"))
     p.add_argument("--title", required=True, help=pick("活动名称", "title"))
-    p.add_argument("--level", help=pick("provincial 以省政府名义（方案提前45天）| city（提前30天）；会议默认同所属活动",
+    p.add_argument("--level", help=pick("省（以省政府名义，方案提前45天报送）或 市（以设区市为主，提前30天）；会议默认同所属活动",
                                         "provincial: in the name of the provincial government (plan 45 days before) | "
                                         "city (30); a meeting takes its activity's"))
     _event_fields(p)
@@ -173,9 +174,14 @@ def show_event(ctx) -> int:
         print_json(row)
     else:
         print_table([pick("字段", "field"), pick("值", "value")],
-                    [[k, ", ".join(v) if isinstance(v, list) and all(isinstance(x, str) for x in v) else v]
-                     for k, v in row.items()])
+                    [[field_label("events", k), _shown(k, v)] for k, v in row.items()])
     return 0
+
+
+def _shown(field: str, value):
+    if field == "quotas":  # as --quota takes them: 5-8:光伏
+        value = [f"{q['min']}-{q['max']}" + (f":{q['industry']}" if q["industry"] else "") for q in value]
+    return pick("、", ", ").join(value) if isinstance(value, list) else field_value("events", field, value)
 
 
 def fix_date(ctx) -> int:
@@ -188,12 +194,13 @@ def fix_date(ctx) -> int:
 
 
 def mark_submitted(ctx) -> int:
+    from crm.rules.deadlines import DONE
     from crm.services import events
 
     mark = events.mark_plan_submitted if ctx.args.which == "plan" else events.mark_summary_submitted
     with ctx.db.unit_of_work() as session:
-        event = mark(session, ctx.args.ref, parse_date(ctx.args.on))
-        print(f"{event.ref} {ctx.args.which} {ctx.args.on}")
+        event = mark(session, ctx.args.ref, parse_date(ctx.args.on), today=ctx.today)
+        print(f"{event.ref} {deadline_kind_label(ctx.args.which)} {deadline_label(DONE)} {ctx.args.on}")
     return 0
 
 
@@ -207,5 +214,7 @@ def deadlines(ctx) -> int:
         print_json(rows)
     else:
         print_table([pick("类型", "kind"), pick("编号", "ref"), pick("名称", "title"), pick("截止", "due"),
-                     pick("状态", "status")], [list(r.values()) for r in rows])
+                     pick("状态", "status")],
+                    [[deadline_kind_label(r["kind"]), r["ref"], r["title"], r["due"], deadline_label(r["status"])]
+                     for r in rows])
     return 0

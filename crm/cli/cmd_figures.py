@@ -4,13 +4,15 @@ from __future__ import annotations
 from crm.cli.cmd_followups import add_corrections, given, record
 from crm.dates import parse_date
 from crm.i18n import pick
+from crm.labels import unit_label
 
 
 def register(commands) -> None:
     figures = commands.add_parser("figures", help=pick("到位资金与累计完成投资", "funds in place and investment completed"))
     sub = figures.add_subparsers(dest="figures_command", metavar="ACTION", required=True)
     p = add_corrections(sub, "figure", pick("资金数据", "a figure"), correct)
-    p.add_argument("--amount", metavar="WAN", help=pick("正确的金额（万元）", "the right amount (万元)"))
+    p.add_argument("--amount", metavar="WAN",
+                   help=pick("正确的金额（{}）", "the right amount ({})").format(unit_label("万元")))
     p.add_argument("--on", metavar="DATE", help=pick("正确的截至日期", "the right day it was reported for"))
 
 

@@ -175,7 +175,8 @@ def raise_problem(ctx) -> int:
 
     a = ctx.args
     with ctx.db.unit_of_work() as session:
-        problem = record(session, a.ref, description=a.text, on=parse_date(a.on), unit=a.unit, actor=ctx.actor(session))
+        problem = record(session, a.ref, description=a.text, on=parse_date(a.on), unit=a.unit, actor=ctx.actor(session),
+                         today=ctx.today)
         print(problem.id)
     return 0
 
@@ -185,6 +186,6 @@ def resolve(ctx) -> int:
 
     a = ctx.args
     with ctx.db.unit_of_work() as session:
-        problem = resolve_problem(session, a.id, on=parse_date(a.on), resolution=a.resolution)
+        problem = resolve_problem(session, a.id, on=parse_date(a.on), resolution=a.resolution, today=ctx.today)
         print(f"#{problem.id} {pick('已办结', 'resolved')} {problem.resolved_on.isoformat()}")
     return 0

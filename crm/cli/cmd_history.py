@@ -3,14 +3,7 @@ from __future__ import annotations
 
 from crm.cli.context import print_json, print_table
 from crm.i18n import pick, t
-
-ACTION_LABELS = {
-    "create": ("新建", "created"),
-    "update": ("修改", "changed"),
-    "delete": ("删除", "deleted"),
-    "restore": ("恢复", "restored"),
-    "purge": ("清除", "purged"),
-}
+from crm.labels import field_label, field_value, history_action_label
 
 
 def register(commands) -> None:
@@ -40,9 +33,9 @@ def show_history(ctx) -> int:
         record = find_record(session, ctx.args.ref)
         rows = history(session, record)
         deleted = getattr(record, "deleted_at", None) is not None  # problems are never deleted
-        what, ref, version = record_label(record), record_ref(record), record.version
+        what, ref, version, entity = record_label(record), record_ref(record), record.version, record.__tablename__
     if ctx.args.json:
-        print_json({"ref": ref, "entity": record.__tablename__, "version": version, "deleted": deleted, "changes": rows})
+        print_json({"ref": ref, "entity": entity, "version": version, "deleted": deleted, "changes": rows})
         return 0
     if not rows:
         print(t("history_empty", what=what))
@@ -51,8 +44,9 @@ def show_history(ctx) -> int:
     print_table(
         [pick("时间", "when"), pick("操作人", "who"), pick("操作", "action"), pick("字段", "field"),
          pick("原值", "old"), pick("新值", "new"), pick("版本", "version"), pick("说明", "note")],
-        [[local_time(r["at"]), r["who"] or r["login"], pick(*ACTION_LABELS.get(r["action"], (r["action"],) * 2)),
-          r["field"], r["old"], r["new"], r["version"], r["note"]] for r in rows],
+        [[local_time(r["at"]), r["who"] or r["login"], history_action_label(r["action"]),
+          r["field"] and field_label(entity, r["field"]), field_value(entity, r["field"], r["old"]),
+          field_value(entity, r["field"], r["new"]), r["version"], r["note"]] for r in rows],
     )
     return 0
 

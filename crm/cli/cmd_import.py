@@ -8,6 +8,7 @@ from pathlib import Path
 from crm.cli.context import batch, print_json, print_table
 from crm.errors import EXIT_ROWS_REJECTED, CrmError
 from crm.i18n import pick, t
+from crm.labels import import_kind_label
 
 MAX_LINES = 20  # errors and conflicts listed on screen; --errors-out has them all
 
@@ -53,7 +54,9 @@ def _import_options(p, fields: str) -> None:
     p.add_argument("--sheet", action="append", metavar="NAME",
                    help=pick("只导入该工作表（可重复；默认全部）", "only this sheet (repeatable; default: all)"))
     p.add_argument("--map", action="append", metavar=pick("列名=字段", "COLUMN=field"),
-                   help=pick(f"指定列的含义（可重复），字段：{fields}", f"say what a column holds (repeatable): {fields}"))
+                   # The fields are typed as they are: in braces, argparse's way of listing what an option takes.
+                   help=pick(f"指定列的含义（可重复），字段：{{{', '.join(fields.split())}}}",
+                             f"say what a column holds (repeatable): {fields}"))
     p.add_argument("--dry-run", action="store_true", help=pick("只报告将要做什么，不写入", "report only, write nothing"))
     p.add_argument("--strict", action="store_true",
                    help=pick("有任何一行被拒绝时不写入任何数据", "write nothing if any row is rejected"))
@@ -242,8 +245,9 @@ def list_batches(ctx) -> int:
         [pick("批次", "batch"), pick("时间", "when"), pick("类型", "kind"), pick("文件", "file"),
          pick("导入到", "into"), pick("导入人", "by"), pick("行数", "rows"), pick("新建", "created"),
          pick("已撤销", "undone")],
-        [[r["batch"], _local_time(r["created_at"]), r["kind"], r["file"], r["event"] or r["programme"], r["by"],
-          r["counts"].get("rows"), _created(r), _local_time(r["undone_at"])] for r in rows],
+        [[r["batch"], _local_time(r["created_at"]), import_kind_label(r["kind"]), r["file"],
+          r["event"] or r["programme"], r["by"], r["counts"].get("rows"), _created(r), _local_time(r["undone_at"])]
+         for r in rows],
     )
     return 0
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 from crm.cli.cmd_history import add_delete_restore
 from crm.cli.context import print_json, print_table
 from crm.i18n import pick, t
+from crm.labels import field_label
 
 EDITABLE = (("title", "--title"), ("year", "--year"), ("document_no", "--document-no"),
             ("issuing_unit", "--issuing-unit"), ("notes", "--notes"))
@@ -94,10 +95,9 @@ def show_programme(ctx) -> int:
     from crm.cli.cmd_events import print_events
 
     print(f"{row['ref']}  {row['title']}  ({row['year']}{pick('年', '')})")
-    for label, key in ((pick("文号", "document no."), "document_no"), (pick("印发单位", "issued by"), "issuing_unit"),
-                       (pick("备注", "notes"), "notes")):
+    for key in ("document_no", "issuing_unit", "notes"):
         if row[key]:
-            print(pick(f"{label}：{row[key]}", f"{label}: {row[key]}"))
+            print(pick("{}：{}", "{}: {}").format(field_label("programmes", key), row[key]))
     print_events(events)
     return 0
 
@@ -114,7 +114,11 @@ def edit_programme(ctx) -> int:
     with ctx.db.unit_of_work() as session:
         programme = edit(session, a.ref, changes)
         ref = programme.code
-    print_json({"ref": ref}) if a.json else print(t("programme_edited", ref=ref, fields=pick("、", ", ").join(changes)))
+    if a.json:
+        print_json({"ref": ref})
+    else:
+        fields = pick("、", ", ").join(field_label("programmes", name) for name in changes)
+        print(t("programme_edited", ref=ref, fields=fields))
     return 0
 
 

@@ -5,6 +5,16 @@ from crm.cli.cmd_history import add_delete_restore
 from crm.cli.context import print_json, print_table
 from crm.dates import parse_date, parse_optional_date
 from crm.i18n import pick, t
+from crm.labels import (
+    field_label,
+    field_value,
+    figure_kind_label,
+    followup_kind_label,
+    project_status_label,
+    signing_form_label,
+    step_kind_label,
+    unit_label,
+)
 
 
 def register(commands) -> None:
@@ -16,7 +26,7 @@ def register(commands) -> None:
     p.add_argument("--investor", required=True, metavar="ORG")
     p.add_argument("--industry", required=True, metavar="IND")
     p.add_argument("--city", required=True)
-    p.add_argument("--amount", metavar="WAN", help=pick("合同引资额（万元）", "contracted investment (万元)"))
+    p.add_argument("--amount", metavar="WAN", help=field_label("projects", "amount"))
     p.add_argument("--signed-on", metavar="DATE")
     p.add_argument("--event", metavar="REF")
     p.add_argument("--form", choices=("contract", "agreement"), default="contract",
@@ -25,7 +35,7 @@ def register(commands) -> None:
     p.add_argument("--entered-on", metavar="DATE", help=pick("线索/在谈项目的登记日期（默认今天）",
                                                              "for a lead: the day it entered (default: today)"))
     p.add_argument("--park")
-    p.add_argument("--jobs", type=int)
+    p.add_argument("--jobs", metavar="N", help=pick("就业人数", "jobs"))
     p.add_argument("--unit", metavar="UNIT", help=pick("责任单位", "responsible unit"))
     p.add_argument("--owner", metavar="STAFF", help=pick("责任人（登录名或姓名）", "responsible person (login or name)"))
     p.add_argument("--planned-construction", metavar="DATE")
@@ -35,9 +45,9 @@ def register(commands) -> None:
 
     p = sub.add_parser("edit", help=pick("修改项目信息（阶段和状态另有命令）", "change a project's fields"))
     p.add_argument("ref")
-    for option, field, label in EDITABLE:
+    for option, field in EDITABLE:
         p.add_argument(option, dest=field, metavar=pick("值", "VALUE"),
-                       help=pick(f"{label[0]}（空字符串清除）", f"{label[1]} (\"\" clears it)"))
+                       help=pick("{}（空字符串清除）", "{} (\"\" clears it)").format(field_label("projects", field)))
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=edit)
 
@@ -67,8 +77,8 @@ def register(commands) -> None:
     p = sub.add_parser("figure", help=pick("登记到位资金或累计完成投资", "report funds in place or investment completed"))
     p.add_argument("ref")
     which = p.add_mutually_exclusive_group(required=True)
-    which.add_argument("--funds", metavar="WAN", help=pick("到位资金累计（万元）", "funds in place to date (万元)"))
-    which.add_argument("--invested", metavar="WAN", help=pick("累计完成投资（万元）", "investment completed (万元)"))
+    which.add_argument("--funds", metavar="WAN", help=field_label("projects", "funds_in_place"))
+    which.add_argument("--invested", metavar="WAN", help=field_label("projects", "investment_completed"))
     p.add_argument("--on", metavar="DATE")
     p.add_argument("--note")
     p.set_defaults(handler=figure)
@@ -76,6 +86,7 @@ def register(commands) -> None:
     p = sub.add_parser("convert", help=pick("协议项目转为合同项目", "the agreement became a contract"))
     p.add_argument("ref")
     p.add_argument("--on", required=True, metavar="DATE")
+    p.add_argument("--why", metavar="T", help=pick("更正已记录的转化日期，说明原因", "correct the recorded date, saying why"))
     p.set_defaults(handler=convert)
 
     p = sub.add_parser("list", help=pick("项目清单", "list projects"))
@@ -102,7 +113,7 @@ def add(ctx) -> int:
     new = NewProject(
         name=a.name, investor=a.investor, industry=a.industry, city=a.city, amount=a.amount,
         signed_on=parse_optional_date(a.signed_on), event_ref=a.event, stage=Stage(a.stage),
-        signing_form=SigningForm(a.form), park=a.park, jobs=_non_negative(a.jobs), responsible_unit=a.unit,
+        signing_form=SigningForm(a.form), park=a.park, jobs=a.jobs, responsible_unit=a.unit,
         responsible_staff=a.owner,
         planned_construction_on=parse_optional_date(a.planned_construction),
         planned_production_on=parse_optional_date(a.planned_production),
@@ -117,20 +128,12 @@ def add(ctx) -> int:
     return 0
 
 
-# `crm projects edit` options → crm.services.projects.edit_project fields (labels: zh, en).
+# `crm projects edit` options → crm.services.projects.edit_project fields (labelled by crm.labels.field_label).
 EDITABLE = (
-    ("--name", "name", ("项目名称", "project name")),
-    ("--investor", "investor", ("投资方", "investor")),
-    ("--industry", "industry", ("产业", "industry")),
-    ("--city", "city", ("所在地", "city")),
-    ("--park", "park", ("园区", "park")),
-    ("--amount", "amount", ("合同引资额（万元）", "contracted investment (万元)")),
-    ("--jobs", "jobs", ("就业人数", "jobs")),
-    ("--unit", "responsible_unit", ("责任单位", "responsible unit")),
-    ("--owner", "responsible_staff", ("责任人", "responsible person")),
-    ("--planned-construction", "planned_construction_on", ("计划开工日期", "planned construction date")),
-    ("--planned-production", "planned_production_on", ("计划投产日期", "planned production date")),
-    ("--notes", "notes", ("备注", "notes")),
+    ("--name", "name"), ("--investor", "investor"), ("--industry", "industry"), ("--city", "city"), ("--park", "park"),
+    ("--amount", "amount"), ("--jobs", "jobs"), ("--unit", "responsible_unit"), ("--owner", "responsible_staff"),
+    ("--planned-construction", "planned_construction_on"), ("--planned-production", "planned_production_on"),
+    ("--notes", "notes"),
 )
 
 
@@ -138,7 +141,7 @@ def edit(ctx) -> int:
     from crm.errors import CrmError
     from crm.services.projects import edit_project
 
-    changes = {field: getattr(ctx.args, field) for _option, field, _label in EDITABLE
+    changes = {field: getattr(ctx.args, field) for _option, field in EDITABLE
                if getattr(ctx.args, field) is not None}
     if not changes:
         raise CrmError("nothing_to_change")
@@ -148,17 +151,9 @@ def edit(ctx) -> int:
     if ctx.args.json:
         print_json({"ref": ref, "version": version, "changed": sorted(changes)})
     else:
-        labels = {field: pick(*label) for _option, field, label in EDITABLE}
-        print(t("project_edited", ref=ref, fields="、".join(labels[field] for field in changes)))
+        fields = pick("、", ", ").join(field_label("projects", field) for field in changes)
+        print(t("project_edited", ref=ref, fields=fields))
     return 0
-
-
-def _non_negative(value: int | None) -> int | None:
-    from crm.errors import CrmError
-
-    if value is not None and value < 0:
-        raise CrmError("bad_integer", value=value)
-    return value
 
 
 def advance(ctx) -> int:
@@ -198,8 +193,9 @@ def status(ctx) -> int:
 
     a = ctx.args
     with ctx.db.unit_of_work() as session:
-        set_status(session, a.ref, ProjectStatus(a.to), ctx.as_of(a.on), reason=a.reason, actor=ctx.actor(session))
-    print(f"{a.ref.upper()} {a.to}")
+        set_status(session, a.ref, ProjectStatus(a.to), ctx.as_of(a.on), reason=a.reason, actor=ctx.actor(session),
+                   today=ctx.today)
+    print(f"{a.ref.upper()} {project_status_label(a.to)}")
     return 0
 
 
@@ -211,8 +207,10 @@ def figure(ctx) -> int:
     a = ctx.args
     kind, amount = (FigureKind.FUNDS_IN_PLACE, a.funds) if a.funds is not None else (FigureKind.INVESTMENT_COMPLETED, a.invested)
     with ctx.db.unit_of_work() as session:
-        fig = record_figure(session, a.ref, kind, amount, ctx.as_of(a.on), note=a.note, actor=ctx.actor(session))
-        print(f"{a.ref.upper()} {kind.value} {fig.amount} ({fig.reported_on.isoformat()})")
+        fig = record_figure(session, a.ref, kind, amount, ctx.as_of(a.on), note=a.note, actor=ctx.actor(session),
+                            today=ctx.today)
+        print(f"{a.ref.upper()} {figure_kind_label(kind)} {fig.amount} {unit_label('万元')} "
+              f"({fig.reported_on.isoformat()})")
     return 0
 
 
@@ -220,8 +218,8 @@ def convert(ctx) -> int:
     from crm.services.projects import convert_to_contract
 
     with ctx.db.unit_of_work() as session:
-        project = convert_to_contract(session, ctx.args.ref, parse_date(ctx.args.on))
-        print(f"{project.ref} contract {project.contract_on.isoformat()}")
+        project = convert_to_contract(session, ctx.args.ref, parse_date(ctx.args.on), today=ctx.today, why=ctx.args.why)
+        print(f"{project.ref} {signing_form_label(project.signing_form)} {project.contract_on.isoformat()}")
     return 0
 
 
@@ -237,9 +235,10 @@ def list_projects(ctx) -> int:
     else:
         print_table(
             [pick("编号", "ref"), pick("项目", "name"), pick("投资方", "investor"), pick("产业", "industry"),
-             pick("所在地", "city"), pick("万元", "万元"), pick("签约", "signed"), pick("阶段", "stage"), pick("状态", "status")],
+             pick("所在地", "city"), field_label("projects", "amount"), pick("签约", "signed"), pick("阶段", "stage"),
+             pick("状态", "status")],
             [[r["ref"], r["name"], r["investor"], r["industry"], r["city"], r["amount"], r["signed_on"],
-              stage_label(r["stage"]), r["status"]] for r in rows],
+              stage_label(r["stage"]), project_status_label(r["status"])] for r in rows],
         )
     return 0
 
@@ -256,11 +255,13 @@ def show(ctx) -> int:
         print_json(row)
         return 0
     scalars = {k: v for k, v in row.items() if not isinstance(v, list)}
-    print_table([pick("字段", "field"), pick("值", "value")], [[k, v] for k, v in scalars.items()])
+    print_table([pick("字段", "field"), pick("值", "value")],
+                [[field_label("projects", k), field_value("projects", k, v)] for k, v in scalars.items()])
     print_table(
         ["#", pick("阶段", "stage"), pick("日期", "date"), pick("说明", "note"), pick("类型", "kind")],
         [[s["id"], stage_label(s["stage"]), s["on"], s["note"],
-          s["kind"] + (" ✗" if s["superseded"] or s["retracted"] else "")] for s in row["stage_history"]],
+          step_kind_label(s["kind"]) + (" ✗" if s["superseded"] or s["retracted"] else "")]
+         for s in row["stage_history"]],
     )
     # The ids users name in `crm followups|figures|problems correct ID`; with corrections, the chain.
     chain = [pick("更正记录", "correction"), pick("更正原因", "why")] if with_corrections else []
@@ -276,14 +277,16 @@ def show(ctx) -> int:
             what = pick(f"更正 #{r['corrects']}", f"corrects #{r['corrects']}") if r["corrects"] else ""
         return [what, r["correction_note"]]
 
-    print_table(["#", pick("日期", "date"), pick("方式", "kind"), pick("内容", "content"), pick("下步", "next step"),
-                 pick("下次", "next"), *chain],
-                [[f["id"], f["on"], f["kind"], f["content"], f["next_step"], f["next_on"], *links(f)]
-                 for f in row["followups"]])
-    print_table(["#", pick("截至", "as of"), pick("数据", "figure"), pick("万元", "万元"), pick("说明", "note"), *chain],
-                [[f["id"], f["on"], f["kind"], f["amount"], f["note"], *links(f)] for f in row["figures"]])
-    print_table(["#", pick("问题", "problem"), pick("提出", "raised"), pick("责任单位", "unit"), pick("办结", "resolved"),
-                 *chain],
+    def headers(entity: str, *fields: str) -> list[str]:
+        return ["#", *(field_label(entity, field) for field in fields), *chain]
+
+    print_table(headers("followups", "on", "kind", "content", "next_step", "next_on"),
+                [[f["id"], f["on"], followup_kind_label(f["kind"]), f["content"], f["next_step"], f["next_on"],
+                  *links(f)] for f in row["followups"]])
+    print_table(headers("project_figures", "on", "kind", "amount", "note"),
+                [[f["id"], f["on"], figure_kind_label(f["kind"]), f["amount"], f["note"], *links(f)]
+                 for f in row["figures"]])
+    print_table(headers("problems", "description", "raised_on", "responsible_unit", "resolved_on"),
                 [[p["id"], p["description"], p["raised_on"], p["responsible_unit"], p["resolved_on"], *links(p)]
                  for p in row["problems"]])
     return 0

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from crm.cli.context import print_json, print_table
 from crm.i18n import pick, t
+from crm.labels import unit_kind_label, yes_no
 
 
 def register(commands) -> None:
@@ -33,7 +34,8 @@ def register(commands) -> None:
     sub = p.add_subparsers(dest="units_command", metavar="ACTION", required=True)
     a = sub.add_parser("add", help=pick("新增单位", "add a unit"))
     a.add_argument("name")
-    a.add_argument("--kind", required=True, help="province|department|office|city|park|collective")
+    a.add_argument("--kind", required=True, help=pick("单位类型：省级、省直部门、处室、设区市、园区、集体（也可写英文代码）",
+                                                      "province|department|office|city|park|collective"))
     a.add_argument("--parent", metavar="NAME", help=pick("上级单位", "the unit above it"))
     a.add_argument("--city", help=pick("所在设区市", "its city"))
     a.add_argument("--json", action="store_true")
@@ -87,7 +89,7 @@ def list_cities(ctx) -> int:
         print_json(rows)
     else:
         print_table([pick("名称", "name"), pick("简称", "short"), pick("本省", "in province")],
-                    [[r["name"], r["short_name"], pick("是", "yes") if r["in_province"] else pick("否", "no")] for r in rows])
+                    [[r["name"], r["short_name"], yes_no(r["in_province"])] for r in rows])
     return 0
 
 
@@ -103,7 +105,6 @@ def add_unit(ctx) -> int:
 
 
 def list_units(ctx) -> int:
-    from crm.labels import unit_kind_label
     from crm.services.reference import list_units as load, unit_depth
 
     with ctx.db.unit_of_work(write=False) as session:

@@ -4,6 +4,7 @@ from __future__ import annotations
 from crm.cli.context import print_json, print_table
 from crm.dates import parse_optional_date
 from crm.i18n import pick
+from crm.labels import unit_label
 
 
 def register(commands) -> None:
@@ -46,9 +47,9 @@ def kpi(ctx) -> int:
     rows = [[pick("全部", "all"), report]] + [[k, v] for k, v in report["by_industry"].items()]
     print(pick(f"统计截至 {report['as_of']}", f"as of {report['as_of']}"))
     print_table(
-        [pick("分组", "group"), pick("签约数", "signed"), pick("签约额(万元)", "amount (万元)"), pick("开工率", "started"),
-         pick("投产率", "production"), pick("见效率", "results"), pick("资金到位率", "funds"), pick("履约率", "performance"),
-         pick("问题办结率", "problems resolved")],
+        [pick("分组", "group"), pick("签约数", "signed"), pick("签约额({})", "amount ({})").format(unit_label("万元")),
+         pick("开工率", "started"), pick("投产率", "production"), pick("见效率", "results"), pick("资金到位率", "funds"),
+         pick("履约率", "performance"), pick("问题办结率", "problems resolved")],
         [[name, r["signed"], f"{r['signed_amount']:,.2f}", pct(r["started_rate"]), pct(r["production_rate"]),
           pct(r["results_rate"]), pct(r["funds_in_place_rate"]), pct(r["performance_rate"]),
           pct(r["problems_resolved_rate"])] for name, r in rows],

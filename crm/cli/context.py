@@ -6,13 +6,12 @@ import atexit
 import datetime as dt
 import gc
 import json
-import os
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import cached_property
 
-from crm.dates import parse_date
+from crm import dates
 
 
 class Context:
@@ -51,11 +50,10 @@ class Context:
 
     @cached_property
     def today(self) -> dt.date:
-        # CRM_TODAY pins "today" for training sessions and reproducible scripts.
-        return parse_date(os.environ["CRM_TODAY"]) if os.environ.get("CRM_TODAY") else dt.date.today()
+        return dates.today()
 
     def as_of(self, value: str | None) -> dt.date:
-        return parse_date(value) if value else self.today
+        return dates.parse_date(value) if value else self.today
 
     def close(self) -> None:
         if "db" in self.__dict__:

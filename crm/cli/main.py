@@ -2,12 +2,16 @@
 from __future__ import annotations
 
 import argparse
+import copy
 import os
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 from crm import i18n
 from crm.errors import EXIT_DATABASE, EXIT_INVALID, EXIT_USAGE, CrmError
 from crm.i18n import pick, t
+from crm.labels import choice_labels
 
 COMMAND_MODULES = (
     "crm.cli.cmd_demo",
@@ -33,10 +37,51 @@ COMMAND_MODULES = (
 INVALID_VALUE_STATES = {"22003", "22001", "22P02", "22008", "22007"}
 
 
+class HelpFormatter(argparse.HelpFormatter):
+    """In Chinese, an option's help says what the codes it takes mean: --to {negotiating,signed,…} 在谈，签约 …
+    (in English the codes are the words)."""
+
+    def _format_action(self, action):
+        if i18n.language() == "zh" and action.choices and not isinstance(action.choices, dict):  # dict: subcommands
+            labels = choice_labels(list(action.choices))
+            if labels:
+                meanings = "，".join(f"{choice} {label}" for choice, label in zip(action.choices, labels))
+                action = copy.copy(action)
+                action.help = f"{action.help}（{meanings}）" if action.help else meanings
+        return super()._format_action(action)
+
+
 class Parser(argparse.ArgumentParser):
+    def __init__(self, **kwargs) -> None:
+        super().__init__(**{"formatter_class": HelpFormatter, **kwargs})
+
+    def add_argument(self, *names, **kwargs):
+        # A positional is shown as a placeholder (REF, ID), like the options' DATE: never as a field's name.
+        if len(names) == 1 and not names[0].startswith(self.prefix_chars) and "metavar" not in kwargs:
+            kwargs["metavar"] = names[0].upper()
+        return super().add_argument(*names, **kwargs)
+
     def error(self, message: str):  # noqa: D102 - one translated line, exit 2, as for every failure
         print(f"{self.prog}: {t('usage', detail=message)}", file=sys.stderr)
         raise SystemExit(EXIT_USAGE)
+
+
+@contextmanager
+def argparse_language() -> Iterator[None]:
+    """argparse's own words (usage:, options, its usage errors) in the user's language. argparse looks them
+    up through gettext as its module's `_` and `ngettext` at each use: crm's translations (the argparse_*
+    messages, whose English is argparse's text) stand in while crm's parser is built and parses."""
+    if i18n.language() == "en":
+        yield
+        return
+    words = {en: zh for key, (zh, en) in i18n.MESSAGES.items() if key.startswith("argparse_")}
+    saved = argparse._, argparse.ngettext
+    argparse._ = lambda message: words.get(message, message)
+    argparse.ngettext = lambda singular, plural, n: argparse._(singular if n == 1 else plural)
+    try:
+        yield
+    finally:
+        argparse._, argparse.ngettext = saved
 
 
 def build_parser() -> Parser:
@@ -45,6 +90,9 @@ def build_parser() -> Parser:
     parser = Parser(
         prog="crm",
         description=pick("招商项目跟踪：活动、客商邀请、签约项目与跟踪服务", "Investment-promotion pipeline tracker"),
+        # The top level has no codes to explain (its choices are the languages): `crm --help` loads no
+        # vocabulary, and with it no database code.
+        formatter_class=argparse.HelpFormatter,
     )
     parser.add_argument("--db", metavar="URL", help=pick("数据库 URL 或 SQLite 文件路径（默认用户数据目录）",
                                                           "database URL or SQLite file (default: user data dir)"))
@@ -69,10 +117,11 @@ def _preset_language(argv: list[str]) -> None:
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     _preset_language(argv)
-    parser = build_parser()
-    args = parser.parse_args(argv)
-    if args.command is None:
-        args = parser.parse_args([*argv, "tui"])
+    with argparse_language():
+        parser = build_parser()
+        args = parser.parse_args(argv)
+        if args.command is None:
+            args = parser.parse_args([*argv, "tui"])
     from crm.cli.context import Context
 
     context = Context(args)
@@ -169,10 +218,19 @@ def _scrub(text: str, context) -> str:
     return scrub_secrets(text, url)
 
 
+# An error echoes what the user typed: one line of readable length whatever that was (a 1 MB value,
+# line breaks, terminal escapes).
+MESSAGE_LIMIT = 500
+_CONTROL = dict.fromkeys(range(0x20), " ") | {0x7F: " ", 0x9B: " "}
+
+
 def _fail(message: str) -> None:
     from db.engine import scrub_secrets
 
-    print(f"crm: {t('error')}: {scrub_secrets(message)}", file=sys.stderr)
+    line = scrub_secrets(message).translate(_CONTROL)
+    if len(line) > MESSAGE_LIMIT:
+        line = line[:MESSAGE_LIMIT] + "…"
+    print(f"crm: {t('error')}: {line}", file=sys.stderr)
 
 
 if __name__ == "__main__":
