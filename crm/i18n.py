@@ -367,6 +367,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "{path} 是网页（HTML），其中没有表格（可能是登录页或出错页），请重新导出名单",
         "{path} is a web page (HTML) without a table (a login or error page?): export the list again",
     ),
+    "import_refused_html_tables": ("{path} 中的表格超过 {limit} 个，不像名单，已拒绝",
+                                   "{path} holds more than {limit} tables, not a list, refused"),
+    "import_refused_html_cell": ("{path} 的工作表 {sheet} 有单元格超过 {limit} 个字符（上限），已拒绝",
+                                 "{path}: sheet {sheet} has a cell longer than {limit} characters, the limit, refused"),
     "import_refused_no_name_column": (
         "{path}：工作表「{sheet}」有手机、邮箱或职务列，却没有可识别的姓名列（未识别的列：{columns}）；"
         "若其中一列是姓名，请用 --map \"{column}=name\" 指明，不导入的列用 --map \"列名=ignore\"",

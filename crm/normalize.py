@@ -99,6 +99,24 @@ def mobile_key(value: object) -> str | None:
     return None
 
 
+# A mobile from abroad is written internationally (+852 9123 4567, 00852 …): 7 to 15 digits.
+_INTERNATIONAL = re.compile(r"(\+|00)[\d\s()\-.]+")
+_PHONE_DIGITS = range(7, 16)
+
+
+def mobile_value(text: str) -> tuple[str, str | None] | None:
+    """What a mobile field keeps of a mobile as typed, and its identity key: a mainland mobile in its
+    11-digit form (its own key), one from abroad as typed (no key); None for what is no mobile number
+    (abc, 12, a landline). The one rule of contacts made by hand and of imported lists."""
+    key = mobile_key(text)
+    if key is not None:
+        return key, key
+    folded = half_width(text)
+    if _INTERNATIONAL.fullmatch(folded) and sum(c.isdigit() for c in folded.removeprefix("00")) in _PHONE_DIGITS:
+        return text, None
+    return None
+
+
 def email_key(value: object) -> str | None:
     return clean_email_key(clean_text(value))
 

@@ -10,7 +10,9 @@ import sys
 
 import pytest
 
-from tests.conftest import CORPUS
+from tests.conftest import CORPUS, needs_corpus
+
+pytestmark = needs_corpus
 
 PER_FILE_SECONDS = 20
 ALL_FILES_SECONDS = 600

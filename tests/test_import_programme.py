@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from crm.i18n import t
-from tests.conftest import CORPUS
+from tests.conftest import CORPUS, needs_corpus
 from tests.test_import_builders import HEADER, billion_laughs, person_rows, rewrite_zip, write_xlsx
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
@@ -263,35 +263,44 @@ def test_errors_out_writes_the_rejected_rows_to_fix(cli, db, tmp_path, suffix):
         assert header[:4] == ["序号", "活动名称", "时间", "地点"]  # the fields under their standard names
 
 
-def _hostile(tmp_path) -> dict[str, Path]:
+def _hostile(tmp_path) -> list[tuple[str, Path]]:
     good = write_xlsx(tmp_path / "good.xlsx", {"名单": [HEADER, *person_rows(3)]})
     import zipfile
 
     with zipfile.ZipFile(MAIN) as archive:
         shared = archive.read("xl/sharedStrings.xml")
-    files = {
-        "import_refused_xml_bomb": rewrite_zip(MAIN, tmp_path / "bomb.xlsx",
-                                               replace={"xl/sharedStrings.xml": billion_laughs(shared)}),
-        "import_refused_corrupt": tmp_path / "cut.xlsx",
-        "import_refused_encrypted": CORPUS / "calamine__pass_protected.xlsx",
-        "import_refused_too_many_cells": CORPUS / "calamine__issue_594_dos.ods",
-        "import_refused_html": tmp_path / "page.xls",
-        "import_refused_no_programme_header": good,  # an invitee list is not a programme table
-    }
+    files = [
+        ("import_refused_xml_bomb", rewrite_zip(MAIN, tmp_path / "bomb.xlsx",
+                                                replace={"xl/sharedStrings.xml": billion_laughs(shared)})),
+        ("import_refused_corrupt", tmp_path / "cut.xlsx"),
+        ("import_refused_html", tmp_path / "login.xls"),  # the web system's login page, not its table
+        ("import_refused_no_programme_header", good),  # an invitee list is not a programme table
+        ("import_refused_no_programme_header", tmp_path / "page.xls"),  # a web page's table: read, no programme
+    ]
     (tmp_path / "cut.xlsx").write_bytes(MAIN.read_bytes()[: MAIN.stat().st_size // 2])
+    (tmp_path / "login.xls").write_text("<html><body><form>会话已过期，请重新登录</form></body></html>")
     (tmp_path / "page.xls").write_text("<html><body><table><tr><td>活动名称</td></tr></table></body></html>")
     return files
 
 
-def test_hostile_and_foreign_files_are_refused_whole(cli, db, tmp_path):
-    for key, path in _hostile(tmp_path).items():
+def _refused_whole(cli, db, files: list[tuple[str, Path]]) -> None:
+    for key, path in files:
         result = _import(cli, db, path)
         assert result.code == 3, (key, result.err)
         assert result.out == "" and result.err.count("\n") == 1 and "Traceback" not in result.err
         assert path.name in result.err
-    refused = _import(cli, db, tmp_path / "good.xlsx")
-    assert "找不到活动安排表的表头" in refused.err
     assert cli("--db", db, "import", "list", "--json").json() == [] and _events(cli, db) == []
+
+
+def test_hostile_and_foreign_files_are_refused_whole(cli, db, tmp_path):
+    _refused_whole(cli, db, _hostile(tmp_path))
+    assert "找不到活动安排表的表头" in _import(cli, db, tmp_path / "good.xlsx").err
+
+
+@needs_corpus
+def test_encrypted_files_and_repeat_bombs_of_other_programs_are_refused_whole(cli, db):
+    _refused_whole(cli, db, [("import_refused_encrypted", CORPUS / "calamine__pass_protected.xlsx"),
+                             ("import_refused_too_many_cells", CORPUS / "calamine__issue_594_dos.ods")])
 
 
 def test_an_unknown_programme_is_one_line_and_exit_one(cli, db):

@@ -7,7 +7,7 @@ import pytest
 from crm.errors import EXIT_USAGE
 from crm.importing.reader import Sheet
 from crm.importing.rows import Classifier, RowKind, org_kind
-from crm.importing.table import BadMapping, data_rows, field_for, find_layout, parse_mapping
+from crm.importing.table import BadMapping, data_rows, field_for, find_layout, parse_mapping, unnamed_people
 from db.models import InvitationStatus, OrgKind
 
 
@@ -38,6 +38,33 @@ def classified(s: Sheet, overrides=None):
     ("A&E Attendances, performance and emergency admissions in organisations", None),
 ])
 def test_header_words(text, field):
+    assert field_for(text, {}) == field
+
+
+@pytest.mark.parametrize("text,field", [
+    # as invitee lists and registration systems name their columns
+    ("参会人员", "name"), ("嘉宾姓名", "name"), ("联系人姓名", "name"), ("来宾", "name"), ("来宾姓名", "name"),
+    ("参会人姓名", "name"), ("参会代表", "name"), ("与会人员", "name"), ("出席嘉宾", "name"), ("受邀人", "name"),
+    ("客商姓名", "name"), ("名字", "name"), ("Contact Person", "name"), ("Attendee", "name"),
+    ("Participant", "name"), ("Delegate", "name"),
+    ("工作单位", "organization"), ("所在单位", "organization"), ("单位全称", "organization"),
+    ("所属单位", "organization"), ("任职单位", "organization"), ("公司全称", "organization"),
+    ("企业全称", "organization"), ("参会单位", "organization"), ("单位/企业", "organization"),
+    ("Affiliation", "organization"), ("Enterprise", "organization"), ("Organization Name", "organization"),
+    ("职称", "title"), ("职务/职称", "title"), ("现任职务", "title"), ("岗位", "title"), ("头衔", "title"),
+    ("Position", "title"), ("Designation", "title"), ("Job Title", "title"),
+    ("手机号", "mobile"), ("移动电话号码", "mobile"), ("联系手机", "mobile"), ("Cell Phone", "mobile"),
+    ("Mobile No.", "mobile"),
+    ("联系方式", "phone"), ("固话", "phone"), ("座机", "phone"), ("单位电话", "phone"), ("联系人电话", "phone"),
+    ("Contact Number", "phone"), ("Landline", "phone"), ("Tel", "phone"),
+    ("电子信箱", "email"), ("电子邮件", "email"), ("邮箱地址", "email"), ("联系人邮箱", "email"),
+    ("Email Address", "email"), ("E-mail", "email"),
+    ("客商类型", "category"), ("嘉宾类别", "category"), ("企业性质", "category"),
+    ("附注", "notes"), ("是否出席", "status"), ("参会情况", "status"), ("回执", "status"),
+    # 邮编 is a postal code, not an e-mail: unknown, as 性别 and 地址 are
+    ("邮编", None), ("邮政编码", None), ("性别", None), ("地址", None),
+])
+def test_header_words_as_lists_are_sent(text, field):
     assert field_for(text, {}) == field
 
 
@@ -124,10 +151,23 @@ def test_unknown_columns_are_reported_and_ignored():
 
 
 def test_map_names_a_column_the_words_do_not():
-    s = sheet([["来宾", "所在单位（盖章）", "QQ"], ["张三", "甲公司", "12345"]])
+    s = sheet([["贵宾", "所在单位（盖章）", "QQ"], ["张三", "甲公司", "12345"]])
     assert find_layout(s, {}) is None
-    _layout, rows = classified(s, parse_mapping(["来宾=name", "所在单位（盖章）=organization", "QQ=notes"]))
+    _layout, rows = classified(s, parse_mapping(["贵宾=name", "所在单位（盖章）=organization", "QQ=notes"]))
     assert (rows[0].name, rows[0].organization, rows[0].notes) == ("张三", "甲公司", "12345")
+
+
+@pytest.mark.parametrize("header,unnamed", [
+    (["贵宾", "单位", "手机"], ["贵宾"]),  # people, and a column that may hold their names
+    (["单位", "职务", "邮箱", "QQ"], ["QQ"]),
+    (["单位", "职务", "手机", "籍贯"], ["籍贯"]),
+    (["姓名", "单位", "手机", "籍贯"], []),  # the names are there
+    (["单位", "类别", "地址"], []),  # organizations only: no column of people
+    (["单位", "职务", "手机"], []),  # no column unknown: seats still 待定, organization-level entries
+])
+def test_a_table_of_people_without_a_name_column_names_its_unknown_columns(header, unnamed):
+    layout = find_layout(sheet([header, ["x"] * len(header)]), {})
+    assert unnamed_people(layout) == unnamed
 
 
 def test_a_sheet_without_a_list():
@@ -144,9 +184,24 @@ def test_mobiles_in_every_form_become_eleven_digits(cell):
     assert (rows[0].mobile, rows[0].mobile_key) == ("13800138000", "13800138000")
 
 
-def test_a_landline_in_the_mobile_column_is_kept_as_typed_without_a_key():
-    _layout, rows = classified(sheet([["姓名", "手机"], ["张三", "0791-88888888"]]))
-    assert (rows[0].mobile, rows[0].mobile_key) == ("0791-88888888", None)
+@pytest.mark.parametrize("cell", ["abc", "12", 12, "138001380", "1380013800O", "0791-88888888", "+1"])
+def test_a_mobile_that_is_no_mobile_number_is_a_rejected_row_naming_its_column(cell):
+    """The rule of contacts made by hand (crm.normalize.mobile_value): a landline is no mobile either."""
+    _layout, rows = classified(sheet([["姓名", "单位", "手机号码"], ["张三", "甲公司", cell], ["待定", "乙公司", cell]]))
+    assert [(r.kind, r.error.column) for r in rows] == [(RowKind.ERROR, "手机号码")] * 2
+    assert rows[0].error.message.startswith(f"不是手机号码：{cell}（")
+
+
+@pytest.mark.parametrize("cell", ["无", "待定", "-", "／"])
+def test_a_mobile_written_as_none_is_no_mobile(cell):
+    _layout, rows = classified(sheet([["姓名", "手机", "联系电话"], ["张三", cell, ""], ["李四", cell, "13800138000"]]))
+    assert [(r.kind, r.mobile) for r in rows] == [(RowKind.PERSON, None), (RowKind.PERSON, "13800138000")]
+
+
+def test_a_mobile_from_abroad_is_kept_as_typed_without_a_key():
+    _layout, rows = classified(sheet([["姓名", "手机"], ["Mary Chan", "+852 9123 4567"], ["Jo", "0044 7911 123456"]]))
+    assert [(r.kind, r.mobile, r.mobile_key) for r in rows] == [
+        (RowKind.PERSON, "+852 9123 4567", None), (RowKind.PERSON, "0044 7911 123456", None)]
 
 
 def test_a_mobile_under_contact_phone_is_the_mobile():

@@ -13,6 +13,7 @@ from crm.normalize import (
     clean_text,
     is_placeholder_name,
     mobile_key,
+    mobile_value,
     name_key,
     organization_key,
 )
@@ -139,6 +140,10 @@ class Classifier:
         mobile_cell = get("mobile")
         mobile_id = mobile_key(mobile_cell) if mobile_cell is not None else None
         mobile = mobile_id or clean_text(mobile_cell)
+        bad_mobile = None
+        if mobile_id is None and mobile is not None and mobile_value(mobile) is None:
+            # The rule of contacts made by hand: what is no mobile number is not stored as one (无, 待定: none).
+            mobile, bad_mobile = None, None if is_placeholder_name(mobile) else mobile
         phone = self._text(get("phone"))
         if mobile is None and phone and (moved := mobile_key(phone)):
             # 联系电话 often holds the mobile: it is the person's identity, so it goes where identities are.
@@ -155,6 +160,8 @@ class Classifier:
         )
         if not name and not organization:
             return _reject(row, layout, None, "import_row_no_identity")
+        if bad_mobile:
+            return _reject(row, layout, "mobile", "import_row_bad_mobile", value=bad_mobile)
         for field_name, value in (("name", name), ("organization", organization), ("title", title),
                                   ("mobile", mobile), ("phone", phone), ("email", email), ("category", category)):
             if value and len(value) > LIMITS[field_name]:

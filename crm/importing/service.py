@@ -17,15 +17,16 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from crm.i18n import t
+from crm.i18n import pick, t
 from crm.labels import invitation_status_label, org_kind_label
 from crm.importing import bulk
 from crm.importing.batch import INVITEES, BatchResult, earlier_batch, new_batch, writes
+from crm.importing.bounds import refuse
 from crm.importing.parse import ParsedFile, Progress, parse_file
 from crm.importing.pinyin_worker import Answer, PinyinWorker
 from crm.importing.reader import ReadAhead
 from crm.importing.rows import InviteeRow, RowKind
-from crm.importing.table import field_label
+from crm.importing.table import field_label, unnamed_people
 from crm.importing.trail import Trail, import_note
 from crm.rules.identity import find_person
 from db.models import Contact, ImportBatch, ImportChange, Invitation, InvitationStatus, Organization, OrgKind
@@ -381,6 +382,7 @@ def import_invitees(
                 event_id = get_event(session, options.event).id
         parsed = parse_file(path, sheets=options.sheets, overrides=options.mapping, progress=progress, ahead=ahead,
                             on_rows=(lambda rows: worker.add(*_names(rows))) if worker else None)
+        _refuse_unnamed_people(parsed)
         write = writes(parsed.errors, dry_run=options.dry_run, strict=options.strict)
         # Asked before the write transaction begins: never hold the database's write lock waiting for it.
         pinyin = worker.result() if write and worker else ({}, {})
@@ -404,6 +406,16 @@ def import_invitees(
     finally:
         if worker is not None:
             worker.close()
+
+
+def _refuse_unnamed_people(parsed: ParsedFile) -> None:
+    """A sheet of people whose name column the words did not find would store every person as an
+    organization-level entry: the file is refused whole, naming the columns --map can tell."""
+    for sheet in parsed.sheets:
+        columns = [" ".join(c.split()) for c in unnamed_people(sheet.layout)] if sheet.layout and sheet.rows else []
+        if columns:
+            raise refuse("no_name_column", path=parsed.path.name, sheet=sheet.name,
+                         columns=pick("、", ", ").join(columns), column="".join(columns[0].split()))
 
 
 def _file_bytes(path: str | Path) -> int:

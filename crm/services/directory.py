@@ -28,12 +28,12 @@ from crm.i18n import pick, t
 from crm.importing.rows import CATEGORY_KINDS
 from crm.importing.table import field_label
 from crm.labels import org_kind_label
-from crm.normalize import email_key, half_width, mobile_key, name_key, organization_key
+from crm.normalize import email_key, mobile_value, name_key, organization_key
 from crm.rules.identity import EMAIL, MOBILE, NAME, find_person, matched_on
 from crm.services.editing import update_fields
 from crm.services.merge import get_contact
 from crm.services.reference import find_region
-from crm.services.values import text_for
+from crm.services.values import key_for, row_id, text_for
 
 _CONTACTS = Contact.__table__.c
 _ORGANIZATIONS = Organization.__table__.c
@@ -47,9 +47,6 @@ _MATCHED_LABELS = {
     MOBILE: ("手机相同", "the same mobile"), EMAIL: ("邮箱相同", "the same email"),
     NAME: ("同一单位中同名", "the same name in the same organization"),
 }
-# A mobile that is not a mainland one is written internationally (+852 9123 4567, 00852 …): 7 to 15 digits.
-_INTERNATIONAL = re.compile(r"(\+|00)[\d\s()\-.]+")
-_PHONE_DIGITS = range(7, 16)
 _EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 _OTHER_WORDS = {name_key(word) for word in ("其他", "其它", "other")}
 
@@ -204,28 +201,29 @@ def _contact_columns(values: ContactInput, *, new: bool) -> dict[str, object]:
 def _contact_field(name: str, value: str, label: str) -> dict[str, object]:
     if name == "name":
         text = text_for(_CONTACTS.name, value, label, required=True)
-        return {"name": text, "name_key": name_key(text)}
+        return {"name": text, "name_key": key_for(_CONTACTS.name_key, name_key(text), label)}
     if name == "organization":
-        return {"organization": text_for(_ORGANIZATIONS.name, value, label)}
+        text = text_for(_ORGANIZATIONS.name, value, label)
+        if text is not None:  # the organization it names may be added: its key must fit as well
+            key_for(_ORGANIZATIONS.name_key, organization_key(text), label)
+        return {"organization": text}
     if name == "mobile":
         return dict(zip(("mobile", "mobile_key"), _mobile(text_for(_CONTACTS.mobile, value, label))))
     if name == "email":
         text = text_for(_CONTACTS.email, value, label)
-        return {"email": text, "email_key": _email_key(text)}
+        key = _email_key(text)
+        return {"email": text, "email_key": key and key_for(_CONTACTS.email_key, key, label)}
     return {name: text_for(_CONTACTS[name], value, label)}
 
 
 def _mobile(text: str | None) -> tuple[str | None, str | None]:
-    """(what is kept, its identity key): a mainland mobile in its 11-digit form, another number as typed."""
+    """(what is kept, its identity key) by crm.normalize.mobile_value, the import's rule too."""
     if text is None:
         return None, None
-    key = mobile_key(text)
-    if key is not None:
-        return key, key
-    folded = half_width(text)
-    if _INTERNATIONAL.fullmatch(folded) and sum(c.isdigit() for c in folded.removeprefix("00")) in _PHONE_DIGITS:
-        return text, None
-    raise CrmError("bad_mobile", value=text)
+    value = mobile_value(text)
+    if value is None:
+        raise CrmError("bad_mobile", value=text)
+    return value
 
 
 def _email_key(text: str | None) -> str | None:
@@ -281,7 +279,7 @@ def _duplicate(session: Session, columns: dict) -> Duplicate | None:
 
 
 def get_organization(session: Session, organization_id: int) -> Organization:
-    organization = session.get(Organization, int(organization_id))
+    organization = session.get(Organization, row_id(organization_id, "unknown_organization", id=organization_id))
     if organization is None or organization.deleted_at is not None:
         raise NotFound("unknown_organization", id=organization_id)
     return organization
@@ -332,7 +330,7 @@ def _organization_columns(session: Session, values: OrganizationInput, *, new: b
     def read(name: str, value: str, label: str) -> dict[str, object]:
         if name == "name":
             text = text_for(_ORGANIZATIONS.name, value, label, required=True)
-            return {"name": text, "name_key": organization_key(text)}
+            return {"name": text, "name_key": key_for(_ORGANIZATIONS.name_key, organization_key(text), label)}
         if name == "kind":
             return {"kind": parse_org_kind(value)}
         if name == "region":
