@@ -157,8 +157,14 @@ def print_events(rows: list[dict]) -> None:
         [pick("编号", "ref"), pick("名称", "title"), pick("时间", "when"), pick("城市", "city"),
          pick("规模", "scale"), pick("方案截止", "plan due"), pick("总结截止", "summary due")],
         [[r["ref"], ("  " if r["parent"] else "") + r["title"], _when(r), r["city"], r["planned_scale"],
-          r["plan_due"] or pick("待定", "not yet"), r["summary_due"] or pick("待定", "not yet")] for r in rows],
+          _due(r, "plan_due"), _due(r, "summary_due")] for r in rows],
     )
+
+
+def _due(row: dict, key: str) -> str:
+    if row[key]:
+        return row[key]
+    return pick("待定", "not yet") if row["date_precision"] == "unknown" else pick("按会议", "per meeting")
 
 
 def _when(row: dict) -> str:
