@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+import os
 import re
 
 from crm.errors import CrmError
@@ -72,4 +73,7 @@ def quarter_span(year: int, quarter: int) -> tuple[dt.date, dt.date]:
 
 
 def today() -> dt.date:
-    return dt.date.today()
+    """Today, or the day CRM_TODAY pins (training sessions, reproducible scripts): what a dated record
+    is checked against when its caller names no day."""
+    pinned = os.environ.get("CRM_TODAY")
+    return parse_date(pinned) if pinned else dt.date.today()

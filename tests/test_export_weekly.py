@@ -41,7 +41,7 @@ from tests.test_export_workbook import (
 AS_OF = dt.date(2012, 3, 14)  # a Wednesday: week 2012-W11 runs 12–18 March
 HYPERLINK, PLUS, MINUS, AT = INJECTIONS
 WEEKLY_SHEETS = ["项目推进表", "本周变化", "问题清单", "活动与时限", "汇总"]
-PROGRESS_HEADER = ["序号", "项目名称", "投资方", "产业", "所在地", "总投资\n（亿元）", "签约时间", "签约活动", "当前阶段",
+PROGRESS_HEADER = ["序号", "项目名称", "投资方", "产业", "所在地", "合同引资额\n（亿元）", "签约时间", "签约活动", "当前阶段",
                    "阶段日期", "本周进展", "存在问题", "下步计划", "责任单位", "责任人", "最近跟进", "状态"]
 
 
@@ -136,7 +136,7 @@ def test_progress_sheet_against_the_database(cli, scenario, tmp_path):
     database.dispose()
     row = rows[1]
     assert row["投资方"] == PLUS and row["产业"] == "光伏" and row["所在地"] == "南昌市"
-    assert row["总投资\n（亿元）"] == pytest.approx(expected_amount) == pytest.approx(12.345678)
+    assert row["合同引资额\n（亿元）"] == pytest.approx(expected_amount) == pytest.approx(12.345678)
     assert row["签约时间"] == dt.date(2011, 11, 20) and row["签约活动"] == event_title
     assert row["当前阶段"] == "开工" and row["阶段日期"] == dt.date(2012, 3, 13)
     assert row["本周进展"] == f"03-12 走访：{MINUS} 现场走访\n03-13 开工（阶段）：{AT}"
@@ -314,7 +314,7 @@ def test_demo_progress_rows_are_the_live_signed_projects(cli, demo_backend, demo
         for row in rows:
             project = expected[row["项目名称"]]
             assert row["签约时间"] == project.signed_on
-            assert row["总投资\n（亿元）"] == pytest.approx(float(project.contracted_amount / 10_000))
+            assert row["合同引资额\n（亿元）"] == pytest.approx(float(project.contracted_amount / 10_000))
             assert row["当前阶段"] == {"signed": "签约", "construction": "开工", "production": "投产",
                                     "results": "见效"}[project.stage.value]
             assert row["所在地"] == project.region.name and row["投资方"] == project.investor.name

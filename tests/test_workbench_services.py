@@ -127,8 +127,10 @@ def test_an_edit_applies_what_changed_and_refuses_a_stale_version(demo_database)
     with demo_database.unit_of_work() as session:
         project = get_project(session, "P00004")
         version = project.version
+        # Construction moved to 2027 moves production too: it is never planned before construction.
         edit_project(session, "P00004", {"amount": Decimal("15000.5"), "park": " 新 园区 ", "jobs": 12,
-                                         "planned_construction_on": dt.date(2027, 3, 1), "industry": "铜"},
+                                         "planned_construction_on": dt.date(2027, 3, 1),
+                                         "planned_production_on": dt.date(2028, 3, 1), "industry": "铜"},
                      version=version)
     with demo_database.unit_of_work(write=False) as session:
         project = get_project(session, "P00004")

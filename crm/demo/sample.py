@@ -58,6 +58,10 @@ PROBLEMS = ("用地指标尚未落实", "环评审批进度滞后", "临时用�
 NEXT_STEPS = ("督促办理施工许可", "协调国土部门加快报批", "跟踪设备进场", "对接金融机构", "组织专题调度会")
 SIGNING_EVENTS = ("A1", "A2-PV", "A2-NEV", "A2-SO", "A3", "B1", "B2", "B3", "B4", "C1", "C2", "C3", "C4")
 MOBILE_PREFIX = "1990"
+# Projects of the sample (by number) that stall 60 days before today, and the one terminated 200 days before
+# (or on their signing day, when that is later).
+STALLED = (7, 23)
+TERMINATED = 31
 
 
 def _person_name(rng: random.Random) -> str:
@@ -171,17 +175,21 @@ def load_small(session: Session, today: dt.date, *, seed: int = 2011) -> None:
                 break
             project_service.advance(session, project.ref, target, on, note="演示数据", actor=actor, today=today)
         amount = project.contracted_amount
-        for share in sorted(rng.sample(range(10, 101, 10), k=rng.randint(0, 3))):
+        shares = sorted(rng.sample(range(10, 101, 10), k=rng.randint(0, 3)))
+        # Cumulative figures grow with time: the larger share is the later report.
+        for share, day in zip(shares, sorted(_day_between(rng, signed_on, today) for _ in shares)):
             project_service.record_figure(
-                session, project.ref, FigureKind.FUNDS_IN_PLACE, amount * share / 100,
-                _day_between(rng, signed_on, today), note=None, actor=actor, today=today,
+                session, project.ref, FigureKind.FUNDS_IN_PLACE, amount * share / 100, day, note=None, actor=actor,
+                today=today,
             )
-        # Follow-ups every few months; recent ones near `today` for most active projects.
-        day = signed_on + dt.timedelta(days=rng.randint(10, 40))
-        while day < today - dt.timedelta(days=400):
-            day += dt.timedelta(days=rng.randint(120, 400))
-        recent = [today - dt.timedelta(days=rng.randint(2, 45)), today - dt.timedelta(days=rng.randint(46, 90))]
-        for happened in sorted({d for d in (day, *recent) if signed_on <= d <= today}):
+        # Follow-ups (and the problems they raise) in the project's own years: soon after signing, shortly
+        # before each stage it reached, and in the last weeks before it ended or, still served, before today.
+        ended_on = max(today - dt.timedelta(days=200), signed_on) if n == TERMINATED else today
+        steps = [step.happened_on for step in project_service.effective_steps(project)[1:]]
+        days = {signed_on + dt.timedelta(days=rng.randint(10, 40))}
+        days |= {day - dt.timedelta(days=rng.randint(5, 30)) for day in steps}
+        days |= {ended_on - dt.timedelta(days=rng.randint(2, 45)), ended_on - dt.timedelta(days=rng.randint(46, 90))}
+        for happened in sorted(d for d in days if signed_on <= d <= ended_on):
             followup_service.add_followup(
                 session, project.ref, on=happened, content=rng.choice(FOLLOWUP_TEXTS),
                 kind=rng.choice(list(FollowUpKind)), next_step=rng.choice(NEXT_STEPS),
@@ -190,16 +198,16 @@ def load_small(session: Session, today: dt.date, *, seed: int = 2011) -> None:
                 problem_unit=rng.choice(offices).name, actor=actor, today=today,
             )
         for problem in list(project.problems):
-            if rng.random() < 0.5:
-                followup_service.resolve_problem(
-                    session, problem.id, on=_day_between(rng, problem.raised_on, today), resolution="已协调解决",
-                    today=today,
-                )
-        if n in (7, 23):
-            project_service.set_status(session, project.ref, ProjectStatus.STALLED, today - dt.timedelta(days=60),
+            if rng.random() < 0.5:  # resolved within months of being raised
+                resolved_on = min(problem.raised_on + dt.timedelta(days=rng.randint(10, 180)), today)
+                followup_service.resolve_problem(session, problem.id, on=resolved_on, resolution="已协调解决",
+                                                 today=today)
+        if n in STALLED:
+            stalled_on = max(today - dt.timedelta(days=60), signed_on)
+            project_service.set_status(session, project.ref, ProjectStatus.STALLED, stalled_on,
                                        reason="企业资金链紧张，项目暂缓", actor=actor, today=today)
-        if n == 31:
-            project_service.set_status(session, project.ref, ProjectStatus.TERMINATED, today - dt.timedelta(days=200),
+        if n == TERMINATED:
+            project_service.set_status(session, project.ref, ProjectStatus.TERMINATED, ended_on,
                                        reason="投资方战略调整，终止投资", actor=actor, today=today)
 
     # Two projects still before signing: a lead and one under negotiation.

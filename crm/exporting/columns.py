@@ -27,7 +27,8 @@ def city() -> Column:
 
 
 def investment() -> Column:
-    return Column(pick("总投资\n（亿元）", "Investment\n(亿元)"), YI)
+    """合同引资额, the one term for the contracted amount in the command line, the workbench and the sheets."""
+    return Column(pick("合同引资额\n（亿元）", "Contracted\n(亿元)"), YI)
 
 
 def signed_on() -> Column:

@@ -157,8 +157,8 @@ def _projects_sheet(book: ExportBook, report: EventReport) -> None:
     event = report.event
     total = sum((p.amount for p in report.projects), Decimal(0))
     sheet = book.sheet(pick("签约项目", "Signed projects"), title=pick(f"{event.title}签约项目", f"{event.title}: signed projects"),
-                       subtitle=as_of_line(report, pick(f"　共 {len(report.projects)} 个，总投资 {yi(total):,.2f} 亿元",
-                                                        f"   {len(report.projects)} projects, {yi(total):,.2f} 亿元")),
+                       subtitle=as_of_line(report, pick(f"　共 {len(report.projects)} 个，合同引资额 {yi(total):,.2f} 亿元",
+                                                        f"   {len(report.projects)} projects, contracted {yi(total):,.2f} 亿元")),
                        width=len(columns), freeze_columns=2)
     sheet.table(columns)
     titles = report.titles

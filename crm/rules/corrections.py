@@ -9,6 +9,7 @@ from typing import Protocol
 
 from crm.errors import RuleViolation
 from crm.i18n import pick
+from crm.rules.dates import check_not_future
 
 
 class Correctable(Protocol):
@@ -55,8 +56,3 @@ def check_reopen(what: str, row: Correctable, resolved_on: dt.date | None, on: d
     if on < since:
         raise RuleViolation("date_before", field=pick("重新打开日期", "reopening date"), date=on.isoformat(),
                             other=other, other_date=since.isoformat())
-
-
-def check_not_future(on: dt.date, today: dt.date) -> None:
-    if on > today:
-        raise RuleViolation("stage_date_in_future", date=on.isoformat())

@@ -9,6 +9,7 @@ from db.models.enums import Stage
 
 from crm.errors import RuleViolation
 from crm.i18n import pick
+from crm.rules.dates import check_not_future
 
 STAGE_ORDER: tuple[Stage, ...] = (
     Stage.LEAD,
@@ -59,8 +60,7 @@ class Step:
 
 def check_advance(ref: str, steps: Sequence[Step], target: Stage, on: dt.date, today: dt.date) -> None:
     """steps: the project's effective history, in order. Raises RuleViolation when target may not follow."""
-    if on > today:
-        raise RuleViolation("stage_date_in_future", date=on.isoformat())
+    check_not_future(on, today)
     if not steps:
         return
     last = steps[-1]
@@ -82,8 +82,7 @@ def check_advance(ref: str, steps: Sequence[Step], target: Stage, on: dt.date, t
 
 def check_redate(steps: Sequence[Step], index: int, on: dt.date, today: dt.date) -> None:
     """A corrected date must still lie between its neighbours in the effective history."""
-    if on > today:
-        raise RuleViolation("stage_date_in_future", date=on.isoformat())
+    check_not_future(on, today)
     if index > 0 and on < steps[index - 1].happened_on:
         prev = steps[index - 1]
         raise RuleViolation(

@@ -9,6 +9,8 @@ from sqlalchemy.orm import Session
 
 from db.models import Staff
 
+from crm.services.values import text_for
+
 
 def current_login(explicit: str | None = None, config: dict | None = None) -> str:
     for candidate in (explicit, os.environ.get("CRM_USER"), (config or {}).get("user")):
@@ -21,6 +23,9 @@ def current_login(explicit: str | None = None, config: dict | None = None) -> st
 
 
 def staff_for(session: Session, login: str) -> Staff:
+    """The colleague recording, added on their first use (the login as the system gives it: only a length
+    the column cannot keep is refused)."""
+    login = text_for(Staff.__table__.c.login, login, "login", required=True)
     staff = session.scalar(select(Staff).where(Staff.login == login))
     if staff is None:
         staff = Staff(login=login, name=login)

@@ -11,15 +11,16 @@ from sqlalchemy.orm import Session
 from db.audit import annotate, is_tracked
 from db.models import FollowUp, FollowUpKind, Problem, ProjectFigure, Staff
 
-from crm.errors import CrmError, NotFound, RuleViolation
+from crm.errors import NotFound, RuleViolation
 from crm.i18n import pick, t
-from crm.normalize import clean_text
+from crm.normalize import clean_text, typed_text
 from crm.rules import corrections
-from crm.services.followups import check_followup
+from crm.rules.dates import check_not_before
+from crm.services.followups import check_followup, check_raised, next_step_text, problem_text
 from crm.services.in_effect import label, require_current
-from crm.services.projects import parse_amount
+from crm.services.projects import check_figure_date
 from crm.services.reference import find_unit
-from crm.services.values import text_for
+from crm.services.values import parse_amount, row_id, text_for
 
 KINDS = {"followup": FollowUp, "figure": ProjectFigure, "problem": Problem}
 _MISSING = {FollowUp: "unknown_followup", ProjectFigure: "unknown_figure", Problem: "unknown_problem"}
@@ -33,11 +34,8 @@ _OWN = frozenset({"id", "version", "recorded_at", "corrects_id", "retracted", "e
 def _current(session: Session, model, record_id: int | str):
     """The row `record_id` names (12 or #12), locked and read afresh so that two corrections of one row
     queue up and the second one is refused; a superseded or retracted row is refused."""
-    try:
-        key = int(str(record_id).strip().lstrip("#"))
-    except ValueError:
-        key = None
-    row = session.get(model, key, with_for_update=True, populate_existing=True) if key is not None else None
+    key = row_id(record_id, _MISSING[model], ref=record_id)
+    row = session.get(model, key, with_for_update=True, populate_existing=True)
     if row is None or row.project.deleted_at is not None:
         raise NotFound(_MISSING[model], ref=record_id)
     require_current(session, row)
@@ -94,10 +92,16 @@ def correct_followup(session: Session, followup_id: int | str, changes: dict, *,
     for name, value in changes.items():
         if name not in FOLLOWUP_FIELDS:
             raise ValueError(f"not a correctable follow-up field: {name}")
-        values[name] = FollowUpKind(value) if name == "kind" else clean_text(value) if isinstance(value, str) else value
+        if name == "kind":
+            values[name] = FollowUpKind(value)
+        elif name == "next_step":
+            values[name] = next_step_text(value)
+        else:  # content as typed (checked below); "" clears next_on
+            values[name] = typed_text(value) if isinstance(value, str) else value
     values = _changes(original, values)
     merged = {name: values.get(name, getattr(original, name)) for name in FOLLOWUP_FIELDS}
-    values["content"] = check_followup(merged["content"], merged["happened_on"], merged["next_on"], today)
+    values["content"] = check_followup(original.project, merged["content"], merged["happened_on"], merged["next_on"],
+                                       today)
     return _replace(session, original, values, why=why, actor=actor, on=today)
 
 
@@ -112,11 +116,7 @@ def correct_figure(session: Session, figure_id: int | str, changes: dict, *, why
         values[name] = parse_amount(value) if name == "amount" else value
     values = _changes(original, values)
     if "reported_on" in values:
-        on, signed_on = values["reported_on"], original.project.signed_on
-        corrections.check_not_future(on, today)
-        if signed_on is not None and on < signed_on:
-            raise RuleViolation("date_before", field=pick("截至日期", "reported on"), date=on.isoformat(),
-                                other=pick("签约日期", "signing date"), other_date=signed_on.isoformat())
+        check_figure_date(original.project, values["reported_on"], today)
     return _replace(session, original, values, why=why, actor=actor, on=today)
 
 
@@ -128,9 +128,7 @@ def correct_problem(session: Session, problem_id: int | str, changes: dict, *, w
     values = {}
     for name, value in changes.items():
         if name == "description":
-            values["description"] = clean_text(value)
-            if not values["description"]:
-                raise CrmError("empty_field", field=pick("问题描述", "problem"))
+            values["description"] = problem_text(value)
         elif name == "raised_on":
             values["raised_on"] = value
         elif name == "unit":
@@ -140,10 +138,9 @@ def correct_problem(session: Session, problem_id: int | str, changes: dict, *, w
     values = _changes(original, values)
     if "raised_on" in values:
         on, resolved_on = values["raised_on"], original.resolved_on
-        corrections.check_not_future(on, today)
-        if resolved_on is not None and on > resolved_on:
-            raise RuleViolation("date_before", field=pick("办结日期", "resolution date"), date=resolved_on.isoformat(),
-                                other=pick("提出日期", "raising date"), other_date=on.isoformat())
+        check_raised(original.project, on, today)
+        if resolved_on is not None:
+            check_not_before(resolved_on, pick("办结日期", "resolution date"), on, pick("提出日期", "raising date"))
     return _replace(session, original, values, why=why, actor=actor, on=today)
 
 

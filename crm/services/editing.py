@@ -12,16 +12,19 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from db.audit import annotate, set_actor, versioned_in_flush
 from db.base import Base, utcnow
+from db.models import AuditEntry
 
 from crm.errors import CrmError, RuleViolation, StaleEdit
 from crm.i18n import pick
-from crm.normalize import clean_text
 from crm.services.history import last_change, local_time, model_for, record_label
+from crm.services.values import text_for
 
 # Never edited directly: identity and bookkeeping, deletion (soft_delete/restore), and the project's
 # columns cached from its recorded stage steps and status changes.
 PROTECTED_FIELDS = frozenset({"id", "version", "created_at", "updated_at", "deleted_at"})
 DERIVED_FIELDS = {"projects": frozenset({"stage", "stage_on", "signed_on", "status", "status_reason"})}
+# Why a record was deleted or restored: kept with its audit entries.
+_NOTE = AuditEntry.__table__.c.note
 
 
 def check_version(record, expected_version: int | None, what: str | None = None) -> None:
@@ -53,9 +56,7 @@ def update_fields(session: Session, record, expected_version: int | None, change
 
 def soft_delete(session: Session, record, *, reason: str | None, actor=None, expected_version: int | None = None):
     """Mark the record deleted (it leaves every list) and keep why; `restore` undoes it."""
-    reason = clean_text(reason)
-    if not reason:
-        raise CrmError("empty_field", field=pick("删除原因", "the reason for deleting"))
+    reason = text_for(_NOTE, reason, pick("删除原因", "the reason for deleting"), required=True)
     if record.deleted_at is not None:
         raise RuleViolation("record_already_deleted", what=record_label(record))
     if actor is not None:
@@ -73,7 +74,7 @@ def restore(session: Session, record, *, note: str | None = None, actor=None):
     if actor is not None:
         set_actor(session, actor)
     record.deleted_at = None
-    annotate(record, clean_text(note))
+    annotate(record, text_for(_NOTE, note, pick("说明", "note")))
     flush_checked(session)
     return record
 

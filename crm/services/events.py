@@ -8,9 +8,13 @@ from sqlalchemy.orm import Session, selectinload
 
 from db.models import DatePrecision, Event, EventIndustry, EventOrganizer, EventQuota, OrganizerRole
 
-from crm.errors import NotFound, RuleViolation
+from crm import dates
+from crm.errors import NotFound
+from crm.i18n import pick
 from crm.rules import deadlines
+from crm.rules.dates import check_not_before, check_not_future, check_summary, check_summary_after_event
 from crm.rules.when import When, when_text
+from crm.services.values import shown
 
 ROLE_KEYS = {
     OrganizerRole.HOST: "hosts",
@@ -62,7 +66,7 @@ def get_event(session: Session, ref: str) -> Event:
         select(Event).where(Event.ref == (ref or "").strip(), Event.deleted_at.is_(None)).options(*_loaded())
     )
     if event is None:
-        raise NotFound("unknown_event", ref=ref)
+        raise NotFound("unknown_event", ref=shown(ref))
     return event
 
 
@@ -125,8 +129,9 @@ def event_dict(event: Event) -> dict:
             {"industry": q.industry.name if q.industry else None, "min": q.min_projects, "max": q.max_projects}
             for q in event.quotas
         ],
-        "plan_due": _iso(plan_due(event)),
-        "summary_due": _iso(summary_due(event)),
+        # An activity holding meetings files nothing itself: its meetings have the deadlines.
+        "plan_due": _iso(plan_due(event)) if is_meeting(event) else None,
+        "summary_due": _iso(summary_due(event)) if is_meeting(event) else None,
         "plan_submitted_on": event.plan_submitted_on.isoformat() if event.plan_submitted_on else None,
         "summary_submitted_on": event.summary_submitted_on.isoformat() if event.summary_submitted_on else None,
     }
@@ -137,27 +142,32 @@ def _iso(day: dt.date | None) -> str | None:
 
 
 def fix_date(session: Session, ref: str, starts_on: dt.date, ends_on: dt.date | None = None) -> Event:
+    """The event's exact days. A summary already filed stays after the event: days that end after it are
+    refused (crm.rules.dates)."""
     event = get_event(session, ref)
     ends_on = ends_on or starts_on
-    if ends_on < starts_on:
-        raise RuleViolation(
-            "date_before", field="结束日期", date=ends_on.isoformat(), other="开始日期", other_date=starts_on.isoformat()
-        )
+    check_not_before(ends_on, pick("结束日期", "last day"), starts_on, pick("开始日期", "first day"))
+    if event.summary_submitted_on is not None:
+        check_summary_after_event(event.summary_submitted_on, starts_on, ends_on, True)
     event.starts_on, event.ends_on = starts_on, ends_on
     event.date_precision = DatePrecision.DAY
     session.flush()
     return event
 
 
-def mark_plan_submitted(session: Session, ref: str, on: dt.date) -> Event:
+def mark_plan_submitted(session: Session, ref: str, on: dt.date, *, today: dt.date | None = None) -> Event:
+    """The work plan was filed on `on`: not in the future (today when not given: crm.dates.today)."""
     event = get_event(session, ref)
+    check_not_future(on, today or dates.today())
     event.plan_submitted_on = on
     session.flush()
     return event
 
 
-def mark_summary_submitted(session: Session, ref: str, on: dt.date) -> Event:
+def mark_summary_submitted(session: Session, ref: str, on: dt.date, *, today: dt.date | None = None) -> Event:
+    """The summary was filed on `on`: not in the future, nor before the event can have ended."""
     event = get_event(session, ref)
+    check_summary(on, today or dates.today(), event.starts_on, event.ends_on, event.date_fixed)
     event.summary_submitted_on = on
     session.flush()
     return event

@@ -19,6 +19,7 @@ from db.models import (
 from crm.errors import NotFound
 from crm.i18n import pick
 from crm.importing.trail import import_note
+from crm.services.values import row_id, shown
 
 ENTITY_LABELS = {
     "projects": ("项目", "project"),
@@ -68,9 +69,9 @@ def find_record(session: Session, ref: str, *, entity: str | None = None):
     by_id = {model.__tablename__: model for model in ID_PREFIXES.values()}
     if match:
         model = ID_PREFIXES[match.group(1).upper()]
-        record = session.get(model, int(match.group(2)))
+        record = session.get(model, row_id(match.group(2), "unknown_record", ref=shown(ref)))
     elif entity in by_id and text.isdigit():
-        record = session.get(by_id[entity], int(text))
+        record = session.get(by_id[entity], row_id(text, "unknown_record", ref=shown(ref)))
     elif entity == "programmes":
         record = session.scalar(select(Programme).where(Programme.code == text))
     else:
@@ -80,7 +81,7 @@ def find_record(session: Session, ref: str, *, entity: str | None = None):
         if record is None and entity is None:
             record = session.scalar(select(Programme).where(Programme.code == text))
     if record is None or (entity is not None and record.__tablename__ != entity):
-        raise NotFound("unknown_record", ref=ref)
+        raise NotFound("unknown_record", ref=shown(ref))
     return record
 
 

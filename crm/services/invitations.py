@@ -18,6 +18,7 @@ from crm.rules import invitations as rules
 from crm.services.editing import check_version, restore, soft_delete
 from crm.services.events import get_event
 from crm.services.search import ContactFilters, search_contacts
+from crm.services.values import row_id, shown
 
 
 @dataclass
@@ -137,7 +138,7 @@ def plan_status_change(
 def _plan(session, event_ref, invitation_ids, status, expected_versions) -> tuple[StatusChangePlan, dict[int, Invitation]]:
     event = get_event(session, event_ref)
     target = InvitationStatus(status)
-    ids = list(dict.fromkeys(int(i) for i in invitation_ids))
+    ids = list(dict.fromkeys(row_id(i, "unknown_invitation", id=shown(i), event=event.ref) for i in invitation_ids))
     invitations = {
         inv.id: inv for inv in session.scalars(
             select(Invitation).where(
@@ -210,7 +211,7 @@ def add_invitations(
     target = InvitationStatus(status)
     if target not in BY_HAND_STATUSES:
         raise CrmError("invitation_add_status")
-    ids = list(dict.fromkeys(int(i) for i in contact_ids))
+    ids = list(dict.fromkeys(row_id(i, "unknown_contact", id=shown(i)) for i in contact_ids))
     contacts = {c.id: c for c in session.scalars(
         select(Contact).where(Contact.id.in_(ids), Contact.deleted_at.is_(None))
     )}
@@ -246,7 +247,7 @@ def remove_invitations(
     """Take proposed invitations off the event's list (soft-deleted, audited; adding the contact again
     brings one back). Any other status refuses the whole removal: a guest who is not coming declines."""
     event = get_event(session, event_ref)
-    ids = list(dict.fromkeys(int(i) for i in invitation_ids))
+    ids = list(dict.fromkeys(row_id(i, "unknown_invitation", id=shown(i), event=event.ref) for i in invitation_ids))
     invitations = {i.id: i for i in session.scalars(
         select(Invitation).where(Invitation.id.in_(ids), Invitation.event_id == event.id,
                                  Invitation.deleted_at.is_(None))

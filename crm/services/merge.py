@@ -22,6 +22,7 @@ from crm.i18n import pick
 from crm.normalize import email_key, mobile_key, name_key
 from crm.rules.invitations import stronger
 from crm.services.editing import check_version
+from crm.services.values import row_id
 
 FIELDS = ("name", "organization_id", "title", "mobile", "phone", "email", "notes")
 _FIELD_LABELS = {
@@ -74,7 +75,7 @@ def field_label(field: str) -> str:
 
 
 def get_contact(session: Session, contact_id: int) -> Contact:
-    contact = session.get(Contact, int(contact_id))
+    contact = session.get(Contact, row_id(contact_id, "unknown_contact", id=contact_id))
     if contact is None or contact.deleted_at is not None:
         raise NotFound("unknown_contact", id=contact_id)
     return contact
@@ -200,7 +201,8 @@ def latest_merge_of(session: Session, contact_id: int) -> ContactMerge:
     """The latest merge, not undone, that merged this contact away."""
     record = session.scalar(
         select(ContactMerge)
-        .where(ContactMerge.merged_id == int(contact_id), ContactMerge.undone_at.is_(None))
+        .where(ContactMerge.merged_id == row_id(contact_id, "no_merge_to_undo", id=contact_id),
+               ContactMerge.undone_at.is_(None))
         .order_by(ContactMerge.id.desc())
     )
     if record is None:
@@ -211,7 +213,7 @@ def latest_merge_of(session: Session, contact_id: int) -> ContactMerge:
 def undo_merge(session: Session, merge_id: int, *, actor: Staff | None = None) -> ContactMerge:
     """Put both contacts back as they were before the merge. Refused when the kept contact or a
     combined invitation changed after the merge: undoing would silently overwrite that change."""
-    record = session.get(ContactMerge, int(merge_id))
+    record = session.get(ContactMerge, row_id(merge_id, "unknown_merge", id=merge_id))
     if record is None:
         raise NotFound("unknown_merge", id=merge_id)
     if record.undone_at is not None:

@@ -11,9 +11,9 @@ from sqlalchemy.orm import Session
 
 from db.models import Industry, Organization, Project, ProjectStatus, Region, Stage, Staff, Unit
 
-from crm.normalize import clean_text
 from crm.rules.stages import STAGE_ORDER
 from crm.services.search import like_escaped
+from crm.services.values import search_text
 
 
 @dataclass(frozen=True)
@@ -92,7 +92,7 @@ def _filtered(query: Select, flt: ProjectFilter) -> Select:
         .outerjoin(Unit, Project.responsible_unit_id == Unit.id)
         .where(Project.deleted_at.is_(None))
     )
-    text = clean_text(flt.text)
+    text = search_text(flt.text)
     if text:
         pattern = _like_pattern(text)
         query = query.where(

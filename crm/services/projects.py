@@ -4,12 +4,14 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
+from db.audit import annotate
 from db.models import (
+    AuditEntry,
     FigureKind,
     Organization,
     Project,
@@ -23,25 +25,20 @@ from db.models import (
     StepKind,
 )
 
+from crm import dates
 from crm.dates import parse_optional_date
 from crm.errors import CrmError, NotFound, RuleViolation
 from crm.i18n import pick
 from crm.normalize import clean_text, organization_key
 from crm.rules import corrections, stages
+from crm.rules.dates import check_conversion, check_dated, check_not_future, check_planned, check_status_change
 from crm.services.reference import find_industry, find_region, find_staff, find_unit
 from crm.services.editing import update_fields
 from crm.services.events import get_event
+from crm.services.values import key_for, parse_amount, parse_jobs, shown, text_for
 
-
-def parse_amount(value: str | Decimal | int | float | None) -> Decimal:
-    """万元, exact; negative or non-numeric amounts are refused."""
-    try:
-        amount = Decimal(str(value).replace(",", "").strip())
-    except (InvalidOperation, AttributeError):
-        raise CrmError("bad_amount", value=value) from None
-    if not amount.is_finite() or amount < 0:
-        raise CrmError("bad_amount", value=value)
-    return amount.quantize(Decimal("0.01"))
+_PROJECTS = Project.__table__.c
+_ORGANIZATIONS = Organization.__table__.c
 
 
 def get_project(session: Session, ref: str, *, for_update: bool = False) -> Project:
@@ -58,18 +55,18 @@ def get_project(session: Session, ref: str, *, for_update: bool = False) -> Proj
         query = query.with_for_update(key_share=True).execution_options(populate_existing=True)
     project = session.scalar(query)
     if project is None:
-        raise NotFound("unknown_project", ref=ref)
+        raise NotFound("unknown_project", ref=shown(ref))
     return project
 
 
 def find_or_create_organization(session: Session, name: str) -> Organization:
-    cleaned = clean_text(name)
-    if not cleaned:
-        raise CrmError("empty_field", field="投资方")
-    key = organization_key(cleaned)
+    """The investor by its name's key; a new one keeps its name as typed."""
+    label = pick("投资方", "investor")
+    text = text_for(_ORGANIZATIONS.name, name, label, required=True)
+    key = key_for(_ORGANIZATIONS.name_key, organization_key(text), label)
     org = session.scalar(select(Organization).where(Organization.name_key == key))
     if org is None:
-        org = Organization(name=cleaned, name_key=key)
+        org = Organization(name=text, name_key=key)
         session.add(org)
         session.flush()
     elif org.deleted_at is not None:
@@ -83,6 +80,18 @@ def find_or_create_organization(session: Session, name: str) -> Organization:
 def effective_steps(project: Project) -> list[StageStep]:
     """The stage history as it stands after corrections, oldest first."""
     return [s for s in project.steps if not s.superseded and not s.retracted]
+
+
+def began(project: Project) -> tuple[dt.date | None, str]:
+    """The day the project began and what that day is called: the records dated on it (follow-ups,
+    problems, figures, status changes) are not dated before it."""
+    steps = effective_steps(project)
+    if not steps:
+        return None, ""
+    first = steps[0]
+    if first.stage == Stage.SIGNED:
+        return first.happened_on, pick("签约日期", "signing date")
+    return first.happened_on, pick("登记日期", "date entered")
 
 
 def _as_rule_steps(steps: list[StageStep]) -> list[stages.Step]:
@@ -110,7 +119,7 @@ class NewProject:
     stage: Stage = Stage.SIGNED  # LEAD or NEGOTIATING for a project followed before signing
     signing_form: SigningForm = SigningForm.CONTRACT
     park: str | None = None
-    jobs: int | None = None
+    jobs: int | str | None = None  # as typed (crm.services.values.parse_jobs)
     responsible_unit: str | None = None
     responsible_staff: str | None = None  # 责任人: a login or a name (crm.services.reference.find_staff)
     planned_construction_on: dt.date | None = None
@@ -119,28 +128,26 @@ class NewProject:
 
 
 def add_project(session: Session, new: NewProject, *, actor: Staff, today: dt.date) -> Project:
-    name = clean_text(new.name)
-    if not name:
-        raise CrmError("empty_field", field="项目名称")
+    name = text_for(_PROJECTS.name, new.name, pick("项目名称", "project name"), required=True)
     signed = new.stage not in stages.PRE_SIGNING_STAGES
-    amount = parse_amount(new.amount) if new.amount is not None else None
+    amount = parse_amount(new.amount, positive=True) if new.amount not in (None, "") else None
     if signed and new.signed_on is None:
         raise CrmError("bad_date", value="--signed-on")
     first_on = new.signed_on if signed else (new.entered_on or today)
-    if first_on > today:
-        raise RuleViolation("stage_date_in_future", date=first_on.isoformat())
+    check_not_future(first_on, today)
+    check_planned(new.planned_construction_on, new.planned_production_on)
     project = Project(
         ref=f"TMP-{uuid.uuid4().hex[:20]}",
         name=name,
         investor=find_or_create_organization(session, new.investor),
         industry=find_industry(session, new.industry),
         region=find_region(session, new.city),
-        park=clean_text(new.park),
+        park=text_for(_PROJECTS.park, new.park, pick("园区", "park")),
         contracted_amount=amount,
         signing_form=new.signing_form if signed else None,
         contract_on=new.signed_on if signed and new.signing_form == SigningForm.CONTRACT else None,
         signing_event=get_event(session, new.event_ref) if new.event_ref else None,
-        jobs=new.jobs,
+        jobs=parse_jobs(new.jobs),
         responsible_unit=find_unit(session, new.responsible_unit) if new.responsible_unit else None,
         responsible_staff=find_staff(session, new.responsible_staff) if new.responsible_staff else None,
         planned_construction_on=new.planned_construction_on,
@@ -166,7 +173,7 @@ def advance(
         raise RuleViolation("project_terminated", ref=project.ref)
     steps = effective_steps(project)
     stages.check_advance(project.ref, _as_rule_steps(steps), to, on, today)
-    step = StageStep(stage=to, happened_on=on, note=clean_text(note), recorded_by=actor)
+    step = StageStep(stage=to, happened_on=on, note=_step_note(note), recorded_by=actor)
     project.steps.append(step)
     _refresh_stage_cache(project)
     session.flush()
@@ -206,7 +213,7 @@ def correct_step(
     correction = StageStep(
         stage=original.stage,
         happened_on=happened_on,
-        note=clean_text(note),
+        note=_step_note(note),
         kind=StepKind.CORRECTION,
         corrects_id=original.id,
         retracted=retract,
@@ -219,15 +226,23 @@ def correct_step(
     return correction
 
 
+def _step_note(note: str | None) -> str | None:
+    return text_for(StageStep.__table__.c.note, note, pick("说明", "note"))
+
+
 def set_status(
-    session: Session, ref: str, status: ProjectStatus, on: dt.date, *, reason: str | None, actor: Staff
+    session: Session, ref: str, status: ProjectStatus, on: dt.date, *, reason: str | None, actor: Staff,
+    today: dt.date | None = None,
 ) -> StatusChange:
+    """停滞 / 终止 / active again on `on` (today when not given: crm.dates.today), after the previous change."""
     project = get_project(session, ref, for_update=True)
     if project.status == status:
         raise RuleViolation("status_unchanged", ref=project.ref, status=status.value)
-    reason = clean_text(reason)
+    reason = text_for(StatusChange.__table__.c.reason, reason, pick("原因", "reason"))
     if status != ProjectStatus.ACTIVE and not reason:
         raise RuleViolation("reason_required")
+    previous = max((c.changed_on for c in project.status_changes), default=None)
+    check_status_change(on, today or dates.today(), began(project), previous)
     change = StatusChange(status=status, changed_on=on, reason=reason, recorded_by_id=actor.id)
     project.status_changes.append(change)
     project.status = status
@@ -236,65 +251,86 @@ def set_status(
     return change
 
 
+# Fields every project has from the day it is added (crm projects add requires them): an edit changes
+# them, never clears them. A signed project's contracted amount counts in the KPIs from then on too.
+_REQUIRED = {"name": ("项目名称", "project name"), "investor": ("投资方", "investor"),
+             "industry": ("产业", "industry"), "city": ("所在地", "city")}
+_REQUIRED_SIGNED = {"amount": ("合同引资额", "contracted amount")}
+_TEXT_LABELS = {"park": ("园区", "park"), "notes": ("备注", "notes")}
+
+
 def edit_project(session: Session, ref: str, changes: dict[str, object], *, version: int | None) -> Project:
     """Change the project's own fields, given as users type them (stage and status have their own
     recorded actions). `version` is the one the user's edit started from: a project changed since then
     is refused (crm.services.editing)."""
     project = get_project(session, ref)
+    required = _REQUIRED | (_REQUIRED_SIGNED if project.signed_on is not None else {})
     columns: dict[str, object] = {}
     for field, value in changes.items():
-        text = clean_text(value)
+        text = clean_text(value)  # names looked up (investor, industry, city, unit, staff): as keys match
+        if field in required and not text:
+            raise CrmError("empty_field", field=pick(*required[field]))
         if field == "name":
-            if not text:
-                raise CrmError("empty_field", field=pick("项目名称", "project name"))
-            columns["name"] = text
+            columns["name"] = text_for(_PROJECTS.name, value, pick(*_REQUIRED["name"]), required=True)
         elif field == "investor":
-            columns["investor_id"] = find_or_create_organization(session, text).id if text else None
+            columns["investor_id"] = find_or_create_organization(session, value).id
         elif field == "industry":
-            columns["industry_id"] = find_industry(session, text).id if text else None
+            columns["industry_id"] = find_industry(session, text).id
         elif field == "city":
-            columns["region_id"] = find_region(session, text).id if text else None
+            columns["region_id"] = find_region(session, text).id
         elif field == "responsible_unit":
             columns["responsible_unit_id"] = find_unit(session, text).id if text else None
         elif field == "responsible_staff":
             columns["responsible_staff_id"] = find_staff(session, text).id if text else None
         elif field == "amount":
-            columns["contracted_amount"] = parse_amount(text) if text else None
+            columns["contracted_amount"] = parse_amount(text, positive=True) if text else None
         elif field == "jobs":
-            if text and not text.isdigit():
-                raise CrmError("bad_integer", value=text)
-            columns["jobs"] = int(text) if text else None
+            columns["jobs"] = parse_jobs(text)
         elif field in ("planned_construction_on", "planned_production_on"):
             columns[field] = parse_optional_date(text)
         elif field in ("park", "notes"):
-            columns[field] = text
+            columns[field] = text_for(_PROJECTS[field], value, pick(*_TEXT_LABELS[field]))
         else:
             raise ValueError(f"not an editable project field: {field}")
+    check_planned(*(columns.get(f, getattr(project, f)) for f in ("planned_construction_on", "planned_production_on")))
     return update_fields(session, project, version, columns)
 
 
 def record_figure(
-    session: Session, ref: str, kind: FigureKind, amount: str | Decimal, on: dt.date, *, note: str | None, actor: Staff
+    session: Session, ref: str, kind: FigureKind, amount: str | Decimal, on: dt.date, *, note: str | None, actor: Staff,
+    today: dt.date | None = None,
 ) -> ProjectFigure:
-    """A new cumulative figure (到位资金 or 累计完成投资) as reported on a day; earlier ones stay."""
+    """A new cumulative figure (到位资金 or 累计完成投资) as reported on a day; earlier ones stay. It may be 0
+    (nothing in place yet); its day is not in the future nor before the project began."""
     project = get_project(session, ref)
+    check_figure_date(project, on, today or dates.today())
     figure = ProjectFigure(
-        kind=kind, amount=parse_amount(amount), reported_on=on, note=clean_text(note), recorded_by_id=actor.id
+        kind=kind, amount=parse_amount(amount), reported_on=on, recorded_by_id=actor.id,
+        note=text_for(ProjectFigure.__table__.c.note, note, pick("说明", "note")),
     )
     project.figures.append(figure)
     session.flush()
     return figure
 
 
-def convert_to_contract(session: Session, ref: str, on: dt.date) -> Project:
-    """协议转化: the framework agreement became a contract on `on`."""
+def check_figure_date(project: Project, on: dt.date, today: dt.date) -> None:
+    """The day a figure is reported for, recorded or corrected."""
+    check_dated(on, today, pick("截至日期", "reported on"), *began(project))
+
+
+def convert_to_contract(
+    session: Session, ref: str, on: dt.date, *, today: dt.date | None = None, why: str | None = None,
+) -> Project:
+    """协议转化: the framework agreement became a contract on `on`. Once only: `why` corrects the date of
+    a conversion recorded wrongly (the audit trail keeps the old date and the reason)."""
     project = get_project(session, ref)
-    if project.signed_on is None:
-        raise RuleViolation("project_not_signed", ref=project.ref)
-    if on < project.signed_on:
-        raise RuleViolation(
-            "date_before", field="转合同日期", date=on.isoformat(), other="签约日期", other_date=project.signed_on.isoformat()
-        )
+    correcting = why is not None
+    if correcting:
+        why = text_for(AuditEntry.__table__.c.note, why, pick("更正原因", "reason"), required=True)
+    check_conversion(project.ref, project.signing_form, project.signed_on, project.contract_on, on,
+                     today or dates.today(), correcting=correcting)
+    if correcting:
+        annotate(project, why)
     project.contract_on = on
     session.flush()
     return project

@@ -17,9 +17,10 @@ from sqlalchemy.orm import Session
 from db.models import Contact, Industry, Invitation, Organization, OrgKind, Region
 from db.pinyin import CJK_RUN
 
-from crm.normalize import clean_text, name_key
+from crm.normalize import name_key
 from crm.services.events import get_event
 from crm.services.reference import find_industry, find_region
+from crm.services.values import search_text
 
 DEFAULT_LIMIT = 200
 # Organizations whose people are read at a time (about 20 people each in a large base).
@@ -50,7 +51,7 @@ class SearchQuery:
 
 
 def parse_query(raw: str | None) -> SearchQuery | None:
-    cleaned = clean_text(raw)
+    cleaned = search_text(raw)
     if not cleaned:
         return None
     key = name_key(cleaned)

@@ -9,13 +9,10 @@ from sqlalchemy.orm import Session
 
 from db.models import Staff, Unit
 
-from crm.errors import CrmError, RuleViolation
-from crm.normalize import clean_text
+from crm.errors import RuleViolation
+from crm.i18n import pick
 from crm.services.reference import find_unit
-
-LOGIN_LENGTH = Staff.__table__.c.login.type.length
-NAME_LENGTH = Staff.__table__.c.name.type.length
-
+from crm.services.values import check_login, text_for
 
 @dataclass(frozen=True)
 class StaffRow:
@@ -28,12 +25,8 @@ class StaffRow:
 
 
 def add_staff(session: Session, login: str, name: str | None = None, unit: str | None = None) -> Staff:
-    login = (login or "").strip()
-    if not login or len(login) > LOGIN_LENGTH or any(c.isspace() for c in login):
-        raise CrmError("bad_login", value=login, limit=LOGIN_LENGTH)
-    name = clean_text(name) or login
-    if len(name) > NAME_LENGTH:
-        raise CrmError("staff_name_too_long", limit=NAME_LENGTH)
+    login = check_login(login)
+    name = text_for(Staff.__table__.c.name, name, pick("姓名", "name")) or login
     if session.scalar(select(Staff.id).where(func.lower(Staff.login) == login.lower())) is not None:
         raise RuleViolation("staff_exists", login=login)
     staff = Staff(login=login, name=name, unit_id=find_unit(session, unit).id if unit else None)

@@ -14,7 +14,7 @@ from crm.services.projects import NewProject, add_project, edit_project, get_pro
 from db.models import Project, Stage, Staff
 from tests.conftest import TODAY
 from tests.tui.conftest import SIZE, fill, make_app, open_project, press, screen_text, settle
-from tui import app as app_module
+from tui import workbench as app_module
 from tui.forms.base import FormScreen
 from tui.screens.help import HelpScreen
 from tui.screens.project_detail import ProjectDetailScreen
@@ -77,6 +77,7 @@ async def test_an_edit_is_saved_field_by_field(demo_sqlite):
         assert "abc" in str(app.screen.query_one("#error-amount").render())
         await fill(pilot, "amount", "15000.5")
         await fill(pilot, "planned_construction_on", "2027-03-01")
+        await fill(pilot, "planned_production_on", "2028-03-01")  # never planned before construction
         await press(pilot, "ctrl+s")
         assert isinstance(app.screen, ProjectDetailScreen)
     with demo_sqlite.unit_of_work(write=False) as session:
