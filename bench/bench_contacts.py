@@ -31,7 +31,7 @@ from bench_tui import StockTableApp, ms, painted, percentile
 from crm.services.contact_list import ListOrder, contact_page, count_contacts
 from crm.services.search import ContactFilters, search_contacts
 from db.session import Database
-from tui.app import CrmApp
+from tui.workbench import CrmApp
 from tui.screens.list_base import SEARCH_LIMIT
 from tui.messages import DataShown
 from tui.widgets.virtual_table import VirtualTable

@@ -29,7 +29,7 @@ from textual.widgets import DataTable, Static
 
 from crm.services.project_query import ProjectFilter, ProjectOrder, count_projects, project_page
 from db.session import Database
-from tui.app import CrmApp
+from tui.workbench import CrmApp
 from tui.messages import DataShown
 
 SIZE = (120, 40)

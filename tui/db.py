@@ -7,6 +7,7 @@ import contextvars
 import itertools
 import logging
 from collections.abc import Callable
+from concurrent.futures import Future
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -57,10 +58,18 @@ class DbDone(Message, bubble=False):
 _ids = itertools.count(1)
 
 
-def describe(error: BaseException, url: str) -> Failure:
-    """One line in the user's language, never a traceback (the same wording as the CLI's)."""
+def describe(error: BaseException, database) -> Failure:
+    """One line in the user's language, never a traceback, never a password (the same wording as the
+    CLI's): what a driver or a server says may quote the connection string."""
     from sqlalchemy.exc import DBAPIError, OperationalError
     from sqlalchemy.orm.exc import StaleDataError
+
+    from db.engine import scrub_secrets
+
+    url = database.display_url
+
+    def scrubbed(reason: str) -> str:
+        return scrub_secrets(reason, database.url)
 
     if isinstance(error, StaleEdit):
         return Failure(error.message, error.key, stale=True)
@@ -76,12 +85,12 @@ def describe(error: BaseException, url: str) -> Failure:
             from db.engine import SQLITE_BUSY_TIMEOUT_S
 
             return Failure(t("db_locked", seconds=int(SQLITE_BUSY_TIMEOUT_S), url=url), "db_locked")
-        return Failure(t("db_unreachable", url=url, reason=reason), "db_unreachable", connection=True)
+        return Failure(t("db_unreachable", url=url, reason=scrubbed(reason)), "db_unreachable", connection=True)
     if isinstance(error, DBAPIError):
         reason = str(error.orig).splitlines()[0] if error.orig else type(error).__name__
-        return Failure(t("db_error", reason=reason), "db_error", connection=error.connection_invalidated)
+        return Failure(t("db_error", reason=scrubbed(reason)), "db_error", connection=error.connection_invalidated)
     log.exception("unexpected error in a database call", exc_info=error)
-    return Failure(t("db_error", reason=f"{type(error).__name__}: {error}"), "db_error")
+    return Failure(t("db_error", reason=scrubbed(f"{type(error).__name__}: {error}")), "db_error")
 
 
 class DbClient:
@@ -95,8 +104,10 @@ class DbClient:
         *,
         on_failure: Callable[[Failure], None] | None = None,
         write: bool = False,
+        answer: Future | None = None,
     ) -> Request:
-        """Run job(session) in a thread worker of the App (so a closing dialog cannot cancel a save)."""
+        """Run job(session) in a thread worker of the App (so a closing dialog cannot cancel a save).
+        `answer`: the job's result already asked for elsewhere (tui/first.py): the worker waits for it."""
         node: DOMNode = self  # type: ignore[assignment]
         request = Request(topic, next(_ids), on_result, on_failure, write)
         self._latest_requests()[topic] = request.id
@@ -108,10 +119,13 @@ class DbClient:
 
         def work() -> None:
             try:
-                with database.unit_of_work(write=write) as session:
-                    result = job(session)
+                if answer is not None:
+                    result = answer.result()
+                else:
+                    with database.unit_of_work(write=write) as session:
+                        result = job(session)
             except Exception as error:  # reported to the user, never raised into the UI
-                node.post_message(DbDone(request, failure=describe(error, database.display_url)))
+                node.post_message(DbDone(request, failure=describe(error, database)))
             else:
                 node.post_message(DbDone(request, result=result))
 

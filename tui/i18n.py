@@ -55,6 +55,8 @@ BINDINGS: dict[str, tuple[str, str, str, str]] = {
     "app.refresh": ("刷新", "refresh", "视图: 刷新", "view: refresh"),
     "app.quit": ("退出", "quit", "程序: 退出", "app: quit"),
     "app.back": ("返回", "back", "视图: 返回", "view: back"),
+    "tabs.next": ("下一页签", "next tab", "视图: 下一个页签", "view: next tab"),
+    "tabs.previous": ("上一页签", "previous tab", "视图: 上一个页签", "view: previous tab"),
     "list.search": ("搜索", "search", "列表: 搜索", "list: search"),
     "list.sort": ("排序", "sort", "列表: 换排序列", "list: sort by next column"),
     "list.reverse": ("反序", "reverse", "列表: 反向排序", "list: reverse order"),

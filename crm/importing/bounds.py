@@ -238,7 +238,7 @@ class _Package:
         # Counted cheaply first: a bomb of elements is refused before a parser sees it.
         elements = rows = 0
         for text, start, end in _cut_at_tags(_xml_checked(self.inflate(member), self.path, member.filename)):
-            elements += text.count(b"<table:table-cell", start, end) + text.count(b"<table:covered-table-cell", start, end)
+            elements += sum(text.count(cell, start, end) for cell in (b"<table:table-cell", b"<table:covered-table-cell"))
             rows += text.count(b"<table:table-row", start, end)
             if elements > MAX_CELLS or rows > MAX_ROWS:
                 raise Sheet(self.path, "content.xml").refuse("cells" if elements > MAX_CELLS else "rows")
@@ -417,7 +417,8 @@ def _names_up_to(limit: str, first: str, digit: str) -> str:
         low, rest = (first if i == 0 else digit)[0], len(limit) - i - 1
         high = chr(ord(char) - 1) if rest else char
         if high >= low:
-            parts.append(limit[:i] + between(low, high) + (any_digit + (f"{{{rest}}}" if rest > 1 else "") if rest else ""))
+            tail = "" if not rest else any_digit + (f"{{{rest}}}" if rest > 1 else "")
+            parts.append(limit[:i] + between(low, high) + tail)
     return "(?:" + "|".join(parts) + ")"
 
 
@@ -452,6 +453,7 @@ class _SheetScan:
     def __init__(self, sheet: Sheet) -> None:
         self.sheet = sheet
         self.cells = 0
+        self.rows = 0  # row elements ended since the sheet turned unusual
         self.unusual = False
         self.in_data = False
 
@@ -470,13 +472,19 @@ class _SheetScan:
                 if row >= _EXCEL_ROWS or column >= _EXCEL_COLUMNS:
                     raise self.sheet.refuse("rows" if row >= _EXCEL_ROWS else "columns")
             self.in_data = text.find(b"sheetData", start, end) >= 0
+        if not self.unusual:
+            for match in _UNUSUAL_R.finditer(text, start, end):
+                self._place(text, match.start())
+                if self.unusual:
+                    break
+            else:
+                self.unusual = bool(_UNUSUAL_CELL.search(text, start, end) or _PREFIXED_CELL.search(text, start, end))
         if self.unusual:
-            return
-        for match in _UNUSUAL_R.finditer(text, start, end):
-            self._place(text, match.start())
-            if self.unusual:
-                return
-        self.unusual = bool(_UNUSUAL_CELL.search(text, start, end) or _PREFIXED_CELL.search(text, start, end))
+            # More row elements than rows allowed are too many however they are placed: refused
+            # before the parse that would follow them all.
+            self.rows += text.count(b"</row>", start, end)
+            if self.rows > MAX_ROWS:
+                raise self.sheet.refuse("rows")
 
     def _place(self, text: bytes, at: int) -> None:
         """An r attribute that is not an ordinary place. A look-alike (header=, xmlns:r=) is nothing,
@@ -759,9 +767,9 @@ class _Compound:
             raise self._corrupt("FAT larger than the file")
         self.fat = [entry for sector in fat_sectors for entry in _u32s(self._sector(sector))]
         directory = self._chain(_u32(data, 48), self.fat, self.size, None)
-        self.entries = [(directory[at:at + 64].decode("utf-16-le", "replace").split("\0")[0],
-                         _u32(directory, at + 116),
-                         _u32(directory, at + 120) if self.size == 512 else struct.unpack_from("<Q", directory, at + 120)[0])
+        size_format = "<I" if self.size == 512 else "<Q"  # a stream's size: 64 bits in version 4 files
+        self.entries = [(directory[at:at + 64].decode("utf-16-le", "replace").split("\0")[0], _u32(directory, at + 116),
+                         struct.unpack_from(size_format, directory, at + 120)[0])
                         for at in range(0, len(directory) - 127, 128)]
         if not self.entries:
             raise self._corrupt("no directory")
@@ -820,11 +828,10 @@ def _u32s(data: bytes) -> tuple[int, ...]:
 
 
 def _check_biff(stream: bytes, path: Path) -> None:
-    """Each sheet's cell records (rows and columns are 16-bit in BIFF: only their reach and number
-    matter) and its DIMENSIONS record, which calamine reserves."""
+    """Each sheet's cells and its DIMENSIONS record (which calamine reserves)."""
     sheets, at = [], 0
     while at + 4 <= len(stream):
-        kind, size = struct.unpack_from("<HH", stream, at)
+        kind, size = _PAIR(stream, at)
         if kind == _BIFF_SHEET and size >= 8:
             sheets.append((_u32(stream, at + 4), _biff_sheet_name(stream[at + 4:at + 4 + size], len(sheets))))
         elif kind == _BIFF_FILEPASS and size >= 2 and _u16(stream, at + 4):
@@ -833,30 +840,55 @@ def _check_biff(stream: bytes, path: Path) -> None:
             break
         at += 4 + size
     for start, name in sheets:
-        extent = Extent(Sheet(path, name))
-        at, depth, formula = start, -1, (0, 0)
-        while at + 4 <= len(stream):
-            kind, size = struct.unpack_from("<HH", stream, at)
-            body, at = at + 4, at + 4 + size
-            if kind == _BIFF_BOF:
-                depth += 1
-            elif kind == _BIFF_EOF:
-                depth -= 1
-                if depth < 0:
-                    break
-            elif depth > 0 or at > len(stream):
+        _biff_cells(stream, start, Extent(Sheet(path, name)))
+
+
+_PAIR = struct.Struct("<HH").unpack_from  # a record's type and size; a cell's row and column
+
+
+def _biff_cells(stream: bytes, at: int, extent: Extent) -> None:
+    """A sheet's records up to its EOF, as calamine reads them (embedded charts' substreams skipped).
+    A list is hundreds of thousands of records: the cells are counted and their box kept in locals,
+    handed to `extent` when a column or the count passes its limit, and at the end (rows are 16-bit,
+    within MAX_ROWS)."""
+    end, depth, formula, cells = len(stream), -1, (0, 0), 0
+    top = left = 0xFFFF
+    bottom = right = -1
+    while at + 4 <= end:
+        kind, size = _PAIR(stream, at)
+        body = at + 4
+        at = body + size
+        if kind in _BIFF_CELLS or kind == _BIFF_MULRK:
+            if depth > 0 or at > end or size < (12 if kind == _BIFF_MULRK else 4):
                 continue
-            elif kind in _BIFF_CELLS and size >= 4:
-                row, column = struct.unpack_from("<HH", stream, body)
+            if kind == 0x0207:  # a formula's string: in the formula's cell
+                row, column = formula
+            else:
+                row, column = _PAIR(stream, body)
                 if kind == 0x0006:
                     formula = (row, column)
-                extent.add(*(formula if kind == 0x0207 else (row, column)))
-            elif kind == _BIFF_MULRK and size >= 12:
-                row, column = struct.unpack_from("<HH", stream, body)
-                count = (size - 6) // 6
-                extent.add(row, column, columns=count, cells=count)
-            elif kind == _BIFF_DIMENSIONS and size in (10, 14):
-                _check_dimensions(stream[body:body + size], extent.sheet)
+            count = (size - 6) // 6 if kind == _BIFF_MULRK else 1
+            cells += count
+            if row < top:
+                top = row
+            if row > bottom:
+                bottom = row
+            if column < left:
+                left = column
+            if column + count - 1 > right:
+                right = column + count - 1
+            if right >= MAX_COLUMNS or cells > MAX_CELLS:
+                extent.add(row, column, columns=count, cells=cells)
+        elif kind == _BIFF_BOF:
+            depth += 1
+        elif kind == _BIFF_EOF:
+            depth -= 1
+            if depth < 0:
+                break
+        elif kind == _BIFF_DIMENSIONS and size in (10, 14) and depth <= 0 and at <= end:
+            _check_dimensions(stream[body:body + size], extent.sheet)
+    if cells:
+        extent.add(top, left, rows=bottom - top + 1, columns=right - left + 1, cells=cells)
 
 
 def _check_dimensions(record: bytes, sheet: Sheet) -> None:
@@ -867,7 +899,10 @@ def _check_dimensions(record: bytes, sheet: Sheet) -> None:
         first_row, last_row, first_column, last_column = struct.unpack_from("<IIHH", record)
     if first_column > 0xFF or last_column < first_column:
         first_column = 0
-    end_row, end_column = (last_row - 1, last_column - 1) if last_row >= 1 and last_column >= 1 else (first_row, first_column)
+    if last_row >= 1 and last_column >= 1:
+        end_row, end_column = last_row - 1, last_column - 1
+    else:
+        end_row, end_column = first_row, first_column
     rows = (end_row - first_row + 1) % 2**32
     columns = (end_column - first_column + 1) % 2**32
     if rows * columns > XLS_SHEET_AREA:

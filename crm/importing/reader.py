@@ -281,10 +281,23 @@ CSV_DELIMITERS = ",\t;|"
 
 def read_csv(path: Path) -> Sheet:
     """A text file's rows, read as a stream and bounded as a sheet's are: lines, columns, area."""
-    encoding = text_encoding(path)
+    encoding, lines = text_encoding(path)
     where = bounds.Sheet(path, path.stem)
+    # Rows counted before any is held when the lines are too many (a quoted cell may span lines).
+    if lines > MAX_ROWS and sum(1 for _row in itertools.islice(_rows(path, encoding), MAX_ROWS + 1)) > MAX_ROWS:
+        raise where.refuse("rows")
     rows: list[list[str]] = []
     width = 0
+    for row in _rows(path, encoding):
+        rows.append(row)
+        width = max(width, len(row))
+        if len(rows) > MAX_ROWS or width > MAX_COLUMNS or len(rows) * width > MAX_AREA:
+            raise where.refuse("rows" if len(rows) > MAX_ROWS else "columns" if width > MAX_COLUMNS else "area")
+    return Sheet(path.stem, rows, 1, 0)
+
+
+def _rows(path: Path, encoding: str) -> Iterator[list[str]]:
+    """The rows of a text file, its delimiter sniffed from its start."""
     with path.open(encoding=encoding, newline="") as text:
         sample = text.read(16384)
         text.seek(0)
@@ -293,15 +306,9 @@ def read_csv(path: Path) -> Sheet:
         except csv.Error:
             delimiter = ","
         try:
-            for row in csv.reader(_lines(text, path), delimiter=delimiter):
-                rows.append(row)
-                width = max(width, len(row))
-                if len(rows) > MAX_ROWS or width > MAX_COLUMNS or len(rows) * width > MAX_AREA:
-                    raise where.refuse("rows" if len(rows) > MAX_ROWS else "columns" if width > MAX_COLUMNS
-                                       else "area")
+            yield from csv.reader(_lines(text, path), delimiter=delimiter)
         except csv.Error as error:
             raise refuse("corrupt", path=path.name, reason=str(error)) from None
-    return Sheet(path.stem, rows, 1, 0)
 
 
 def _lines(text, path: Path) -> Iterator[str]:
@@ -315,9 +322,10 @@ def _lines(text, path: Path) -> Iterator[str]:
         yield line
 
 
-def text_encoding(path: Path) -> str:
+def text_encoding(path: Path) -> tuple[str, int]:
     """UTF-8 (BOM or not), UTF-16 with BOM, else GB18030 (a superset of GBK and GB2312): the first
-    that decodes the whole file, read as a stream; a NUL character means none does."""
+    that decodes the whole file, read as a stream; a NUL character means none does. With it, the
+    file's line feeds."""
     with path.open("rb") as raw:
         head = raw.read(4)
     if head.startswith(codecs.BOM_UTF8):
@@ -327,14 +335,16 @@ def text_encoding(path: Path) -> str:
     else:
         candidates = ("utf-8", "gb18030")
     for encoding in candidates:
-        decoder = codecs.getincrementaldecoder(encoding)()
+        decoder, lines = codecs.getincrementaldecoder(encoding)(), 0
         try:
             with path.open("rb") as raw:
                 for block in iter(lambda: raw.read(bounds.CHUNK), b""):
-                    if "\x00" in decoder.decode(block):
+                    text = decoder.decode(block)
+                    if "\x00" in text:
                         raise refuse("unknown_encoding", path=path.name)
+                    lines += text.count("\n")
                 decoder.decode(b"", final=True)
         except UnicodeDecodeError:
             continue
-        return encoding
+        return encoding, lines
     raise refuse("unknown_encoding", path=path.name)

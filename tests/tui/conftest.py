@@ -11,7 +11,7 @@ from textual.widgets import Input
 
 from db.session import Database
 from tests.conftest import TODAY
-from tui.app import CrmApp
+from tui.workbench import CrmApp
 
 SIZE = (120, 40)
 

@@ -7,7 +7,7 @@ import datetime as dt
 from sqlalchemy import select
 
 from crm.services.projects import get_project
-from db.models import FollowUp, Problem, ProjectFigure
+from db.models import FollowUp, Problem, Project, ProjectFigure
 from tests.conftest import TODAY
 from tests.tui.conftest import SIZE, fill, make_app, open_project, press, screen_text, settle
 from tui.forms.base import FormScreen
@@ -21,6 +21,16 @@ def rows(database, model, ref: str) -> list:
         found = session.scalars(select(model).where(model.project_id == project.id).order_by(model.id)).all()
         session.expunge_all()
         return list(found)
+
+
+def project_with(database, *, resolved: bool) -> str:
+    """The first project (by ref) with a figure and a problem resolved (or still open), as the demo has them."""
+    with database.unit_of_work(write=False) as session:
+        for ref in session.scalars(select(Project.ref).order_by(Project.ref)):
+            problems = rows(database, Problem, ref)
+            if rows(database, ProjectFigure, ref) and any((p.resolved_on is not None) == resolved for p in problems):
+                return ref
+    raise LookupError("no such project in the demo")
 
 
 async def highlight(pilot, tab: str, record_id: int) -> None:
@@ -66,11 +76,12 @@ async def test_correct_the_highlighted_followup(demo_database):
 
 
 async def test_retract_a_figure_reopen_a_problem_and_resolve_it_again(demo_sqlite):
-    figure = rows(demo_sqlite, ProjectFigure, "P00001")[0]
-    resolved = next(p for p in rows(demo_sqlite, Problem, "P00001") if p.resolved_on is not None)
+    ref = project_with(demo_sqlite, resolved=True)
+    figure = rows(demo_sqlite, ProjectFigure, ref)[0]
+    resolved = next(p for p in rows(demo_sqlite, Problem, ref) if p.resolved_on is not None)
     app = make_app(demo_sqlite, screen="projects")
     async with app.run_test(size=SIZE) as pilot:
-        await open_project(pilot, "P00001")
+        await open_project(pilot, ref)
         await highlight(pilot, "figures", figure.id)
         await press(pilot, "w")
         assert app.screen.form_title == "撤销录错的记录"
@@ -85,7 +96,7 @@ async def test_retract_a_figure_reopen_a_problem_and_resolve_it_again(demo_sqlit
         await fill(pilot, "why", "企业反映问题复现")
         await press(pilot, "ctrl+s")
         assert isinstance(app.screen, ProjectDetailScreen)
-        reopened = rows(demo_sqlite, Problem, "P00001")[-1]
+        reopened = rows(demo_sqlite, Problem, ref)[-1]
         assert (reopened.corrects_id, reopened.resolved_on, reopened.effective_on) == (
             resolved.id, None, dt.date(2026, 11, 26))
 
@@ -95,19 +106,20 @@ async def test_retract_a_figure_reopen_a_problem_and_resolve_it_again(demo_sqlit
         await fill(pilot, "resolution", "已再次协调解决")
         await press(pilot, "ctrl+s")
         assert isinstance(app.screen, ProjectDetailScreen)
-    retraction = rows(demo_sqlite, ProjectFigure, "P00001")[-1]
+    retraction = rows(demo_sqlite, ProjectFigure, ref)[-1]
     assert (retraction.corrects_id, retraction.retracted, retraction.amount) == (figure.id, True, figure.amount)
-    problems = {p.id: p for p in rows(demo_sqlite, Problem, "P00001")}
+    problems = {p.id: p for p in rows(demo_sqlite, Problem, ref)}
     assert (problems[reopened.id].resolved_on, problems[reopened.id].resolution) == (TODAY, "已再次协调解决")
     assert (problems[resolved.id].resolved_on, problems[resolved.id].superseded_on) == (
         resolved.resolved_on, dt.date(2026, 11, 26))
 
 
 async def test_the_actions_need_a_highlighted_record_and_are_in_the_help(demo_sqlite):
-    still_open = next(p for p in rows(demo_sqlite, Problem, "P00001") if p.resolved_on is None)
+    ref = project_with(demo_sqlite, resolved=False)
+    still_open = next(p for p in rows(demo_sqlite, Problem, ref) if p.resolved_on is None)
     app = make_app(demo_sqlite, screen="projects")
     async with app.run_test(size=SIZE, notifications=True) as pilot:
-        await open_project(pilot, "P00001")
+        await open_project(pilot, ref)
         await press(pilot, "k")  # the stage history is shown: stage steps have their own correction (c)
         assert isinstance(app.screen, ProjectDetailScreen)
         assert any("请先在跟踪服务、困难问题或资金与投资页中选中一条记录" in str(n.message) for n in app._notifications)
@@ -120,4 +132,4 @@ async def test_the_actions_need_a_highlighted_record_and_are_in_the_help(demo_sq
         shown = screen_text(app)
         for binding_id in ("project.correct_record", "project.retract_record", "project.reopen"):
             assert binding_id in shown
-    assert rows(demo_sqlite, Problem, "P00001")[-1].corrects_id is None  # nothing was recorded
+    assert rows(demo_sqlite, Problem, ref)[-1].corrects_id is None  # nothing was recorded

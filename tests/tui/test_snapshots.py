@@ -4,7 +4,9 @@ report before committing."""
 from __future__ import annotations
 
 import pytest
+from sqlalchemy import exists, select
 
+from db.models import FollowUp, Problem, Project, ProjectFigure
 from tests.tui.conftest import SIZE, make_app, press, settle
 
 LANGUAGES = pytest.mark.parametrize("lang", ["zh", "en"])
@@ -25,11 +27,21 @@ def test_project_list(snap_compare, demo_sqlite, lang):
                         run_before=highlight_a_row)
 
 
+def showcase_project(database) -> str:
+    """The first project (by ref) with follow-ups, open problems and funds in place, as the demo has them."""
+    with database.unit_of_work(write=False) as session:
+        having = [exists().where(model.project_id == Project.id, *where) for model, *where in (
+            (FollowUp,), (Problem, Problem.resolved_on.is_(None)), (ProjectFigure,))]
+        return session.scalar(select(Project.ref).where(*having).order_by(Project.ref).limit(1))
+
+
 @LANGUAGES
 def test_project_detail(snap_compare, demo_sqlite, lang):
+    ref = showcase_project(demo_sqlite)
+
     async def open_project(pilot):
         await settle(pilot)
-        pilot.app.open_project("P00001")  # a yellow project with follow-ups, open problems and funds
+        pilot.app.open_project(ref)
         await settle(pilot)
         pilot.app.screen.query_one("#project-tabs").active = "tab-problems"
         await settle(pilot)

@@ -8,7 +8,7 @@ from sqlalchemy import select
 from crm.services.events import get_event
 from crm.services.kpi import kpi_report
 from crm.services.projects import get_project
-from db.models import FollowUp, FollowUpKind, Problem, ProjectStatus, Stage, StageStep
+from db.models import FollowUp, FollowUpKind, Problem, Project, ProjectStatus, Stage, StageStep
 from tests.conftest import TODAY
 from tests.tui.conftest import SIZE, fill, make_app, open_project, press, screen_text, settle
 from tui.forms.base import FormScreen
@@ -16,12 +16,21 @@ from tui.screens.events import EventsScreen
 from tui.screens.project_detail import ProjectDetailScreen
 
 
+def signed_project(database) -> tuple[str, dt.date]:
+    """The first project (by ref) signed and not yet started, with the day it was signed."""
+    with database.unit_of_work(write=False) as session:
+        project = session.scalars(select(Project).where(Project.stage == Stage.SIGNED, Project.status == ProjectStatus.ACTIVE)
+                                  .order_by(Project.ref)).first()
+        return project.ref, project.signed_on
+
+
 async def test_advance_a_stage_from_the_project_list(demo_sqlite):
+    ref, _signed_on = signed_project(demo_sqlite)
     app = make_app(demo_sqlite, screen="projects")
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        await press(pilot, "slash", *"P00003", "enter")
-        assert app.screen.query_one("#projects").cursor_key == "P00003"
+        await press(pilot, "slash", *ref, "enter")
+        assert app.screen.query_one("#projects").cursor_key == ref
         await press(pilot, "a")  # on the highlighted row, without opening it
         form = app.screen
         assert isinstance(form, FormScreen)
@@ -29,9 +38,9 @@ async def test_advance_a_stage_from_the_project_list(demo_sqlite):
         await fill(pilot, "note", "土建开工")
         await press(pilot, "ctrl+s")
         assert not isinstance(app.screen, FormScreen)
-        assert "P00003" in screen_text(app) and "开工" in screen_text(app)
+        assert ref in screen_text(app) and "开工" in screen_text(app)
     with demo_sqlite.unit_of_work(write=False) as session:
-        project = get_project(session, "P00003")
+        project = get_project(session, ref)
         assert project.stage == Stage.CONSTRUCTION
         step = session.scalars(select(StageStep).where(StageStep.project_id == project.id)
                                .order_by(StageStep.id.desc())).first()
@@ -40,17 +49,19 @@ async def test_advance_a_stage_from_the_project_list(demo_sqlite):
 
 
 async def test_a_stage_date_the_rules_refuse_is_shown_beside_the_date(demo_sqlite):
+    ref, signed_on = signed_project(demo_sqlite)
     app = make_app(demo_sqlite, screen="projects")
     async with app.run_test(size=SIZE) as pilot:
-        await open_project(pilot, "P00003")  # signed 2011-06-30
+        await open_project(pilot, ref)
         await press(pilot, "a")
-        await fill(pilot, "on", "2011-01-01")
+        await fill(pilot, "on", (signed_on - dt.timedelta(days=1)).isoformat())
         await press(pilot, "ctrl+s")
         assert isinstance(app.screen, FormScreen)  # still open, nothing saved
         error = app.screen.query_one("#error-on")
-        assert "2011-06-30" in str(error.render()) and error.has_class("-shown")
+        assert signed_on.isoformat() in str(error.render()) and error.has_class("-shown")
+        assert app.screen.focused is app.screen.control("on")
     with demo_sqlite.unit_of_work(write=False) as session:
-        assert get_project(session, "P00003").stage == Stage.SIGNED
+        assert get_project(session, ref).stage == Stage.SIGNED
 
 
 async def add_followup_and_problem(database) -> None:
@@ -236,7 +247,7 @@ async def test_the_dashboard_counts_as_of_a_chosen_day(demo_sqlite):
     with demo_sqlite.unit_of_work(write=False) as session:
         report = kpi_report(session, dt.date(2012, 6, 30))
         assert report["started"] < kpi_report(session, TODAY)["started"]  # the day makes a difference
-    assert "统计截至 2012-06-30" in shown and f"{report['started']}/{report['signed']}" in shown
+    assert "统计截至 2012-06-30" in shown and f"{report['started']} / {report['signed']}" in shown
 
 
 async def test_data_shown_comes_after_the_frame_that_shows_the_data(demo_sqlite, monkeypatch):

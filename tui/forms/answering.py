@@ -1,12 +1,10 @@
-"""Forms whose refusals the user can answer. The refused field gets the focus; a refusal that leaves a
-choice asks one question and, on yes, saves again: an industry missing from the list is added (units
-and cities a form names are added by the services themselves, and the form says so), a likely
-duplicate is saved anyway. The services still decide; the form only asks."""
+"""Forms whose refusals the user can answer: a refusal that leaves a choice asks one question and, on
+yes, saves again: an industry missing from the list is added (units and cities a form names are added
+by the services themselves, and the form says so), a likely duplicate is saved anyway. The services
+still decide; the form only asks."""
 from __future__ import annotations
 
 from collections.abc import Callable
-
-from textual.widgets import Static
 
 from crm.i18n import pick, t
 from crm.services.reference import add_industry
@@ -18,41 +16,14 @@ Offer = tuple[str, Callable[[], None]]  # a question, and what a yes does
 
 
 class AnsweringForm(FormScreen):
-    def action_save(self) -> None:
-        super().action_save()
-        if not self.saving:  # a field failed its check: go to the first one that did
-            self._focus(next((spec.name for spec in self.fields
-                              if self.query_one(f"#error-{spec.name}", Static).has_class("-shown")), None))
-
     def _refused(self, failure: Failure) -> None:
         super()._refused(failure)
         if failure.stale or failure.connection:
             return
-        name = self.refused_field(failure)
-        if name != self.ERROR_FIELDS.get(failure.key or ""):  # the base form put it elsewhere
-            self.clear_errors()
-            self.set_error(name, failure.message)
-        self._focus(name)
         offer = self.offer(failure)
         if offer is not None:
             question, then = offer
             self.app.push_screen(ConfirmScreen(question), lambda yes: then() if yes else None)
-
-    def refused_field(self, failure: Failure) -> str | None:
-        """The field a refusal concerns: the one the service names, else by its key, else by the label
-        its message quotes."""
-        names = {spec.name for spec in self.fields}
-        if failure.field_name in names:
-            return failure.field_name
-        name = self.ERROR_FIELDS.get(failure.key or "")
-        label = failure.params.get("field")
-        if name is None and label:
-            name = next((spec.name for spec in self.fields if spec.label == label), None)
-        return name
-
-    def _focus(self, name: str | None) -> None:
-        if name is not None:
-            self.control(name).focus()
 
     def offer(self, failure: Failure) -> Offer | None:
         """The question a refusal allows (subclasses add their own)."""

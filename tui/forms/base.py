@@ -3,7 +3,8 @@ the App and the form closes only once the database has accepted the change.
 
 The user's input is read with crm's own parsers (dates, amounts), so the form accepts exactly what the
 command line accepts; what only the services can check comes back as a message placed beside the field
-it concerns. An edit refused because the record changed meanwhile closes the form and reloads."""
+it concerns, and that field gets the focus. An edit refused because the record changed meanwhile closes
+the form and reloads."""
 from __future__ import annotations
 
 import datetime as dt
@@ -140,22 +141,27 @@ class FormScreen(DbClient, ModalScreen[Any]):
             error.remove_class("-shown")
 
     def values(self) -> dict[str, Any] | None:
-        """The parsed values, or None after putting each problem beside its field."""
+        """The parsed values, or None after putting each problem beside its field (the first such field
+        gets the focus)."""
         self.clear_errors()
-        parsed, ok = {}, True
+        parsed, refused = {}, []
         for spec in self.fields:
             try:
                 parsed[spec.name] = _parse(spec, self.control(spec.name).value)
             except CrmError as error:
                 self.set_error(spec.name, error.message)
-                ok = False
-        if ok:
+                refused.append(spec.name)
+        if not refused:
             try:
                 self.check(parsed)
             except CrmError as error:
-                self.set_error(self.ERROR_FIELDS.get(error.key), error.message)
-                ok = False
-        return parsed if ok else None
+                name = self.ERROR_FIELDS.get(error.key)
+                self.set_error(name, error.message)
+                refused.append(name)
+        if refused:
+            self._focus(refused[0])
+            return None
+        return parsed
 
     def check(self, values: dict[str, Any]) -> None:
         """Checks across fields that need no database (raise CrmError)."""
@@ -194,7 +200,25 @@ class FormScreen(DbClient, ModalScreen[Any]):
             self.app.report_failure(failure)
             self.set_error(None, failure.message)
         else:
-            self.set_error(self.ERROR_FIELDS.get(failure.key or ""), failure.message)
+            name = self.refused_field(failure)
+            self.set_error(name, failure.message)
+            self._focus(name)
+
+    def refused_field(self, failure: Failure) -> str | None:
+        """The field a refusal concerns: the one the service names, else by its key, else by the label
+        its message quotes (None: the form as a whole)."""
+        names = {spec.name for spec in self.fields}
+        if failure.field_name in names:
+            return failure.field_name
+        name = self.ERROR_FIELDS.get(failure.key or "")
+        label = failure.params.get("field")
+        if name is None and label:
+            name = next((spec.name for spec in self.fields if spec.label == label), None)
+        return name
+
+    def _focus(self, name: str | None) -> None:
+        if name is not None:
+            self.control(name).focus()
 
     def action_cancel(self) -> None:
         self.dismiss(None)

@@ -118,18 +118,20 @@ class EventExportForm(ExportForm):
         ])
 
     def save(self, session: Session, values: dict[str, Any], who: Recorder) -> str:
+        # As of a day before the workbench's today, the invitations listed are those of that day, each with
+        # the status it had then (as `crm export` does).
         ref = values["event"]
         if self.kind == EVENT:
             from crm.exporting.event_package import export_event_package
 
             path = output_path(values["out"], pick(f"{ref}-活动总结材料.xlsx", f"{ref}-summary.xlsx"))
-            report = export_event_package(session, ref, path, as_of=values["as_of"])
+            report = export_event_package(session, ref, path, as_of=values["as_of"], today=who.today)
             return written(path, pick(f"{len(report.projects)} 个签约项目，{len(report.invitees)} 位受邀客商",
                                       f"{len(report.projects)} signed projects, {len(report.invitees)} invitees"))
         from crm.exporting.event_plan import export_event_plan
 
         path = output_path(values["out"], pick(f"{ref}-工作方案.xlsx", f"{ref}-plan.xlsx"))
-        plan = export_event_plan(session, ref, path, as_of=values["as_of"])
+        plan = export_event_plan(session, ref, path, as_of=values["as_of"], today=who.today)
         return written(path, pick(f"报送截止 {plan.due.isoformat()}", f"due {plan.due.isoformat()}"))
 
 

@@ -17,6 +17,7 @@ from crm.services.search import search_contacts
 from tui import text
 from tui.db import DbClient, Failure
 from tui.i18n import translate_bindings
+from tui.widgets.tables import fill
 
 SOURCES = {"kept": ("保留", "kept"), "merged": ("取另一位", "taken"), "same": ("相同", "same"), "both": ("合并", "joined")}
 CANDIDATES = 30
@@ -96,13 +97,12 @@ class MergeScreen(DbClient, ModalScreen):
         self.run_db("candidates", job, self._show_candidates)
 
     def _show_candidates(self, hits) -> None:
-        table = self.query_one("#merge-candidates", DataTable)
-        table.clear(columns=True)
-        table.add_columns(*(Text(h) for h in ("ID", pick("姓名", "name"), pick("单位", "organization"),
-                                              pick("职务", "title"), pick("手机", "mobile"), pick("邮箱", "email"))))
-        for h in hits:
-            table.add_row(Text(f"C#{h.id}"), Text(h.name), text.plain(h.organization), text.plain(h.title),
-                          text.plain(h.mobile), text.plain(h.email), key=str(h.id))
+        fill(self.query_one("#merge-candidates", DataTable),
+             ("ID", pick("姓名", "name"), pick("单位", "organization"), pick("职务", "title"), pick("手机", "mobile"),
+              pick("邮箱", "email")),
+             [(Text(f"C#{h.id}"), Text(h.name), text.plain(h.organization), text.plain(h.title), text.plain(h.mobile),
+               text.plain(h.email)) for h in hits],
+             [str(h.id) for h in hits])
 
     @on(Input.Submitted, "#merge-search")
     def _to_candidates(self) -> None:
@@ -133,25 +133,18 @@ class MergeScreen(DbClient, ModalScreen):
             f"Step 2: keep C#{plan.kept_id}, merge C#{plan.merged_id} into it. Space: take the other's value; "
             "x: keep the other one instead; Ctrl+S: merge"))
         fields = self.query_one("#merge-fields", DataTable)
-        cursor = fields.cursor_row
-        fields.clear(columns=True)
-        fields.add_columns(Text(pick("字段", "field")), Text(f"C#{plan.kept_id} {pick('（保留）', '(kept)')}"),
-                           Text(f"C#{plan.merged_id}"), Text(pick("合并后", "result")), Text(pick("来源", "from")))
-        for f in plan.fields:
-            fields.add_row(Text(field_label(f.field)), self._value(f.field, f.kept), self._value(f.field, f.merged),
-                           self._value(f.field, f.result, bold=True), Text(pick(*SOURCES[f.source])), key=f.field)
-        fields.move_cursor(row=min(cursor, len(plan.fields) - 1))
+        fill(fields, (pick("字段", "field"), f"C#{plan.kept_id} {pick('（保留）', '(kept)')}", f"C#{plan.merged_id}",
+                      pick("合并后", "result"), pick("来源", "from")),
+             [(Text(field_label(f.field)), self._value(f.field, f.kept), self._value(f.field, f.merged),
+               self._value(f.field, f.result, bold=True), Text(pick(*SOURCES[f.source]))) for f in plan.fields],
+             [f.field for f in plan.fields], keep_cursor=True)
         fields.focus()
-        invitations = self.query_one("#merge-invitations", DataTable)
-        invitations.clear(columns=True)
-        invitations.add_columns(Text(pick("活动", "event")), Text(f"C#{plan.merged_id}"), Text(f"C#{plan.kept_id}"),
-                                Text(pick("合并后", "result")))
-        for i in plan.invitations:
-            invitations.add_row(Text(f"{i.event_ref} {i.event_title}"), text.labelled("invitation", i.merged_status),
-                                text.labelled("invitation", i.kept_status) if i.kept_status else Text(pick("（移入）", "(moves over)")),
-                                text.labelled("invitation", i.result_status))
-        if not plan.invitations:
-            invitations.add_row(Text(pick("（无邀请需要移动）", "(no invitations to move)")), Text(""), Text(""), Text(""))
+        moves = [(Text(f"{i.event_ref} {i.event_title}"), text.labelled("invitation", i.merged_status),
+                  text.labelled("invitation", i.kept_status) if i.kept_status else Text(pick("（移入）", "(moves over)")),
+                  text.labelled("invitation", i.result_status)) for i in plan.invitations]
+        fill(self.query_one("#merge-invitations", DataTable),
+             (pick("活动", "event"), f"C#{plan.merged_id}", f"C#{plan.kept_id}", pick("合并后", "result")),
+             moves or [(Text(pick("（无邀请需要移动）", "(no invitations to move)")), Text(""), Text(""), Text(""))])
         self.query_one("#merge-message", Static).update("")
 
     def _value(self, field: str, value, *, bold: bool = False) -> Text:

@@ -4,13 +4,32 @@ from __future__ import annotations
 
 import asyncio
 
+from textual.binding import Binding
 from textual.screen import Screen
 
 from crm.i18n import pick
 from tui.db import DbClient
-from tui.forms.base import STALE
 from tui.i18n import translate_bindings
 from tui.messages import DataShown
+
+
+# A record's page switches its tabs by key: ] the next, [ the previous (round), as Tab would not (it
+# moves the focus).
+TAB_BINDINGS = [
+    Binding("right_square_bracket", "tab(1)", "next tab", id="tabs.next"),
+    Binding("left_square_bracket", "tab(-1)", "previous tab", show=False, id="tabs.previous"),
+]
+
+
+def switch_tab(screen: Screen, step: int) -> None:
+    """The next (step 1) or previous (-1) tab of the screen's tabs, its table focused."""
+    from textual.widgets import DataTable, TabbedContent, TabPane  # record pages only: not at the first screen's import
+
+    tabbed = screen.query_one(TabbedContent)
+    panes = [pane.id for pane in tabbed.query(TabPane)]
+    shown = panes[(panes.index(tabbed.active) + step) % len(panes)]
+    tabbed.active = shown
+    tabbed.get_pane(shown).query_one(DataTable).focus()
 
 
 # How long a frame lasts, and how many times a screen waits for a paint before it announces its data anyway.
@@ -24,14 +43,27 @@ class WorkbenchScreen(DbClient, Screen):
         translate_bindings(self)
         self.seen_version: int | None = None  # App.data_version when the screen last read its data
         self._paints = 0  # frames painted (for data_shown)
+        self._closing = False  # close() was asked while another screen was in view
 
     def on_mount(self) -> None:
         self.seen_version = self.app.data_version
 
     def on_screen_resume(self) -> None:
+        if self._closing:
+            self.dismiss()
+            return
         if self.seen_version is not None and self.seen_version != self.app.data_version:
             self.seen_version = self.app.data_version
             self.reload()
+
+    def close(self) -> None:
+        """Leave this screen (a record's page whose record could not be read). dismiss() closes whatever is
+        on top, and by the time the answer came the user may be on another screen or in another section:
+        then this one closes as it next comes into view."""
+        if self.is_active:
+            self.dismiss()
+        else:
+            self._closing = True
 
     def reload(self) -> None:
         """Read what the screen shows again (after an edit, on ctrl+r, after a reconnect)."""
@@ -65,6 +97,8 @@ class WorkbenchScreen(DbClient, Screen):
     def form_closed(self, result) -> None:
         """After a form: say what was saved (the screen reads again as it comes back into view), or show
         the record as it now is after an edit refused because it had changed."""
+        from tui.forms.base import STALE  # not at import: the first screen is shown before any form
+
         if isinstance(result, str):
             self.notify(result, markup=False, title=pick("已保存", "saved"))
         elif result is STALE:

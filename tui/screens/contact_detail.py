@@ -14,8 +14,9 @@ from crm.labels import category_label
 from crm.services.contact_view import contact_detail
 from crm.services.merge import undo_merge
 from tui import text
-from tui.screens.base import WorkbenchScreen
+from tui.screens.base import TAB_BINDINGS, WorkbenchScreen, switch_tab
 from tui.widgets.key_bar import KeyBar
+from tui.widgets.tables import fill
 
 TABS = (("invitations", "邀请", "invitations"), ("projects", "项目", "projects"),
         ("followups", "跟踪服务", "follow-ups"), ("merges", "合并记录", "merges"))
@@ -27,6 +28,7 @@ class ContactDetailScreen(WorkbenchScreen):
         Binding("e", "edit", "edit", id="contact.edit"),
         Binding("m", "merge", "merge", id="contact.merge"),
         Binding("u", "unmerge", "undo merge", id="contact.unmerge"),
+        *TAB_BINDINGS,
     ]
     DEFAULT_CSS = """
     #contact-title { height: 1; padding: 0 1; background: $panel; }
@@ -63,7 +65,7 @@ class ContactDetailScreen(WorkbenchScreen):
     def _not_loaded(self, failure) -> None:
         self.app.report_failure(failure)
         if self.detail is None:
-            self.dismiss()
+            self.close()
 
     def show(self, detail: dict) -> None:
         self.detail = detail
@@ -120,12 +122,12 @@ class ContactDetailScreen(WorkbenchScreen):
                         for m in d["merged_from"]]),
         }
         for tab, (headers, rows) in tables.items():
-            table = self.query_one(f"#table-{tab}", DataTable)
-            table.clear(columns=True)
-            table.add_columns(*(Text(h) for h in headers))
-            table.add_rows(rows)
+            fill(self.query_one(f"#table-{tab}", DataTable), headers, rows)
 
     # -- actions ------------------------------------------------------------------------------------
+
+    def action_tab(self, step: int) -> None:
+        switch_tab(self, step)
 
     def action_edit(self) -> None:
         from tui.screens.contacts import edit_contact

@@ -18,14 +18,15 @@ from tui.widgets.virtual_table import Column, TableRow, VirtualTable
 
 
 def contact_columns() -> list[Column]:
+    """On a narrow terminal the email, then the city, make room for the organization."""
     return [
         Column("name", pick("姓名", "name"), 12),
         Column("organization", pick("单位", "organization"), 0),
         Column("kind", pick("类型", "kind"), 10),
-        Column("city", pick("城市", "city"), 8),
+        Column("city", pick("城市", "city"), 8, drop=1),
         Column("title", pick("职务", "title"), 14),
         Column("mobile", pick("手机", "mobile"), 11),
-        Column("email", pick("邮箱", "email"), 24),
+        Column("email", pick("邮箱", "email"), 24, drop=2),
     ]
 
 

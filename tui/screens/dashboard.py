@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from concurrent.futures import Future
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -29,6 +30,10 @@ KPI_TILES = (
 )
 
 
+def ratio(part: int, whole: int) -> str:
+    return f"{part:,} / {whole:,}"
+
+
 def _line(*parts: Text | str) -> Text:
     line = Text.assemble(*parts)
     line.no_wrap = True
@@ -43,15 +48,14 @@ class DashboardScreen(WorkbenchScreen):
     def __init__(self) -> None:
         super().__init__()
         self.as_of: dt.date | None = None
-        self.reload()  # the figures are read while the screen is being composed
+        # The figures are read while the screen is being composed (or were, while Textual started).
+        self.reload(answer=self.app.first_answer("dashboard"))
 
     def compose(self) -> ComposeResult:
         yield Header()
         with Horizontal(id="kpis"):
             for key, zh, en in KPI_TILES:
-                tile = Static(Text("…"), id=f"kpi-{key}", classes="kpi")
-                tile.border_title = pick(zh, en)
-                yield tile
+                yield Static(self._tile(pick(zh, en), "…"), id=f"kpi-{key}", classes="kpi")
         with Horizontal(id="dashboard-middle"):
             chart = Vertical(PipelineChart(id="pipeline"), id="pipeline-panel", classes="panel")
             chart.border_title = pick("项目分布（产业 × 阶段）", "pipeline (industry × stage)")
@@ -62,10 +66,10 @@ class DashboardScreen(WorkbenchScreen):
             yield OptionList(id="followups", classes="panel")
         yield KeyBar()
 
-    def reload(self) -> None:
+    def reload(self, answer: Future | None = None) -> None:
         as_of = self.as_of or self.app.today
         self.sub_title = pick(f"总览 · 统计截至 {as_of}", f"dashboard · as of {as_of}")
-        self.run_db("dashboard", lambda session: dashboard(session, as_of), self.show)
+        self.run_db("dashboard", lambda session: dashboard(session, as_of), self.show, answer=answer)
 
     def show(self, data: Dashboard) -> None:
         kpi = data.kpi
@@ -73,23 +77,31 @@ class DashboardScreen(WorkbenchScreen):
         values = {
             "signed": (f"{signed:,}", pick("个项目", "projects")),
             "signed_amount": (text.yi(kpi["signed_amount"]), "亿元"),
-            "started_rate": (text.pct(kpi["started_rate"]), f"{kpi['started']:,}/{signed:,}"),
-            "production_rate": (text.pct(kpi["production_rate"]), f"{kpi['in_production']:,}/{signed:,}"),
-            "results_rate": (text.pct(kpi["results_rate"]), f"{kpi['with_results']:,}/{signed:,}"),
+            "started_rate": (text.pct(kpi["started_rate"]), ratio(kpi['started'], signed)),
+            "production_rate": (text.pct(kpi["production_rate"]), ratio(kpi['in_production'], signed)),
+            "results_rate": (text.pct(kpi["results_rate"]), ratio(kpi['with_results'], signed)),
             "funds_in_place_rate": (text.pct(kpi["funds_in_place_rate"]),
-                                    f"{text.yi(kpi['funds_in_place'])}/{text.yi(kpi['signed_amount'])}"),
+                                    f"{text.yi(kpi['funds_in_place'])} / {text.yi(kpi['signed_amount'])}"),
             "problems_resolved_rate": (text.pct(kpi["problems_resolved_rate"]),
-                                       f"{kpi['problems_resolved']:,}/{kpi['problems_raised']:,}"),
+                                       ratio(kpi['problems_resolved'], kpi['problems_raised'])),
         }
+        titles = {key: pick(zh, en) for key, zh, en in KPI_TILES}
         for key, (value, basis) in values.items():
-            tile = Text(value, style="bold", no_wrap=True, overflow="ellipsis")
-            tile.append(f"\n{basis}", style="dim")
-            self.query_one(f"#kpi-{key}", Static).update(tile)
+            self.query_one(f"#kpi-{key}", Static).update(self._tile(titles[key], value, basis))
         self.query_one(PipelineChart).show(data.pipeline)
         self._fill_deadlines(data)
         self._fill_alerts(data)
         self._fill_followups(data)
         self.data_shown("dashboard")
+
+    @staticmethod
+    def _tile(title: str, value: str, basis: str = "") -> Text:
+        """A KPI card: its title inside it (a border title is cut first on a narrow terminal), the figure, its
+        basis (which wraps at " / " in a narrow card rather than losing its end)."""
+        tile = Text(title, style="dim")
+        tile.append(f"\n{value}", style="bold")
+        tile.append(f"\n{basis}", style="dim")
+        return tile
 
     def _fill_deadlines(self, data: Dashboard) -> None:
         deadlines = self.query_one("#deadlines", OptionList)

@@ -4,6 +4,7 @@ projects; or the highlighted programme's. Programmes and events are made, copied
 `v` opens an event's invitations."""
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
 
 from rich.table import Table
@@ -14,19 +15,24 @@ from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import DataTable, Header, Static, Tree
 
+from crm.errors import CrmError
 from crm.i18n import pick
+from crm.labels import category_label, org_kind_label
 from crm.rules.when import when_input
+from crm.services.directory import parse_org_kind
 from crm.services.event_detail import Deadline, EventDetail, EventNode, ProgrammeTree, event_detail, programme_tree
 from crm.services.event_editing import event_when
 from crm.services.events import event_dict, get_event, list_events
 from crm.services.programmes import list_programmes, programme_dict
 from crm.services.project_query import filter_choices
+from db.models import OrgKind
 from tui import text
 from tui.forms import event_forms as forms
 from tui.forms import programme_forms
 from tui.i18n import word
 from tui.screens.base import WorkbenchScreen
 from tui.widgets.key_bar import KeyBar
+from tui.widgets.tables import fill
 
 
 def _deadline_mark(node: EventNode) -> Text:
@@ -42,6 +48,24 @@ def _deadline_mark(node: EventNode) -> Text:
     if "due" in found:
         return Text("! ", style="bold yellow")
     return Text("")
+
+
+def by_kind(counts: dict[str, int]) -> list[tuple[str, int]]:
+    """Invitations by 客商类别, one count per kind however the lists wrote it: the demo's code (private),
+    an imported list's word (民企, 民营企业) and our word are one kind; other words stay as written. Our
+    kinds come first in their order, then the other words, 未分类 last."""
+    merged: Counter[str] = Counter()
+    for category, count in counts.items():
+        try:
+            merged[org_kind_label(parse_org_kind(category)) if category else category_label(None)] += count
+        except CrmError:  # not one of our kinds
+            merged[category] += count
+    kinds, unclassified = [org_kind_label(kind) for kind in OrgKind], category_label(None)
+
+    def rank(name: str) -> tuple[int, int | str]:
+        return (0, kinds.index(name)) if name in kinds else (2, "") if name == unclassified else (1, name)
+
+    return sorted(merged.items(), key=lambda item: rank(item[0]))
 
 
 def _node_label(node: EventNode) -> Text:
@@ -112,6 +136,7 @@ class EventsScreen(WorkbenchScreen):
         yield KeyBar()
 
     def on_mount(self) -> None:
+        super().on_mount()
         self.sub_title = pick("活动与会议", "events and meetings")
         self.reload()
 
@@ -216,16 +241,16 @@ class EventsScreen(WorkbenchScreen):
     def _show_detail(self, detail: EventDetail) -> None:
         if detail.ref != self.current:
             return  # another node was highlighted meanwhile
+        if self.detail is None or self.detail.ref != detail.ref:  # another event: its detail from the top
+            self.query_one("#event-detail").scroll_home(animate=False)
         self.detail = detail
         self.query_one("#event-info", Static).update(self._info(detail))
         table = self.query_one("#event-projects", DataTable)
-        table.clear(columns=True)
-        table.add_columns(*(Text(c) for c in (pick("编号", "ref"), pick("签约项目", "signed project"),
-                                               pick("金额(万元)", "万元"), pick("签约日期", "signed on"),
-                                               pick("阶段", "stage"), pick("状态", "status"))))
-        for p in detail.signed_projects:
-            table.add_row(Text(p.ref), Text(p.name), text.wan(p.amount), text.day(p.signed_on), text.stage(p.stage),
-                          text.labelled("status", p.status.value), key=p.ref)
+        fill(table, [pick("编号", "ref"), pick("签约项目", "signed project"), pick("金额(万元)", "万元"),
+                     pick("签约日期", "signed on"), pick("阶段", "stage"), pick("状态", "status")],
+             [(Text(p.ref), Text(p.name), text.wan(p.amount), text.day(p.signed_on), text.stage(p.stage),
+               text.labelled("status", p.status.value)) for p in detail.signed_projects],
+             [p.ref for p in detail.signed_projects])
         table.display = bool(detail.signed_projects)
         self.refresh_bindings()
         self.data_shown("events")
@@ -256,8 +281,7 @@ class EventsScreen(WorkbenchScreen):
         ]
         invitations = Text(" · ".join(f"{word('invitation', status)} {count}"
                                       for status, count in d.invitations_by_status.items()))
-        categories = Text(" · ".join(f"{word('org_kind', category)} {count}"
-                                     for category, count in d.invitations_by_category.items()) or "—")
+        categories = Text(" · ".join(f"{name} {count}" for name, count in by_kind(d.invitations_by_category)) or "—")
         signed_amount = sum(p.amount or 0 for p in d.signed_projects)
         rows = [
             (pick("级别 / 类型", "level / kind"), Text(f"{word('level', d.level)} · {word('event_kind', d.kind)}")),

@@ -27,6 +27,7 @@ from tui.db import Failure, describe
 from tui.forms.pickers import ConfirmScreen
 from tui.screens.base import WorkbenchScreen
 from tui.widgets.key_bar import KeyBar
+from tui.widgets.tables import fill
 
 SPREADSHEETS = {".xlsx", ".xlsm", ".xls", ".ods", ".csv"}
 # What a column can be mapped to, in the order `f` steps through them.
@@ -173,27 +174,18 @@ class ImportWizardScreen(WorkbenchScreen):
         self.query_one("#preview-summary", Static).update(Text(pick(
             f"{parsed.path.name}（{parsed.format}）：{len(parsed.rows)} 行数据，其中 {errors} 行有错误",
             f"{parsed.path.name} ({parsed.format}): {len(parsed.rows)} data rows, {errors} with errors")))
-        sheets = self.query_one("#sheets", DataTable)
-        sheets.clear(columns=True)
-        sheets.add_columns(*(Text(h) for h in (pick("工作表", "sheet"), pick("表头所在行", "header row"),
-                                                pick("数据行", "rows"), pick("未识别的列", "unknown columns"))))
-        for s in parsed.sheets:
-            sheets.add_row(Text(s.name), Text(str(s.header_row) if s.header_row else pick("未找到", "none found")),
-                           Text(str(s.rows)), Text("、".join(s.unknown_columns)))
+        sheets = [(Text(s.name), Text(str(s.header_row) if s.header_row else pick("未找到", "none found")),
+                   Text(str(s.rows)), Text("、".join(s.unknown_columns))) for s in parsed.sheets]
         if parsed.skipped_sheets:
-            sheets.add_row(Text(pick("（隐藏，未导入）", "(hidden, skipped)")), Text(""), Text(""),
-                           Text("、".join(parsed.skipped_sheets)))
+            sheets.append((Text(pick("（隐藏，未导入）", "(hidden, skipped)")), Text(""), Text(""),
+                           Text("、".join(parsed.skipped_sheets))))
+        fill(self.query_one("#sheets", DataTable), (pick("工作表", "sheet"), pick("表头所在行", "header row"),
+                                                    pick("数据行", "rows"), pick("未识别的列", "unknown columns")), sheets)
+        columns = [(s, header) for s in parsed.sheets for header in self._headers(s)]
         table = self.query_one("#mapping", DataTable)
-        cursor = table.cursor_row
-        table.clear(columns=True)
-        table.add_columns(*(Text(h) for h in (pick("工作表", "sheet"), pick("列（表头原文）", "column (as written)"),
-                                              pick("导入为", "imported as"))))
-        for s in parsed.sheets:
-            for header in self._headers(s):
-                table.add_row(Text(s.name), Text(header), Text(target_label(self._target(s, header))),
-                              key=f"{s.name}\x00{header}")
-        if table.row_count:
-            table.move_cursor(row=min(cursor, table.row_count - 1))
+        fill(table, (pick("工作表", "sheet"), pick("列（表头原文）", "column (as written)"), pick("导入为", "imported as")),
+             [(Text(s.name), Text(header), Text(target_label(self._target(s, header)))) for s, header in columns],
+             [f"{s.name}\x00{header}" for s, header in columns], keep_cursor=True)
         table.focus()
         self._refresh_keys()
         self.data_shown("import-preview")
@@ -253,7 +245,7 @@ class ImportWizardScreen(WorkbenchScreen):
             try:
                 result = import_invitees(database, path, options, login=login, progress=report)
             except Exception as error:  # shown to the user, never raised into the UI
-                self.post_message(ImportFinished(None, describe(error, database.display_url)))
+                self.post_message(ImportFinished(None, describe(error, database)))
             else:
                 self.post_message(ImportFinished(result, None))
 
@@ -301,14 +293,10 @@ class ImportWizardScreen(WorkbenchScreen):
             lines.append(pick(f"  此文件已于批次 {result.earlier_batch} 导入过", f"  this file was imported before (batch {result.earlier_batch})"))
         self.query_one("#result-summary", Static).update(Text("\n".join(lines)))
         table = self.query_one("#error-rows", DataTable)
-        table.clear(columns=True)
-        table.add_columns(*(Text(h) for h in (pick("工作表", "sheet"), pick("行", "row"), pick("列", "column"),
-                                              pick("问题", "problem"))))
-        for e in result.errors:
-            table.add_row(Text(e.sheet), Text(str(e.row)), Text(e.column or ""), Text(e.message))
-        for conflict in result.conflicts:
-            table.add_row(Text(conflict.sheet), Text(str(conflict.row)), Text(field_label(conflict.field)),
-                          Text(conflict.message, style="yellow"))
+        fill(table, (pick("工作表", "sheet"), pick("行", "row"), pick("列", "column"), pick("问题", "problem")),
+             [(Text(e.sheet), Text(str(e.row)), Text(e.column or ""), Text(e.message)) for e in result.errors]
+             + [(Text(c.sheet), Text(str(c.row)), Text(field_label(c.field)), Text(c.message, style="yellow"))
+                for c in result.conflicts])
         if table.row_count:
             table.focus()
         self._refresh_keys()

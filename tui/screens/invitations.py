@@ -30,6 +30,7 @@ from tui.forms.pickers import ConfirmScreen, EventPicker
 from tui.i18n import word
 from tui.screens.base import WorkbenchScreen
 from tui.widgets.key_bar import KeyBar
+from tui.widgets.tables import fill
 
 STATUS_KEYS = (("p", InvitationStatus.PROPOSED), ("i", InvitationStatus.INVITED), ("c", InvitationStatus.CONFIRMED),
                ("t", InvitationStatus.ATTENDED), ("d", InvitationStatus.DECLINED))
@@ -88,9 +89,6 @@ class InvitationsScreen(WorkbenchScreen):
     def on_mount(self) -> None:
         super().on_mount()
         self.sub_title = pick("邀请名单", "invitations")
-        self.query_one("#invitations", DataTable).add_columns(*(Text(h) for h in (
-            "✓", pick("姓名", "name"), pick("单位", "organization"), pick("类型", "kind"), pick("职务", "title"),
-            pick("手机", "mobile"), pick("状态", "status"), pick("类别", "category"))))
         ref = self.event_ref
         self.run_db("event", lambda session: get_event(session, ref).title, self._titled,
                     on_failure=self._not_loaded)
@@ -101,7 +99,7 @@ class InvitationsScreen(WorkbenchScreen):
 
     def _not_loaded(self, failure) -> None:
         self.app.report_failure(failure)
-        self.dismiss()
+        self.close()
 
     def reload(self) -> None:
         ref, statuses, query = self.event_ref, [self.status_filter] if self.status_filter else [], self.query_text
@@ -110,15 +108,10 @@ class InvitationsScreen(WorkbenchScreen):
     def _show(self, rows: list[InvitationRow]) -> None:
         self.rows = rows
         self.selected &= {r.id for r in rows}
-        table = self.query_one("#invitations", DataTable)
-        cursor = table.cursor_row
-        # Rows only: new columns would be painted at their titles' widths until the table next measures
-        # its cells, and it does not paint again when the widths come back to what they were.
-        table.clear()
-        for r in rows:
-            table.add_row(*self._cells(r), key=str(r.id))
-        if rows:
-            table.move_cursor(row=min(cursor, len(rows) - 1))
+        headers = ("✓", pick("姓名", "name"), pick("单位", "organization"), pick("类型", "kind"), pick("职务", "title"),
+                   pick("手机", "mobile"), pick("状态", "status"), pick("类别", "category"))
+        fill(self.query_one("#invitations", DataTable), headers, [self._cells(r) for r in rows],
+             [str(r.id) for r in rows], keep_cursor=True)
         self._show_status()
         self.data_shown("invitations")
 

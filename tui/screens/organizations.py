@@ -37,11 +37,12 @@ class OrganizationsScreen(ListScreen):
     SELECTS = (("kind", "单位类型", "kind"), ("industry", "产业", "industry"), ("city", "城市", "city"))
 
     def columns(self) -> list[Column]:
+        """On a narrow terminal the city makes room for the name."""
         return [
-            Column("name", pick("单位名称", "organization"), 0),
+            Column("name", pick("单位名称", "organization"), 0, min_width=30),
             Column("kind", pick("类型", "kind"), 12),
             Column("industry", pick("产业", "industry"), 24),
-            Column("city", pick("城市", "city"), 10),
+            Column("city", pick("城市", "city"), 10, drop=1),
             Column("contacts", pick("客商", "contacts"), 6, align="right", sortable=False),
         ]
 
@@ -75,8 +76,7 @@ class OrganizationsScreen(ListScreen):
         """The organization's people: the contacts screen, searched by the organization's name."""
         row = self.table.row_at(event.row)
         if row is not None:
-            await self.app.switch_mode("contacts")
-            self.app.screen.search_for(row.cells[0].plain)
+            (await self.app.show_section("contacts")).search_for(row.cells[0].plain)
 
     def action_new(self) -> None:
         from tui.forms.directory_forms import OrganizationForm

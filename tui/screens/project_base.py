@@ -2,15 +2,24 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from textual.binding import Binding
 
 from crm.i18n import pick
 from crm.services.project_query import FilterChoices, filter_choices
-from tui.forms import project_forms as forms
-from tui.forms.base import FormScreen
-from tui.project_view import ProjectView, load_project_view
 from tui.screens.base import WorkbenchScreen
+
+if TYPE_CHECKING:
+    from tui.forms.base import FormScreen
+    from tui.project_view import ProjectView
+
+
+def _forms():
+    """The project forms, imported as the first one opens: the project list is shown without them."""
+    from tui.forms import project_forms
+
+    return project_forms
 
 
 class ProjectScreen(WorkbenchScreen):
@@ -37,28 +46,28 @@ class ProjectScreen(WorkbenchScreen):
         return None
 
     def action_advance(self) -> None:
-        self._open(lambda view, _: forms.AdvanceForm(view, self.app.today))
+        self._open(lambda view, _: _forms().AdvanceForm(view, self.app.today))
 
     def action_followup(self) -> None:
-        self._open(lambda view, _: forms.FollowUpForm(view, self.app.today))
+        self._open(lambda view, _: _forms().FollowUpForm(view, self.app.today))
 
     def action_problem(self) -> None:
-        self._open(lambda view, _: forms.ProblemForm(view, self.app.today))
+        self._open(lambda view, _: _forms().ProblemForm(view, self.app.today))
 
     def action_resolve(self) -> None:
-        self._open(lambda view, _: forms.ResolveForm(view, self.app.today, self.selected_problem()))
+        self._open(lambda view, _: _forms().ResolveForm(view, self.app.today, self.selected_problem()))
 
     def action_edit(self) -> None:
-        self._open(forms.EditProjectForm, with_choices=True)
+        self._open(_forms().EditProjectForm, with_choices=True)
 
     def action_status(self) -> None:
-        self._open(lambda view, _: forms.StatusForm(view, self.app.today))
+        self._open(lambda view, _: _forms().StatusForm(view, self.app.today))
 
     def action_correct(self) -> None:
-        self._open(lambda view, _: forms.CorrectStepForm(view, self.app.today))
+        self._open(lambda view, _: _forms().CorrectStepForm(view, self.app.today))
 
     def action_figure(self) -> None:
-        self._open(lambda view, _: forms.FigureForm(view, self.app.today))
+        self._open(lambda view, _: _forms().FigureForm(view, self.app.today))
 
     def _open(self, make_form: Callable[[ProjectView, FilterChoices | None], FormScreen], *,
               with_choices: bool = False) -> None:
@@ -73,6 +82,8 @@ class ProjectScreen(WorkbenchScreen):
         today = self.app.today
 
         def job(session) -> tuple[ProjectView, FilterChoices | None]:
+            from tui.project_view import load_project_view
+
             loaded = view or load_project_view(session, ref, today)
             return loaded, filter_choices(session) if with_choices else None
 

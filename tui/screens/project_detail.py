@@ -17,10 +17,50 @@ from tui import text
 from tui.forms import project_forms as forms
 from tui.i18n import word
 from tui.project_view import ProjectView, load_project_view
+from tui.screens.base import TAB_BINDINGS, switch_tab
 from tui.screens.project_base import ProjectScreen
+from tui.widgets import tables
 from tui.widgets.key_bar import KeyBar
 
 TABS = ("steps", "followups", "problems", "figures", "statuses")
+
+
+def latest_first(records: list[dict]) -> list[dict]:
+    """Follow-ups and figures by their date, the latest first (several on one day: the last recorded first)."""
+    return sorted(records, key=lambda r: (r["on"], r["id"]), reverse=True)
+
+
+class Timeline:
+    """The stages side by side, each over its date; one under the other where that does not fit (80
+    columns), so a date is never cut."""
+
+    def __init__(self, heading: str, stages: list[tuple[Text, Text]]) -> None:
+        self.heading, self.stages = heading, stages
+
+    def _grid(self) -> Table:
+        grid = Table.grid(padding=(0, 1))
+        grid.title, grid.title_style, grid.title_justify = self.heading, "bold", "left"
+        return grid
+
+    def __rich_console__(self, console, options):
+        across = self._grid()
+        row = []
+        for i, (name, when) in enumerate(self.stages):
+            across.add_column(no_wrap=True)
+            row.append(Text.assemble(name, "\n", when))
+            if i < len(self.stages) - 1:
+                across.add_column(no_wrap=True)
+                row.append(Text("──", style="dim"))
+        across.add_row(*row)
+        if console.measure(across, options=options.update_width(1_000)).maximum <= options.max_width:
+            yield across
+            return
+        down = self._grid()
+        down.add_column(no_wrap=True)
+        down.add_column(no_wrap=True)
+        for name, when in self.stages:
+            down.add_row(name, when)
+        yield down
 
 
 class ProjectDetailScreen(ProjectScreen):
@@ -30,6 +70,7 @@ class ProjectDetailScreen(ProjectScreen):
         Binding("k", "correct_record", "correct record", show=False, id="project.correct_record"),
         Binding("w", "retract_record", "retract record", show=False, id="project.retract_record"),
         Binding("o", "reopen", "reopen", show=False, id="project.reopen"),
+        *TAB_BINDINGS,
     ]
 
     def __init__(self, ref: str) -> None:
@@ -65,13 +106,16 @@ class ProjectDetailScreen(ProjectScreen):
     def _not_loaded(self, failure) -> None:
         self.app.report_failure(failure)
         if self.view is None:
-            self.dismiss()
+            self.close()
 
     def current_ref(self) -> str | None:
         return self.ref
 
     def current_view(self) -> ProjectView | None:
         return self.view
+
+    def action_tab(self, step: int) -> None:
+        switch_tab(self, step)
 
     def selected_problem(self) -> int | None:
         return self._selected("problems")
@@ -160,7 +204,7 @@ class ProjectDetailScreen(ProjectScreen):
         return grid
 
     @staticmethod
-    def _timeline(view: ProjectView) -> Table:
+    def _timeline(view: ProjectView) -> Timeline:
         """签约 ── 开工 ── 投产 ── 见效, with the date each was reached or the date it is planned for."""
         reached = {stage: on for _, stage, on in view.steps}
         current = Stage(view.detail["stage"])
@@ -169,28 +213,18 @@ class ProjectDetailScreen(ProjectScreen):
         heading = pick("阶段进度", "stages")
         if current not in PIPELINE_STAGES:
             heading += text.parenthesized(stage_label(current))
-        grid = Table.grid(padding=(0, 1))
-        grid.title = heading
-        grid.title_style = "bold"
-        grid.title_justify = "left"
         cells = []
         for stage in PIPELINE_STAGES:
             done = stage in reached or rank(current) >= rank(stage)
-            cell = Text(f"{'●' if done else '○'} {stage_label(stage)}\n", style="bold green" if done else "dim")
+            name = Text(f"{'●' if done else '○'} {stage_label(stage)}", style="bold green" if done else "dim")
             if stage in reached:
-                cell.append(reached[stage].isoformat())
+                when = Text(reached[stage].isoformat())
             elif planned.get(stage):
-                cell.append(pick(f"计划 {planned[stage]}", f"plan {planned[stage]}"), style="yellow")
-            cells.append(cell)
-        for _ in range(len(cells) * 2 - 1):
-            grid.add_column(no_wrap=True)
-        row = []
-        for i, cell in enumerate(cells):
-            row.append(cell)
-            if i < len(cells) - 1:
-                row.append(Text("──", style="dim"))
-        grid.add_row(*row)
-        return grid
+                when = Text(pick(f"计划 {planned[stage]}", f"plan {planned[stage]}"), style="yellow")
+            else:
+                when = Text("")
+            cells.append((name, when))
+        return Timeline(heading, cells)
 
     @staticmethod
     def _service(d: dict) -> Table:
@@ -214,14 +248,8 @@ class ProjectDetailScreen(ProjectScreen):
 
     def _fill_tables(self, d: dict) -> None:
         def fill(tab: str, columns: list[str], rows: list[tuple[str, list[Text]]]) -> None:
-            table = self.query_one(f"#table-{tab}", DataTable)
-            cursor = table.cursor_row
-            table.clear(columns=True)
-            table.add_columns(*(Text(c) for c in columns))
-            for key, cells in rows:
-                table.add_row(*cells, key=key)
-            if rows:
-                table.move_cursor(row=min(cursor, len(rows) - 1))
+            tables.fill(self.query_one(f"#table-{tab}", DataTable), columns, [cells for _, cells in rows],
+                        [key for key, _ in rows], keep_cursor=True)
 
         fill("steps", ["#", pick("阶段", "stage"), pick("日期", "date"), pick("说明", "note"), pick("类型", "kind"),
                        pick("记录人", "by")], [
@@ -234,7 +262,7 @@ class ProjectDetailScreen(ProjectScreen):
                            pick("下次", "next")], [
             (str(f["id"]), [text.day(f["on"]), text.labelled("followup_kind", f["kind"]), text.plain(f["content"]),
                             text.plain(f["next_step"]), text.day(f["next_on"])])
-            for f in reversed(d["followups"])
+            for f in latest_first(d["followups"])
         ])
         open_first = sorted(d["problems"], key=lambda p: (p["resolved_on"] is not None, p["raised_on"]))
         fill("problems", ["#", pick("问题", "problem"), pick("提出", "raised"), pick("责任单位", "unit"),
@@ -248,7 +276,7 @@ class ProjectDetailScreen(ProjectScreen):
         fill("figures", [pick("截至", "as of"), pick("数据", "figure"), pick("金额(万元)", "万元"), pick("说明", "note")], [
             (str(f["id"]), [text.day(f["on"]), Text(word("figure_kind", f["kind"])), text.wan(f["amount"]),
                             text.plain(f["note"])])
-            for f in d["figures"]
+            for f in latest_first(d["figures"])
         ])
         fill("statuses", [pick("日期", "date"), pick("状态", "status"), pick("原因", "reason")], [
             (str(i), [text.day(c["on"]), text.labelled("status", c["status"]), text.plain(c["reason"])])

@@ -2,12 +2,10 @@
 paged from SQL by the virtual table. The actions of a project apply to the highlighted row."""
 from __future__ import annotations
 
-import datetime as dt
-from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from concurrent.futures import Future
+from dataclasses import replace
 
 from rich.text import Text
-from sqlalchemy.orm import Session
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -15,70 +13,19 @@ from textual.containers import Horizontal
 from textual.lazy import Lazy
 from textual.widgets import Header, Input, Select
 
-from crm.i18n import language, pick
+from crm.i18n import pick
 from crm.rules.stages import STAGE_ORDER, stage_label
-from crm.services.project_query import (
-    SORT_COLUMNS,
-    FilterChoices,
-    ProjectFilter,
-    ProjectOrder,
-    count_projects,
-    filter_choices,
-    project_page,
-)
-from crm.services.snapshot import project_states
+from crm.services.project_query import SORT_COLUMNS, FilterChoices, ProjectFilter, ProjectOrder, filter_choices
 from db.models import ProjectStatus
-from tui import text
 from tui.i18n import word
+from tui.project_list import INITIAL_ORDER, ProjectSource, project_columns
 from tui.screens.project_base import ProjectScreen
-from tui.widgets.virtual_table import Column, TableRow, VirtualTable
+from tui.widgets.virtual_table import VirtualTable
 from tui.widgets.key_bar import KeyBar
 from tui.widgets.status_line import StatusLine
 
 FILTERS = ("stage", "industry", "city", "status", "unit")
 STATUS_DELAY_S = 0.15
-
-
-def project_columns() -> list[Column]:
-    """Widths in terminal cells, per language (English stage and status names are longer)."""
-    zh = language() == "zh"
-    return [
-        Column("signal", "", 1, sortable=False),
-        Column("ref", pick("编号", "ref"), 6),
-        Column("name", pick("项目名称", "project"), 0),
-        Column("investor", pick("投资方", "investor"), 18 if zh else 14),
-        Column("industry", pick("产业", "industry"), 10 if zh else 8),
-        Column("city", pick("所在地", "city"), 8),
-        Column("amount", pick("金额(万元)", "万元"), 10 if zh else 9, align="right"),
-        Column("signed_on", pick("签约日期", "signed on"), 10),
-        Column("stage", pick("阶段", "stage"), 4 if zh else 12),
-        Column("status", pick("状态", "status"), 4 if zh else 10),
-        Column("unit", pick("责任单位", "unit"), 14 if zh else 12),
-    ]
-
-
-@dataclass(frozen=True)
-class ProjectSource:
-    """The filtered, ordered project list as a RowSource (colours for the fetched rows only)."""
-
-    filter: ProjectFilter
-    order: ProjectOrder
-    as_of: dt.date
-
-    def count(self, session: Session) -> int:
-        return count_projects(session, self.filter)
-
-    def fetch(self, session: Session, offset: int, limit: int) -> Sequence[TableRow]:
-        rows = project_page(session, self.filter, self.order, offset, limit)
-        colours = {s.id: s.colour(self.as_of) for s in project_states(session, self.as_of, [r.id for r in rows])}
-        return [
-            TableRow(r.ref, (
-                text.colour_dot(colours.get(r.id, "")), Text(r.ref), Text(r.name), text.plain(r.investor),
-                text.plain(r.industry), text.plain(r.city), text.wan(r.amount), text.day(r.signed_on),
-                text.stage(r.stage), text.labelled("status", r.status.value), text.plain(r.unit),
-            ))
-            for r in rows
-        ]
 
 
 class ProjectsScreen(ProjectScreen):
@@ -98,12 +45,13 @@ class ProjectsScreen(ProjectScreen):
     def __init__(self) -> None:
         super().__init__()
         self.filter = ProjectFilter()
-        self.order = ProjectOrder("ref")
+        self.order = INITIAL_ORDER
         self.choices: FilterChoices | None = None
         self._status_timer = None
-        # Built here so that its first rows are read while the screen is still being composed.
+        # Built here so that its first rows are read while the screen is still being composed (or were
+        # read while Textual started, when the workbench opened on this screen).
         self.table = VirtualTable(project_columns(), id="projects")
-        self._apply()
+        self._apply(answer=self.app.first_answer("projects"))
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -123,6 +71,7 @@ class ProjectsScreen(ProjectScreen):
         yield KeyBar()
 
     def on_mount(self) -> None:
+        super().on_mount()
         self.sub_title = pick("项目", "projects")
         self._show_status()
 
@@ -137,10 +86,10 @@ class ProjectsScreen(ProjectScreen):
         for select_id, items in (("industry", choices.industries), ("city", choices.regions), ("unit", choices.units)):
             self.query_one(f"#{select_id}", Select).set_options([(Text(c.name), c.id) for c in items])
 
-    def _apply(self, *, keep_cursor: bool = False) -> None:
+    def _apply(self, *, keep_cursor: bool = False, answer: Future | None = None) -> None:
         table = self.table
         table.sort_column, table.sort_descending = self.order.column, self.order.descending
-        table.set_source(ProjectSource(self.filter, self.order, self.app.today), keep_cursor=keep_cursor)
+        table.set_source(ProjectSource(self.filter, self.order, self.app.today), keep_cursor=keep_cursor, answer=answer)
         if self.is_mounted:
             self._show_status()
 

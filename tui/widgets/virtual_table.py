@@ -8,8 +8,7 @@ from __future__ import annotations
 
 from collections import OrderedDict
 from collections.abc import Sequence
-from dataclasses import dataclass
-from typing import NamedTuple, Protocol
+from concurrent.futures import Future
 
 from rich.cells import cell_len, set_cell_size
 from rich.segment import Segment
@@ -25,32 +24,10 @@ from textual.strip import Strip
 
 from tui.db import DbClient
 from tui.i18n import translate_bindings
+from tui.rows import PAGE_SIZE, Column, RowSource, TableRow, first_rows
 
-PAGE_SIZE = 100
 CACHED_PAGES = 40
 GAP = 1  # cells between columns
-
-
-@dataclass(frozen=True)
-class Column:
-    key: str
-    title: str
-    width: int  # in terminal cells (a CJK character is two); 0 = share what the other columns leave
-    align: str = "left"  # left | right | center
-    sortable: bool = True
-
-
-class TableRow(NamedTuple):
-    key: str
-    cells: tuple[Text, ...]
-
-
-class RowSource(Protocol):
-    """Where a VirtualTable's rows come from. Both methods run in a worker thread."""
-
-    def count(self, session: Session) -> int: ...
-
-    def fetch(self, session: Session, offset: int, limit: int) -> Sequence[TableRow]: ...
 
 
 class VirtualTable(DbClient, ScrollView, can_focus=True):
@@ -116,7 +93,8 @@ class VirtualTable(DbClient, ScrollView, can_focus=True):
         self._pages: OrderedDict[int, Sequence[TableRow]] = OrderedDict()
         self._pending: set[int] = set()
         self._generation = 0
-        self._widths: list[int] = []
+        self._shown: list[int] = []  # indexes of the columns that fit
+        self._widths: list[int] = []  # theirs
         self._laid_out_for = -1
         self._request_scheduled = False
         self._strips: dict[int, Strip] = {}
@@ -124,9 +102,10 @@ class VirtualTable(DbClient, ScrollView, can_focus=True):
 
     # -- data ---------------------------------------------------------------------------------------
 
-    def set_source(self, source: RowSource, *, keep_cursor: bool = False) -> None:
+    def set_source(self, source: RowSource, *, keep_cursor: bool = False, answer: Future | None = None) -> None:
         """Show another set of rows (a new filter or order), or the same again after an edit. On a
-        reload the rows on screen stay until the new ones arrive."""
+        reload the rows on screen stay until the new ones arrive. `answer`: first_rows(source) already
+        asked for (the first screen's, read while Textual started)."""
         self.source = source
         self._generation += 1
         self._pending.clear()
@@ -138,11 +117,9 @@ class VirtualTable(DbClient, ScrollView, can_focus=True):
                 self.scroll_to(y=0, animate=False, immediate=True)
         generation, first = self._generation, self._page_of(self.cursor_row)
 
-        def job(session: Session):
-            return source.count(session), source.fetch(session, first * PAGE_SIZE, PAGE_SIZE)
-
         self._pending.add(first)
-        self.run_db("count", job, lambda result: self._counted(generation, first, *result))
+        self.run_db("count", lambda session: first_rows(source, session, first),
+                    lambda result: self._counted(generation, first, *result), answer=answer)
         self.refresh()
 
     def reload(self) -> None:
@@ -234,23 +211,32 @@ class VirtualTable(DbClient, ScrollView, can_focus=True):
         width = self.scrollable_content_region.width
         if width != self._laid_out_for:
             self._laid_out_for = width
-            self._widths = self._column_widths(width)
+            self._shown, self._widths = self._column_widths(width)
             self._strips.clear()
 
-    def _column_widths(self, total: int) -> list[int]:
-        fixed = sum(c.width for c in self.columns) + GAP * (len(self.columns) - 1)
-        flexible = [c for c in self.columns if c.width == 0]
-        share = max((total - fixed) // max(len(flexible), 1), 6)
-        return [c.width or share for c in self.columns]
+    def _column_widths(self, total: int) -> tuple[list[int], list[int]]:
+        """The columns shown and their widths: the flexible ones share what the others leave; while that is
+        less than one of them wants at least, the columns that may go do."""
+        shown = list(range(len(self.columns)))
+        droppable = sorted((c.drop, i) for i, c in enumerate(self.columns) if c.drop)
+        while True:
+            columns = [self.columns[i] for i in shown]
+            fixed = sum(c.width for c in columns) + GAP * (len(columns) - 1)
+            flexible = sum(1 for c in columns if c.width == 0)
+            share = (total - fixed) // max(flexible, 1)
+            wanted = max((c.min_width for c in columns if c.width == 0), default=0)
+            if share >= wanted or not droppable:
+                return shown, [c.width or max(share, 6) for c in columns]
+            shown.remove(droppable.pop()[1])
 
     def _line(self, cells: Sequence[Text]) -> Strip:
         """One row laid out in the columns, with the cells' own styles only. Widths are terminal cells
         (a CJK character takes two); a cell too wide ends in "…"."""
         segments: list[Segment] = []
-        for i, (column, width, cell) in enumerate(zip(self.columns, self._widths, cells)):
-            if i:
+        for n, (i, width) in enumerate(zip(self._shown, self._widths)):
+            if n:
                 segments.append(Segment(" " * GAP))
-            segments.extend(self._cell(cell, width, column.align))
+            segments.extend(self._cell(cells[i], width, self.columns[i].align))
         width = self.scrollable_content_region.width
         used = sum(self._widths) + GAP * (len(self._widths) - 1)
         return Strip(segments, used).adjust_cell_length(width)
@@ -278,7 +264,7 @@ class VirtualTable(DbClient, ScrollView, can_focus=True):
     def _header_strip(self) -> Strip:
         style = self.get_component_rich_style("virtual-table--header")
         titles = []
-        for column in self.columns:
+        for column in self.columns:  # as cells: _line picks the columns shown
             title = column.title
             if column.key == self.sort_column:
                 title += " ▼" if self.sort_descending else " ▲"
@@ -312,7 +298,8 @@ class VirtualTable(DbClient, ScrollView, can_focus=True):
         return strip.apply_style(base)
 
     def _pending_line(self, base: Style) -> Strip:
-        return self._line([Text("…")]).apply_style(base + self.get_component_rich_style("virtual-table--pending"))
+        cells = [Text("…" if i == self._shown[0] else "") for i in range(len(self.columns))]
+        return self._line(cells).apply_style(base + self.get_component_rich_style("virtual-table--pending"))
 
     def _request_after_paint(self) -> None:
         """Ask for the pages around the view once this frame is painted: a worker started now would
@@ -396,7 +383,7 @@ class VirtualTable(DbClient, ScrollView, can_focus=True):
         self._layout_columns()
         if event.y == 0:
             x = 0
-            for column, width in zip(self.columns, self._widths):
+            for column, width in zip((self.columns[i] for i in self._shown), self._widths):
                 if x <= event.x < x + width + GAP:
                     if column.sortable:
                         self.post_message(self.HeaderClicked(self, column.key))
