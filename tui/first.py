@@ -26,6 +26,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 Question = Callable[[Session, dt.date], Any]
+_FAILED = object()  # what a child gives back when it could not answer
 
 
 def _dashboard(session: Session, today: dt.date):
@@ -66,9 +67,6 @@ def ask_first(database, section: str, today: dt.date) -> Future | None:
 
     threading.Thread(target=read, name="crm-first-screen", daemon=True).start()
     return answer
-
-
-_FAILED = object()
 
 
 def _in_child(database, question: Question, today: dt.date) -> Callable[[], Any] | None:

@@ -13,7 +13,7 @@ import pytest
 from tests.tui.conftest import SIZE, make_app
 from tests.tui.contact_helpers import settle
 
-STEPS = 300
+STEPS = 250
 # Key → weight: list keys most often, a section key now and then, so walks go deep and come back.
 KEYS = {
     **dict.fromkeys(("f2", "f3", "f4", "f5", "f6", "f7", "f8"), 1.0),
