@@ -9,8 +9,6 @@ import hashlib
 import itertools
 import random
 
-import pytest
-
 from pathlib import Path
 
 from sqlalchemy import create_engine, func, select, text

@@ -197,8 +197,6 @@ def search_orgs(ctx) -> int:
     if ctx.args.json:
         print_json([h.as_dict() for h in hits])
     else:
-        from crm.labels import search_match_label
-
         print_table(["ID", pick("单位", "organization"), pick("类型", "kind"), pick("产业", "industry"), pick("城市", "city")],
                     [[h.id, h.name, org_kind_label(h.kind), h.industry, h.city] for h in hits])
     return 0
