@@ -1,5 +1,5 @@
 """Files crm writes go only to a regular file or a new path: every other kind of path is refused with
-exit 1 and left exactly as it was (backup, every export); and databases crm does not own are not
+exit 1 and left exactly as it was (backup, every export, an import's rejected rows); and databases crm does not own are not
 touched: a missing folder, another program's SQLite file, a file that is not SQLite, a backup read with --db."""
 from __future__ import annotations
 
@@ -49,6 +49,48 @@ def test_non_regular_outputs_are_refused_and_left_alone(cli, sqlite_demo_templat
     assert result.code == 1, result.err
     assert result.err.startswith("crm: 错误: 无法写入") and result.err.count("\n") == 1
     assert _fingerprint(path) == before
+
+
+def _rejecting_list(tmp_path: Path) -> Path:
+    """An invitee list with one row the import rejects (no name, no organization)."""
+    path = tmp_path / "list.csv"
+    path.write_text("姓名,单位,手机\n张三,甲公司,\n,,13800138000\n", encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize("kind", ["directory", "fifo", "device", "symlink-to-fifo"])
+def test_errors_out_refuses_what_is_not_a_file_before_importing(cli, tmp_path, kind):
+    db = tmp_path / "crm.sqlite3"
+    source = _rejecting_list(tmp_path)
+    path = _make(kind, tmp_path)
+    before = _fingerprint(path)
+    result = cli("--db", db, "import", "invitees", source, "--errors-out", path)
+    assert result.code == 1, result.err
+    assert result.err.startswith("crm: 错误: 无法写入") and result.err.count("\n") == 1
+    assert _fingerprint(path) == before
+    assert cli("--db", db, "import", "list", "--json").json() == []  # refused before anything was imported
+
+
+def test_errors_out_is_neither_the_live_database_nor_the_list_itself(cli, sqlite_demo_template, tmp_path):
+    db = tmp_path / "live.xlsx"
+    db.write_bytes(sqlite_demo_template.read_bytes())
+    source = _rejecting_list(tmp_path)
+    for target, reason in ((db, "正在使用的数据库"), (source, "正在读取的文件")):
+        before = hashlib.sha256(target.read_bytes()).hexdigest()
+        result = cli("--db", db, "import", "invitees", source, "--errors-out", target)
+        assert result.code == 1 and reason in result.err, result.err
+        assert hashlib.sha256(target.read_bytes()).hexdigest() == before
+
+
+def test_errors_out_replaces_a_regular_file_whole(cli, tmp_path):
+    db = tmp_path / "crm.sqlite3"
+    old = tmp_path / "old.xlsx"
+    old.write_bytes(b"old contents")
+    old.chmod(0o640)
+    result = cli("--db", db, "import", "invitees", _rejecting_list(tmp_path), "--errors-out", old)
+    assert result.code == 4, result.err
+    assert old.read_bytes()[:2] == b"PK" and stat.S_IMODE(old.stat().st_mode) == 0o640
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []  # no temporary left behind
 
 
 @pytest.mark.parametrize("command", [("backup",), *EXPORTS], ids=lambda c: "-".join(c[:2]))

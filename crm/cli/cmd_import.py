@@ -6,7 +6,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from crm.cli.context import batch, print_json, print_table
-from crm.errors import EXIT_ROWS_REJECTED, CrmError
+from crm.errors import EXIT_ROWS_REJECTED
 from crm.i18n import pick, t
 from crm.labels import import_kind_label
 
@@ -97,8 +97,12 @@ def _read_ahead(args):
     """The file is read in a thread while the database layer loads."""
     from crm.importing.reader import ReadAhead
 
-    if args.errors_out and not Path(args.errors_out).expanduser().parent.is_dir():
-        raise CrmError("write_failed", path=args.errors_out, reason=pick("目录不存在", "no such directory"))
+    if args.errors_out:
+        from db.engine import resolve_url, sqlite_file
+
+        from crm.outputs import check_output_path
+
+        check_output_path(args.errors_out, live_database=sqlite_file(resolve_url(args.db)), input_file=Path(args.file))
     return ReadAhead(args.file, args.sheet)
 
 

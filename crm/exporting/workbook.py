@@ -19,11 +19,9 @@ import heapq
 import io
 import os
 import re
-import tempfile
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
-from pathlib import Path
 from unicodedata import east_asian_width
 
 import xlsxwriter
@@ -31,7 +29,7 @@ from xlsxwriter.exceptions import FileCreateError
 from xlsxwriter.worksheet import Worksheet
 
 from crm.errors import CrmError
-from crm.outputs import check_output_path, os_reason
+from crm.outputs import check_output_path, os_reason, written_whole
 from crm.i18n import pick
 
 BODY_FONT = "宋体"
@@ -435,34 +433,14 @@ def export_book(path: str | os.PathLike, *, title: str, as_of: dt.date) -> Itera
     target = check_output_path(path)
     if target.suffix.lower() != ".xlsx":
         raise CrmError("export_not_xlsx", path=str(target))
-    try:
-        handle, temporary = tempfile.mkstemp(prefix=f".{target.stem}.", suffix=".tmp.xlsx", dir=target.parent)
-    except OSError as error:
-        raise CrmError("write_failed", path=str(target), reason=os_reason(error)) from None
-    os.close(handle)
-    try:
-        book = ExportBook(temporary, title=title, as_of=as_of)
+    with written_whole(target) as temporary:
+        book = ExportBook(str(temporary), title=title, as_of=as_of)
         yield book
         for sheet in book.sheets:
             sheet.finish()
         try:
             book.xlsx.close()
-            os.chmod(temporary, _new_file_mode(target))
-            os.replace(temporary, target)
         except OSError as error:
             raise CrmError("write_failed", path=str(target), reason=os_reason(error)) from None
         except FileCreateError as error:
             raise CrmError("write_failed", path=str(target), reason=str(error)) from None
-    finally:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(temporary)
-
-
-def _new_file_mode(target: Path) -> int:
-    """Keep the replaced file's permissions; a new file gets what the umask gives (mkstemp makes 0600)."""
-    try:
-        return target.stat().st_mode & 0o777
-    except FileNotFoundError:
-        umask = os.umask(0)
-        os.umask(umask)
-        return 0o666 & ~umask

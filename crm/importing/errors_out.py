@@ -10,6 +10,7 @@ import re
 from pathlib import Path
 
 from crm.i18n import pick
+from crm.outputs import check_output_path, written_whole
 from crm.importing.layout import Layout, Vocabulary
 from crm.importing.parse import ParsedFile, Row
 
@@ -20,12 +21,14 @@ _BAD_SHEET_CHARS = re.compile(r"[\[\]:*?/\\]")
 
 
 def write_rejected(parsed: ParsedFile, path: str | Path) -> int:
-    """Write the error rows of `parsed` to path (.xlsx, or .csv by its suffix). Returns rows written."""
-    path = Path(path)
+    """Write the error rows of `parsed` to path (.xlsx, or .csv by its suffix), whole or not at all.
+    Returns rows written."""
+    target = check_output_path(path, input_file=parsed.path)
     groups = _by_sheet(parsed)
-    if path.suffix.lower() == ".csv":
-        return _write_csv(groups, path, parsed.vocabulary)
-    return _write_xlsx(groups, path)
+    with written_whole(target) as temporary:
+        if target.suffix.lower() == ".csv":
+            return _write_csv(groups, temporary, parsed.vocabulary)
+        return _write_xlsx(groups, temporary)
 
 
 def _by_sheet(parsed: ParsedFile) -> list[tuple[str, object, list[Row]]]:
