@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections.abc import Callable, Sequence
+from decimal import Decimal, InvalidOperation
 
 from crm.i18n import pick
 
@@ -75,6 +76,7 @@ _DEADLINES = {
     "done": ("已报送", "filed"),
     "due": ("即将到期", "due"),
     "overdue": ("已超期", "overdue"),
+    "late": ("逾期报送", "filed late"),
     None: ("未到期", "not yet due"),
 }
 # What is due (crm.services.warnings.Warning.kind).
@@ -105,6 +107,21 @@ _TEMPORARY_REF = "TMP-"
 def unit_label(unit: str) -> str:
     """万元 or 亿元 in the user's language."""
     return pick(unit, _UNITS[unit])
+
+
+def amount_text(amount: Decimal | float | int | str | None) -> str | None:
+    """An amount (万元) as people read it: thousands separated, two decimals only when it has fractions
+    (5,000 and 1,234.50), as the workbench shows it. The audit trail's text ("5000.00") reads alike; None
+    and "" stay as they are, other text too."""
+    if amount is None or amount == "" or isinstance(amount, bool):
+        return amount
+    try:
+        value = Decimal(str(amount))
+    except InvalidOperation:
+        return amount
+    if not value.is_finite():
+        return amount
+    return f"{value:,.0f}" if value == value.to_integral_value() else f"{value:,.2f}"
 
 
 def _in_wan(zh: str, en: str) -> tuple[str, str]:
@@ -141,6 +158,25 @@ def event_level_label(level: str) -> str:
 
 def unit_kind_label(kind: str) -> str:
     return pick(*_UNIT_KINDS[kind])
+
+
+_SUBMISSION_KINDS = {"plan": ("工作方案", "plan"), "summary": ("活动总结", "summary"), "project": ("签约项目", "project")}
+# The state of what was submitted, and the step a submission's history shows.
+_SUBMISSION_STATUSES = {"submitted": ("待审核", "submitted"), "accepted": ("已认定", "accepted"),
+                        "returned": ("已退回", "returned")}
+_SUBMISSION_STEPS = {"submitted": ("上报", "submitted"), "accepted": ("认定", "accepted"), "returned": ("退回", "returned")}
+
+
+def submission_kind_label(kind: str) -> str:
+    return pick(*_SUBMISSION_KINDS[kind])
+
+
+def submission_status_label(status: str) -> str:
+    return pick(*_SUBMISSION_STATUSES[status])
+
+
+def submission_step_label(action: str) -> str:
+    return pick(*_SUBMISSION_STEPS[action])
 
 
 def event_kind_label(kind: str) -> str:
@@ -225,9 +261,17 @@ def _stage_label(stage: str) -> str:
     return stage_label(stage)
 
 
+# The fields `crm contacts merge --take` names.
+_MERGE_FIELDS = {
+    "name": ("姓名", "name"), "organization_id": ("单位", "organization"), "title": ("职务", "title"),
+    "mobile": ("手机", "mobile"), "phone": ("电话", "phone"), "email": ("邮箱", "email"), "notes": ("备注", "notes"),
+}
+
+
 def choice_labels(choices: Sequence[str]) -> list[str] | None:
     """What each of an option's choices means when they are codes of one vocabulary (help texts), else None."""
-    for table in (_SIGNING_FORMS, _PROJECT_STATUSES, _FOLLOWUP_KINDS, _INVITATION_STATUSES, _ORG_KINDS):
+    for table in (_SIGNING_FORMS, _PROJECT_STATUSES, _FOLLOWUP_KINDS, _INVITATION_STATUSES, _ORG_KINDS,
+                  _MERGE_FIELDS, _SUBMISSION_KINDS, _SUBMISSION_STATUSES):
         if all(choice in table for choice in choices):
             return [pick(*table[choice]) for choice in choices]
     from crm.rules.stages import STAGE_ORDER
@@ -259,6 +303,7 @@ _RECORD_FIELDS = {
     "retracted": ("已撤销", "retracted"), "effective_on": ("生效日期", "effective on"),
     "superseded_on": ("被更正日期", "superseded on"), "correction_note": ("更正原因", "why corrected"),
     "corrects": ("更正的记录", "corrects"),
+    "owner_unit": ("所属单位", "unit"),  # whose record it is (crm.rules.scope)
 }
 _FIELDS: dict[str, dict[str, tuple[str, str]]] = {
     "projects": {
@@ -283,6 +328,13 @@ _FIELDS: dict[str, dict[str, tuple[str, str]]] = {
         "description": ("备注", "notes"), "plan_due": ("方案截止", "plan due"), "summary_due": ("总结截止", "summary due"),
         "plan_submitted_on": ("方案报送日期", "plan filed on"),
         "summary_submitted_on": ("总结报送日期", "summary filed on"),
+    },
+    "submissions": {
+        "kind": ("类型", "kind"), "event": ("活动", "event"), "unit": ("上报单位", "unit"),
+        "submitted_on": ("上报日期", "submitted on"), "submitted_by": ("上报人", "submitted by"),
+        "outcome": ("审核结果", "outcome"), "decided_on": ("审核日期", "decided on"), "decided_by": ("审核人", "decided by"),
+        "reason": ("退回原因", "reason"), "duplicate_of": ("疑似重复上报", "looks reported twice as"),
+        "duplicate_hint": ("疑似重复上报", "looks reported twice as"),
     },
     "programmes": {
         "code": ("编号", "ref"), "year": ("年度", "year"), "title": ("方案名称", "title"), "events": ("活动数", "events"),
@@ -343,7 +395,10 @@ def _listed(value: str) -> str:
 
 # Fields holding codes, by table, and how their values read.
 _CODED: dict[str, dict[str, Callable[[object], str | None]]] = {
-    "projects": {"signing_form": signing_form_label, "stage": _stage_label, "status": project_status_label},
+    "projects": {"signing_form": signing_form_label, "stage": _stage_label, "status": project_status_label,
+                 "amount": amount_text, "contracted_amount": amount_text, "funds_in_place": amount_text,
+                 "investment_completed": amount_text},
+    "project_figures": {"amount": amount_text},
     "events": {"level": event_level_label, "kind": event_kind_label, "date_precision": precision_label,
                "programme_group": group_label, "date_fixed": yes_no, "invitee_types": _listed},
     "organizations": {"kind": org_kind_label},

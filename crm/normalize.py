@@ -1,12 +1,11 @@
-"""Normalised forms and identity keys of names, organizations, mobiles and emails (one place)."""
+"""Normalised forms and identity keys of names, organizations, mobiles and emails, and the form user text is
+kept in (typed_text, one_line: as typed, only trimmed): one place."""
 from __future__ import annotations
 
 import re
 import unicodedata
 
 _SPACES = re.compile(r"\s+")
-_CJK = r"\u3400-\u9fff\uf900-\ufaff"
-_SPACE_BETWEEN_CJK = re.compile(rf"(?<=[{_CJK}·])\s+(?=[{_CJK}·])")
 _NON_DIGITS = re.compile(r"\D")
 PLACEHOLDER_NAMES = {"待定", "tbd", "tba", "暂定", "未定", "待确定", "-", "—", "/", "无"}
 
@@ -46,23 +45,36 @@ _TYPED_CONTROLS = dict.fromkeys(c for c in _CONTROLS if c not in (0x0A,))
 
 def typed_text(value: object) -> str | None:
     """User text kept as typed (full-width punctuation, brackets and spaces stay): only trimmed, with
-    control characters dropped (PostgreSQL refuses NUL) and line breaks kept. Empty → None."""
+    control characters dropped (PostgreSQL refuses NUL) and line breaks kept; a whole number a
+    spreadsheet holds as 200.0 reads 200, as it was typed. Empty → None."""
     if value is None:
         return None
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
     text = value if isinstance(value, str) else str(value)
     return text.replace("\r\n", "\n").translate(_TYPED_CONTROLS).strip() or None
 
 
-def clean_person_name(value: object) -> str | None:
-    """张  三 → 张三; Western names keep their single spaces."""
-    text = clean_text(value)
-    if text is None or " " not in text:  # clean_text leaves single spaces only
+_LINE_BREAK = re.compile(r"\s*\n\s*")
+_WIDE = re.compile(r"[\u3000-\u9fff\uff00-\uffef]")
+
+
+def one_line(text: str | None) -> str | None:
+    """A one-line field (a title, a place, a name, a job title) wrapped onto two lines in its cell is one
+    line: lines of Chinese join as they are, other words with a space. Nothing else changes."""
+    if not text or "\n" not in text:
         return text
-    return _SPACE_BETWEEN_CJK.sub("", text)
+    parts = _LINE_BREAK.split(text)
+    joined = parts[0]
+    for part in parts[1:]:
+        wide = _WIDE.match(joined[-1:]) and _WIDE.match(part[:1])
+        joined += part if wide else f" {part}"
+    return joined
 
 
 def is_placeholder_name(name: str | None) -> bool:
-    return name is None or name.strip().lower() in PLACEHOLDER_NAMES
+    """待定, TBD, — or ／ (full-width or not) in place of a name: nobody named yet."""
+    return name is None or half_width(name).strip().lower() in PLACEHOLDER_NAMES
 
 
 def name_key(name: str) -> str:

@@ -122,7 +122,7 @@ def _write_trail(session: Session, _context) -> None:
         rows.append({
             "entity": entity_of(record), "entity_id": record.id, "action": action, "field": field,
             "old_value": old, "new_value": new, "staff_id": staff_id, "at": at, "version": record.version,
-            "note": note,
+            "note": note, "unit_id": getattr(record, "audit_unit_id", None),
         })
 
     for record in session.new:

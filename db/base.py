@@ -4,7 +4,7 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from sqlalchemy import JSON, DateTime, MetaData, Numeric, String
+from sqlalchemy import JSON, DateTime, ForeignKey, MetaData, Numeric, String
 from sqlalchemy.orm import DeclarativeBase, Mapped, declared_attr, mapped_column
 
 # Named constraints are required for SQLite batch migrations (an unnamed constraint cannot be dropped).
@@ -54,3 +54,18 @@ class SoftDeletable:
     """Deleting is recorded, never destructive: rows keep living with a deletion stamp."""
 
     deleted_at: Mapped[dt.datetime | None] = mapped_column(default=None)
+
+
+class UnitOwned:
+    """A record of one unit (单位): the city or park that organizes the event, signed the project, sent the
+    invitation, or the province. Who may see and change it follows from the unit tree (crm.rules.scope;
+    on PostgreSQL also row-level security, migrations 0007)."""
+
+    @declared_attr
+    def owner_unit_id(cls) -> Mapped[int]:
+        return mapped_column(ForeignKey("units.id"), index=True)
+
+    @property
+    def audit_unit_id(self) -> int | None:
+        """The unit whose history an audit entry of this record is part of (db.audit)."""
+        return self.owner_unit_id

@@ -10,15 +10,21 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from db import audit
 from db.engine import display_url, make_engine, resolve_url
+from db.scope import set_scope
 
 
 class Database:
     def __init__(
-        self, url: URL | str | None = None, *, engine: Engine | None = None, actor: Callable[[Session], object] | None = None
+        self, url: URL | str | None = None, *, engine: Engine | None = None, actor: Callable[[Session], object] | None = None,
+        scope: Callable[[Session], object] | None = None,
     ) -> None:
         self.url = url if isinstance(url, URL) else resolve_url(url)
         # Who acts in a write unit of work when the caller does not say: session -> Staff (the CLI's login).
         self.actor = actor
+        # Whose records every unit of work keeps to (db.scope): session -> an object with `visible`, asked
+        # once (a process works for one login).
+        self.scope = scope
+        self._scope_answer = None
         self.engine = engine or make_engine(self.url)
         # Objects stay readable after commit: the TUI shows them while the next action is prepared.
         self._reader = sessionmaker(self.engine, expire_on_commit=False)
@@ -36,6 +42,10 @@ class Database:
         the audit trail as made by `actor` (a Staff or staff id), else by `self.actor(session)`."""
         session = (self._writer if write else self._reader)()
         try:
+            if self.scope is not None:
+                if self._scope_answer is None:
+                    self._scope_answer = self.scope(session)
+                set_scope(session, self._scope_answer)
             if write and (actor is not None or self.actor is not None):
                 audit.set_actor(session, actor if actor is not None else self.actor(session))
             yield session

@@ -71,7 +71,7 @@ def edit(db, ref: str, version: int, who: str, changes: dict) -> Project:
 
 def test_every_versioned_model_is_tracked():
     assert tracked_tables() == {"projects", "contacts", "organizations", "events", "invitations", "problems",
-                                "programmes"}
+                                "programmes", "submissions"}
 
 
 def test_creation_and_edit_record_who_field_old_and_new(db):
@@ -97,7 +97,7 @@ def test_other_tracked_records_are_audited_too(db):
         org = Organization(name="某某公司", name_key="某某公司")
         contact = Contact(name="张三", name_key="张三", organization=org)
         event = session.scalar(select(Event).where(Event.ref == "A2"))
-        invitation = Invitation(event=event, contact=contact)
+        invitation = Invitation(event=event, contact=contact, owner_unit_id=event.owner_unit_id)
         session.add_all([org, contact, invitation])
         session.flush()
         contact.title = "总经理"

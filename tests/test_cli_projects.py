@@ -205,3 +205,23 @@ def test_staff_added_by_a_team_lead_can_be_named_responsible(cli, db):
     ref = add(cli, db, "--json").json()["ref"]
     assert cli("--db", db, "projects", "edit", ref, "--owner", "王芳").code == 0  # by name
     assert cli("--db", db, "projects", "show", ref, "--json").json()["responsible_staff"] == "王芳"
+
+
+def test_amounts_read_as_the_product_shows_them(cli, db, monkeypatch):
+    """Thousands separated, two decimals only when there are fractions: never 5000.0 (JSON keeps numbers)."""
+    monkeypatch.setenv("COLUMNS", "200")
+    ref = add(cli, db, "--json", amount="5000").json()["ref"]
+    shown = cli("--db", db, "projects", "show", ref)
+    assert "5,000" in shown.out and "5000.0" not in shown.out
+    assert cli("--db", db, "projects", "show", ref, "--json").json()["amount"] == 5000.0
+    figure = cli("--db", db, "projects", "figure", ref, "--funds", "1234.5", "--on", "2011-07-01")
+    assert figure.code == 0 and "1,234.50 万元" in figure.out
+    assert cli("--db", db, "projects", "edit", ref, "--amount", "120000.25").code == 0
+    shown = cli("--db", db, "projects", "show", ref).out
+    assert "120,000.25" in shown and "1,234.50" in shown and "120000.2" not in shown and "1234.5" not in shown
+    listed = cli("--db", db, "projects", "list").out
+    assert "120,000.25" in listed
+    history = cli("--db", db, "history", ref).out
+    assert "5,000" in history and "120,000.25" in history and "5000.00" not in history
+    english = cli("--lang", "en", "--db", db, "projects", "show", ref).out
+    assert "120,000.25" in english and "1,234.50" in english

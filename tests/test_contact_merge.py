@@ -28,10 +28,12 @@ def pair(database):
                       mobile_key="13900001111", notes="南昌推介会")
         session.add_all([kept, dup])
         session.add_all([
-            Invitation(event=events["A1"], contact=kept, organization=org, status=InvitationStatus.INVITED),
+            Invitation(event=events["A1"], contact=kept, organization=org, status=InvitationStatus.INVITED,
+                       owner_unit_id=events["A1"].owner_unit_id),
             Invitation(event=events["A1"], contact=dup, organization=other_org, status=InvitationStatus.CONFIRMED,
-                       category="民企", notes="需安排接机"),
-            Invitation(event=events["B1"], contact=dup, organization=other_org, status=InvitationStatus.ATTENDED),
+                       category="民企", notes="需安排接机", owner_unit_id=events["A1"].owner_unit_id),
+            Invitation(event=events["B1"], contact=dup, organization=other_org, status=InvitationStatus.ATTENDED,
+                       owner_unit_id=events["B1"].owner_unit_id),
         ])
         session.flush()
         return kept.id, dup.id

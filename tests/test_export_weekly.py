@@ -73,7 +73,8 @@ def scenario(cli, backend):
                              responsible_unit="省工信委新兴产业处", planned_construction_on=dt.date(2012, 6, 1)),
             "minus": add(MINUS, "示例铜业集团", "铜", "九江", "5000", dt.date(2012, 3, 12),
                          planned_construction_on=dt.date(2012, 3, 1)),
-            "at": add(AT, "示例光伏股份", "光伏", "南昌", "30000", dt.date(2011, 6, 1), event_ref="A2-PV"),
+            # Signed at A2-PV (2011-11): not before the event (crm.rules.dates.check_signed_at_event).
+            "at": add(AT, "示例光伏股份", "光伏", "南昌", "30000", dt.date(2011, 11, 18), event_ref="A2-PV"),
             "terminated": add("已终止的铜项目", "示例铜业集团", "铜", "鹰潭", "8000", dt.date(2011, 5, 1)),
             "later": add("今后签约的项目", "示例光伏股份", "光伏", "南昌", "1000", dt.date(2012, 4, 1)),
         }
@@ -103,9 +104,9 @@ def scenario(cli, backend):
         for n, name in enumerate(LEADING_BLANKS):
             contact = Contact(name=name, name_key=f"blank{n}", organization=org, mobile="19900000001")
             session.add(Invitation(event=event, contact=contact, organization=org, status=InvitationStatus.CONFIRMED,
-                                   category="跨国公司", created_at=INVITED_AT))
+                                   category="跨国公司", created_at=INVITED_AT, owner_unit_id=event.owner_unit_id))
         session.add(Invitation(event=event, organization=org, status=InvitationStatus.PROPOSED, category=None,
-                               created_at=INVITED_AT))
+                               created_at=INVITED_AT, owner_unit_id=event.owner_unit_id))
     database.dispose()
     return backend.url, refs
 

@@ -229,3 +229,49 @@ def test_a_web_export_saved_as_xls_is_read_like_a_workbook(cli, backend):
     assert result.code == 0, result.err
     assert result.out.splitlines()[:2] == ["invitees-web-export.xls：读取 5 行（html；工作表：invitees-web-export）",
                                            "  新建：客商 5 位，单位 4 家，邀请 0 条"]
+
+
+def test_text_is_kept_as_typed_and_matched_by_its_keys(cli, backend, tmp_path):
+    """Names, organizations, titles and notes are stored as the list wrote them (full-width punctuation,
+    brackets and spaces), as a contact entered by hand is; only identity keys and search are normalised."""
+    import openpyxl
+
+    def workbook(name: str, rows: list[list]) -> str:
+        book = openpyxl.Workbook()
+        sheet = book.active
+        sheet.title = "名单"
+        for row in [["姓名", "单位", "职务", "手机", "备注"], *rows]:
+            sheet.append(row)
+        path = tmp_path / name
+        book.save(path)
+        return str(path)
+
+    first = workbook("名单.xlsx", [
+        ["王  小明", "江西（南昌）光伏有限公司", "总经理（兼）", "13800138000", "企业反映：用地（200亩）"],
+        ["李　四", "ＡＢＣ　Ｌｔｄ．", "董事长", 13800138001, "需接站\n住宿两晚"],
+    ])
+    result = cli("--db", backend.url, "import", "invitees", first, "--json")
+    assert result.code == 0, result.err
+    assert result.json()["created"] == {"contacts": 2, "organizations": 2, "invitations": 0}
+    wang = cli("--db", backend.url, "contacts", "search", "王小明", "--json").json()  # found by its key
+    assert [w["name"] for w in wang] == ["王  小明"]
+    shown = cli("--db", backend.url, "contacts", "show", str(wang[0]["id"]), "--json").json()
+    assert (shown["name"], shown["organization"]["name"], shown["title"], shown["notes"]) == (
+        "王  小明", "江西（南昌）光伏有限公司", "总经理（兼）", "企业反映：用地（200亩）")
+    li = cli("--db", backend.url, "contacts", "search", "李四", "--json").json()
+    shown = cli("--db", backend.url, "contacts", "show", str(li[0]["id"]), "--json").json()
+    assert (shown["name"], shown["organization"]["name"], shown["notes"]) == ("李　四", "ＡＢＣ　Ｌｔｄ．", "需接站\n住宿两晚")
+    assert "企业反映：用地（200亩）" in cli("--db", backend.url, "contacts", "show", str(wang[0]["id"])).out
+
+    # The same people written another way are the same people: matched by their keys, nothing differs.
+    again = workbook("名单2.xlsx", [
+        ["王小明", "江西(南昌)光伏有限公司", "总经理(兼)", "138 0013 8000", "企业反映:用地(200亩)"],
+        ["李四", "ABC Ltd.", "董事长", "13800138001", None],
+    ])
+    result = cli("--db", backend.url, "import", "invitees", again, "--json")
+    assert result.code == 0, result.err
+    assert (result.json()["created"], result.json()["duplicates"]) == (
+        {"contacts": 0, "organizations": 0, "invitations": 0}, 2)
+    assert "不一致" not in result.err  # （ and ( are no conflict
+    shown = cli("--db", backend.url, "contacts", "show", str(wang[0]["id"]), "--json").json()
+    assert (shown["name"], shown["title"], shown["notes"]) == ("王  小明", "总经理（兼）", "企业反映：用地（200亩）")

@@ -123,11 +123,22 @@ def test_the_same_file_twice_creates_nothing_and_a_dry_run_counts_what_a_run_wri
     again = _import(cli, db, MAIN, "--json")
     assert again.code == 0
     assert (again.json()["created"], again.json()["updated"]) == (dict.fromkeys(CREATED, 0), {"events": 0})
+    assert again.json()["batch"] is None  # nothing changed: no empty batch to undo
     assert f"批次 {first['batch']}" in again.err  # the same file was imported before
     assert _events(cli, db) == events
     listed = cli("--db", db, "import", "list", "--json").json()
     assert [(b["kind"], b["programme"], b["event"], b["counts"]["rows"], b["counts"]["created"]) for b in listed] == [
-        ("programme", "2026", None, 15, dict.fromkeys(CREATED, 0)), ("programme", "2026", None, 15, CREATED)]
+        ("programme", "2026", None, 15, CREATED)]
+    said = _import(cli, db, MAIN)
+    assert said.code == 0 and said.err == ""
+    assert said.out.splitlines()[3:] == ["  " + t("import_nothing_changed"), t("import_same_file", batch=first["batch"])]
+    assert "无变化" in said.out
+    english = cli("--lang", "en", "--db", db, "import", "programme", MAIN, "--programme", "2026")
+    assert english.code == 0 and "  nothing changed: " in english.out
+    assert len(cli("--db", db, "import", "list", "--json").json()) == 1
+    # A table that does change something records its batch as before.
+    changed = _import(cli, db, CHANGED, "--json")
+    assert changed.code == 0 and changed.json()["batch"] is not None
 
 
 def test_a_changed_table_updates_what_changed_and_its_undo_restores_it(cli, db):
@@ -163,7 +174,10 @@ def test_a_changed_table_updates_what_changed_and_its_undo_restores_it(cli, db):
     undone = cli("--db", db, "import", "undo", str(first["batch"]))
     assert undone.code == 0, undone.err
     assert undone.out.strip() == f"已撤销批次 {first['batch']}：删除活动 15 个、单位 29 家、产业 12 个，恢复 0 个活动"
-    assert (_events(cli, db), _names(cli, db, "units"), _names(cli, db, "industries")) == ([], [], [])
+    assert (_events(cli, db), _names(cli, db, "industries")) == ([], [])
+    # What stays: the units standing for the province and the cities its events belonged to (crm.rules.scope).
+    kinds = {u["name"]: u["kind"] for u in cli("--db", db, "units", "list", "--json").json()}
+    assert set(kinds.values()) <= {"province", "city"} and "省本级" in kinds
 
 
 def test_undo_is_refused_once_an_imported_event_was_edited_or_used(cli, db):

@@ -211,16 +211,17 @@ def test_a_mobile_under_contact_phone_is_the_mobile():
 
 
 def test_names_emails_and_full_width_text():
+    """Kept as typed, only trimmed (as a contact entered by hand); matched by their normalised keys."""
     _layout, rows = classified(sheet([
         ["姓名", "单位", "邮箱", "职务"],
         ["邱  秀荣", "  ＭＢＰ软件传媒有限公司 ", "JUAN32＠YAHOO.COM", "总经理\n"],
         ["John  Smith", "Acme Ltd", " js@acme.com ", None],
     ]))
-    assert (rows[0].name, rows[0].name_key) == ("邱秀荣", "邱秀荣")
-    assert rows[0].organization == "MBP软件传媒有限公司"
-    assert (rows[0].email, rows[0].email_key) == ("JUAN32@YAHOO.COM", "juan32@yahoo.com")
+    assert (rows[0].name, rows[0].name_key) == ("邱  秀荣", "邱秀荣")
+    assert (rows[0].organization, rows[0].organization_key) == ("ＭＢＰ软件传媒有限公司", "mbp软件传媒有限公司")
+    assert (rows[0].email, rows[0].email_key) == ("JUAN32＠YAHOO.COM", "juan32@yahoo.com")
     assert rows[0].title == "总经理"
-    assert (rows[1].name, rows[1].email) == ("John Smith", "js@acme.com")
+    assert (rows[1].name, rows[1].name_key, rows[1].email) == ("John  Smith", "johnsmith", "js@acme.com")
 
 
 @pytest.mark.parametrize("placeholder", ["待定", "TBD", "tba", "", None, "暂定"])

@@ -13,6 +13,7 @@ from crm.importing.errors_out import write_rejected
 from crm.importing.service import ImportOptions, import_invitees
 from crm.importing.table import parse_mapping
 from crm.importing.undo import undo_batch
+from crm.rules.scope import province_unit
 from db.models import (
     Contact,
     DatePrecision,
@@ -52,7 +53,7 @@ def add_event(database, ref="T1") -> str:
     with database.unit_of_work() as session:
         session.add(Event(ref=ref, title="测试合作推进会", level=EventLevel.CITY, kind=EventKind.COOPERATION,
                           starts_on=dt.date(2011, 9, 28), ends_on=dt.date(2011, 9, 28),
-                          date_precision=DatePrecision.DAY))
+                          date_precision=DatePrecision.DAY, owner_unit_id=province_unit(session).id))
     return ref
 
 
@@ -83,7 +84,8 @@ def test_pv_sample(database):
     assert result.sheets[0].header_row == 3 and result.sheets[0].rows == 22
     assert result.sheets[0].unknown_columns == []
     assert result.batch is not None and result.written
-    assert contact(database, name="邱秀荣").mobile == "13856340883"  # 邱  秀荣, +86 138-5634-0883
+    qiu = contact(database, name_key="邱秀荣")  # 邱  秀荣 as the list wrote it, +86 138-5634-0883
+    assert (qiu.name, qiu.mobile) == ("邱  秀荣", "13856340883")
     assert contact(database, mobile_key="13469268843").name == "邓志强"  # full-width digits
     assert contact(database, name="熊志强").mobile == "13883424050"  # a numeric cell
     assert contact(database, name="颜建华").mobile == "13786692296"  # 137 8669 2296
@@ -160,10 +162,10 @@ def test_the_web_export_read_like_a_workbook(database):
                                         "手机号": "mobile", "电子信箱": "email", "联系方式": "phone", "备注": "notes"}
     li = contact(database, name="李平")
     assert (li.organization_id, li.mobile) == (contact(database, name="张伟").organization_id, "13626484208")
-    fu = contact(database, name="符瑜")
-    assert (fu.title, fu.notes) == ("处长", "拟确认 需接站")
-    assert contact(database, name="田甜").phone == "0701-6200017"
-    assert contact(database, name="熊志强").title == "副总裁 董事会秘书"
+    fu = contact(database, name_key="符瑜")  # written with &nbsp;, kept as written; its notes keep their line
+    assert (fu.name, fu.title, fu.notes) == ("符 瑜", "处长", "拟确认\n需接站")
+    assert contact(database, name_key="田甜").phone == "0701-6200017"
+    assert contact(database, name="熊志强").title == "副总裁董事会秘书"  # wrapped in its cell: one line
     again = run(database, PV)
     assert (again.created["contacts"], again.duplicates) == (15, 5)  # 张伟, 李平, 符瑜, 熊志强 and 宋杰's repeat
 
@@ -220,7 +222,9 @@ def test_a_messy_list(database, tmp_path):
         {"sheet": "赣州", "row": 11, "column": None, "message": "既无姓名也无单位"}]
     assert result.sheets[0].unknown_columns == ["籍贯"]
     li = contact(database, name="李四")
-    assert (li.mobile, li.organization_id) == ("13800138001", contact(database, name="张三").organization_id)
+    zhang = contact(database, name_key="张三")
+    assert zhang.name == "张  三"  # as typed; 张三 by its key
+    assert (li.mobile, li.organization_id) == ("13800138001", zhang.organization_id)
 
 
 def test_ods_list(database, tmp_path):
@@ -459,7 +463,8 @@ def test_undo_refuses_when_records_changed_or_are_used_since(database, tmp_path)
     second = run(database, write_csv(tmp_path / "b.csv", [["姓名", "单位"], ["李四", "乙公司"]]))
     with database.unit_of_work() as session:
         investor = session.scalars(select(Organization).where(Organization.name == "乙公司")).one()
-        session.add(Project(ref="P90001", name="乙公司稀土项目", investor_id=investor.id))
+        session.add(Project(ref="P90001", name="乙公司稀土项目", investor_id=investor.id,
+                            owner_unit_id=province_unit(session).id))
     with pytest.raises(RuleViolation) as caught:
         _undo(database, second.batch)
     assert caught.value.key == "import_undo_referenced"
@@ -533,7 +538,7 @@ def test_imports_and_their_undo_are_in_the_audit_trail(database, tmp_path):
         entries = session.execute(
             select(AuditEntry.entity, AuditEntry.action, AuditEntry.field, AuditEntry.staff_id)
             .where(AuditEntry.note.like(f"%(batch {result.batch})"))).all()
-        qiu = session.scalars(select(Contact).where(Contact.name == "邱秀荣")).one()
+        qiu = session.scalars(select(Contact).where(Contact.name_key == "邱秀荣")).one()
         created = {row["field"]: row for row in history(session, qiu) if row["action"] == "create"}
         counts = {table.__tablename__: session.scalar(select(func.count()).select_from(table).where(
             table.import_batch_id == result.batch)) for table in (Organization, Contact, Invitation)}
@@ -541,7 +546,7 @@ def test_imports_and_their_undo_are_in_the_audit_trail(database, tmp_path):
     assert counts == {"organizations": 19, "contacts": 18, "invitations": 21}
     assert [(e, a) for e, a, _f, _s in entries] == [("contacts", "update")] * 5  # 宋杰: organization, title,
     assert {staff_id for *_rest, staff_id in entries} == {tester}  # email (+ its key), notes
-    assert created["mobile"]["new"] == "13856340883" and created["name"]["new"] == "邱秀荣"
+    assert created["mobile"]["new"] == "13856340883" and created["name"]["new"] == "邱  秀荣"
     assert created["name"]["login"] == "tester" and created["name"]["version"] == 1
     assert created["name"]["note"] == f"crm import invitees {PV.name} (batch {result.batch})"
     assert "pinyin" not in created and "import_batch_id" not in created

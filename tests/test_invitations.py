@@ -43,11 +43,12 @@ def guests(database):
                                           ("王五", lab, "13800003333", S.CONFIRMED), ("赵六", lab, "13800004444", S.ATTENDED)):
             contact = Contact(name=name, name_key=name_key(name), organization=org, mobile=mobile,
                               mobile_key=mobile_key(mobile))
-            invitation = Invitation(event=b1, contact=contact, organization=org, status=status, category="央企")
+            invitation = Invitation(event=b1, contact=contact, organization=org, status=status, category="央企",
+                                    owner_unit_id=b1.owner_unit_id)
             session.add(invitation)
             session.flush()
             ids[name] = invitation.id
-        pending = Invitation(event=b1, organization=lab, status=S.PROPOSED)
+        pending = Invitation(event=b1, organization=lab, status=S.PROPOSED, owner_unit_id=b1.owner_unit_id)
         session.add(pending)
         session.flush()
         ids["待定"] = pending.id

@@ -133,7 +133,8 @@ def test_remove_refuses_a_stale_selection(database, people):
 def test_removing_an_organization_level_entry(database, people):
     """A proposed seat of an organization, the person still 待定, is removed like any proposed one."""
     with database.unit_of_work() as session:
-        seat = Invitation(event=session.scalar(select(Event).where(Event.ref == "B1")), status=S.INVITED,
+        event = session.scalar(select(Event).where(Event.ref == "B1"))
+        seat = Invitation(event=event, status=S.INVITED, owner_unit_id=event.owner_unit_id,
                           organization_id=session.get(Contact, people[0]).organization_id)
         session.add(seat)
         session.flush()

@@ -1,27 +1,69 @@
 """`crm tui`: the workbench started from a terminal.
 
-The first screen's data is asked for before Textual is imported and the App built (tui/first.py), so
-the query runs while they are. This module imports neither Textual nor the database code itself, and
-`crm tui` imports it before it opens the database: from here until the first screen is painted, Python's
-cyclic collector is paused (the start makes a great many objects and keeps nearly all of them; CrmApp
-resumes the collector, freezing them out of its way)."""
+The database is opened and the first screen's data read in a child process forked before this one
+imports SQLAlchemy (tui/first.py), while this one imports Textual, the screens and builds the App: the
+two run on two cores. The App takes the terminal only once the child has said the database is ready;
+when it could not be opened, the child has said why as every command does, and `crm tui` ends with its
+exit code. Where the system cannot fork, the database is opened here first and the first screen's data
+read while Textual is imported, as before.
+
+This module imports neither Textual nor the database code itself, and `crm tui` imports it before it
+opens the database: from here until the first screen is painted, Python's cyclic collector is paused
+(the start makes a great many objects and keeps nearly all of them; CrmApp resumes the collector,
+freezing them out of its way)."""
 from __future__ import annotations
 
 import datetime as dt
 import gc
+import importlib
+from collections.abc import Callable
 
 gc.disable()
 
+_ASK = object()  # run_app: ask for the first screen's data here
+
+
+def run_workbench(context, *, screen: str = "dashboard", lang: str = "zh",
+                  report: Callable[[BaseException], int]) -> int:
+    """`crm tui`. `context` is the command's crm.cli.context.Context (db, ready_db(), login, today);
+    `report(error)` tells the user why the database could not be opened and gives the exit code."""
+    from tui.first import Start
+
+    today = context.today
+    start = Start.fork(lambda: context.db, screen, today, report)
+    if start is None:  # no child: the database is opened here before anything else
+        return run_app(context.db, screen=screen, login=context.login, lang=lang, today=today)
+    try:
+        # Textual and the first screen's module (with SQLAlchemy and the models it needs) while the
+        # child opens the database and reads what the screen shows.
+        import tui.workbench  # noqa: F401
+        from tui.sections import SECTIONS
+
+        for section in SECTIONS:
+            if section.name == screen:
+                importlib.import_module(section.screen.split(":")[0])
+        checked = start.ready()
+        if start.exit_code is not None:
+            return start.exit_code  # the child could not open the database and has said why
+        # Opened here without a check when the child made it ready; checked here when it said nothing.
+        database = context.ready_db() if checked else context.db
+        return run_app(database, screen=screen, login=context.login, lang=lang, today=today,
+                       first=start.answer(database))
+    finally:
+        start.close()
+
 
 def run_app(database, *, screen: str = "dashboard", login: str = "", lang: str = "zh",
-            today: dt.date | None = None) -> int:
+            today: dt.date | None = None, first=_ASK) -> int:
     from crm.config import load_config
     from crm.dates import today as todays_date
     from crm.i18n import pick
-    from tui.first import ask_first
 
     today = today or todays_date()
-    first = ask_first(database, screen, today)
+    if first is _ASK:
+        from tui.first import ask_first
+
+        first = ask_first(database, screen, today)
     try:
         config = load_config()
     except Exception as error:  # a broken config.toml must not keep the workbench from opening

@@ -1,31 +1,38 @@
-"""The first screen's data, asked for as `crm tui` starts, read while the main thread imports Textual
+"""The first screen's data, asked for as `crm tui` starts, read while the main process imports Textual
 and builds the App; the screen takes the answer instead of asking again (CrmApp.first_answer). No
-Textual here.
+Textual here, and no database code at import: `crm tui` imports this module before SQLAlchemy.
 
-The dashboard's figures are Python work over every project (a fifth of a second on the large demo),
-which a thread of this process would only do by turns with Textual's start (one interpreter lock):
-where the system can fork (Linux) and nothing else runs yet, a child process does it on another core.
-The child uses connections of its own (the parent's stay untouched) and sends the answer back pickled;
-if it fails in any way, the answer is read here after all, so that a failure is reported the way every
-other one is. The project list's first page is a few index reads, less than a child costs to start:
-a thread reads it.
+`Start` (where the system can fork: Linux): before the process imports SQLAlchemy and the models, a
+child process is forked that imports them, opens the database as every command does (creates or
+migrates it, crm.cli.context.Context.db) and reads the first screen's data, on another core, while the
+parent imports Textual and the screens. The parent starts the App only once the child has said the
+database is ready; a database the child could not open, the child has reported as the command reports
+any failure (the same line on stderr) and the parent exits with its exit code, the terminal untouched.
+A child that ends without a word leaves the parent to open the database itself, and a first screen the
+child could not read is read here after all, so that a failure is reported the way every other one is.
+The child uses connections of its own and sends the answer back pickled; it is unpickled only when the
+screen takes it, in the worker that asks, once the screen's modules are imported.
 
-The sections timed from process start have a first question: the dashboard and the project list; the
-others ask once they are built."""
+`ask_first` (the same question in a process whose database is already open): a child reads the
+dashboard where the system can fork and nothing else runs yet, a thread the project list (a few index
+reads); the others ask once they are built."""
 from __future__ import annotations
 
 import datetime as dt
 import os
 import pickle
+import signal
+import struct
 import sys
 import threading
 from collections.abc import Callable
 from concurrent.futures import Future
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from sqlalchemy.orm import Session
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
 
-Question = Callable[[Session, dt.date], Any]
+Question = Callable[["Session", dt.date], Any]
 _FAILED = object()  # what a child gives back when it could not answer
 
 
@@ -98,3 +105,160 @@ def _in_child(database, question: Question, today: dt.date) -> Callable[[], Any]
         return pickle.loads(data) if status == 0 and data else _FAILED
 
     return wait
+
+
+# What the child says first: the database is ready, or it could not be opened (the exit code follows).
+_READY, _REFUSED = b"R", b"F"
+_CODE = struct.Struct("!i")
+
+
+class Start:
+    """The child that opens the database and reads the first screen's data while `crm tui` imports
+    Textual (see the module's docstring). `ready()` before the App takes the terminal, `answer()` for
+    the App, `close()` when the workbench has ended."""
+
+    def __init__(self, pid: int, read_end: int, question: Question | None, today: dt.date) -> None:
+        self.pid = pid
+        self._question = question
+        self._today = today
+        self._said = threading.Event()
+        self._word = b""  # _READY, _REFUSED + exit code, or b"" when the child ended without a word
+        self._data: Future = Future()  # the pickled answer, b"" when the child could not read it
+        self._exited = False  # reaped: its pid is no longer its own
+        self._reaping = threading.Lock()
+        threading.Thread(target=self._listen, args=(read_end,), name="crm-first-screen", daemon=True).start()
+
+    @classmethod
+    def fork(cls, open_database: Callable[[], Any], section: str, today: dt.date,
+             report: Callable[[BaseException], int]) -> Start | None:
+        """Fork the child, or None where that is not safe (not Linux, threads already running: a fork
+        copies only the thread that calls it). In the child, `open_database()` opens and checks the
+        database; `report(error)` tells the user why it could not, and gives the exit code."""
+        if sys.platform != "linux" or threading.active_count() > 1:
+            return None
+        question = FIRST_QUESTIONS.get(section)
+        for stream in (sys.stdout, sys.stderr):  # nothing buffered here is written twice
+            stream.flush()
+        read_end, write_end = os.pipe()
+        pid = os.fork()
+        if pid == 0:  # the child: whatever happens, it ends here without running the parent's exit handlers
+            try:
+                os.close(read_end)
+                _child(write_end, open_database, question, today, report)
+            finally:
+                os._exit(0)
+        os.close(write_end)
+        return cls(pid, read_end, question, today)
+
+    def _listen(self, read_end: int) -> None:
+        """Reads what the child says (the pickled answer may not fit in a pipe's buffer: read as it comes).
+        Whatever happens, both waits end: a word not read is no word, an answer not read is read here."""
+        data = b""
+        try:
+            with os.fdopen(read_end, "rb") as pipe:
+                try:
+                    word = pipe.read(1)
+                    if word == _REFUSED:
+                        word += pipe.read(_CODE.size)
+                    self._word = word
+                finally:
+                    self._said.set()
+                if word == _READY:
+                    data = pipe.read()
+        except OSError:
+            data = b""
+        finally:
+            self._data.set_result(data)
+            self._wait_child()
+
+    def _wait_child(self, stop: bool = False) -> None:
+        with self._reaping:
+            if self._exited:
+                return
+            if stop:
+                os.kill(self.pid, signal.SIGTERM)
+            try:
+                os.waitpid(self.pid, 0)
+            except ChildProcessError:
+                pass
+            self._exited = True
+
+    def ready(self) -> bool:
+        """Waits for the child's first word: True once it has made the database ready; False when it could
+        not (`exit_code` then says whether it has reported why) or ended without a word (this process
+        then opens the database itself)."""
+        self._said.wait()
+        return self._word == _READY
+
+    @property
+    def exit_code(self) -> int | None:
+        """The command's exit code when the child has reported why the database could not be opened."""
+        word = self._word
+        if word[:1] == _REFUSED and len(word) == 1 + _CODE.size:
+            return _CODE.unpack(word[1:])[0]
+        return None
+
+    def answer(self, database) -> Answer | None:
+        """The first screen's data for the App (None for a section without a first question); what the
+        child could not read is read with `database` (this process's, checked) when the screen asks."""
+        if self._question is None:
+            return None
+        return Answer(self._data, self._question, database, self._today)
+
+    def close(self) -> None:
+        """The workbench has ended (or never started): a child still at work is stopped."""
+        self._wait_child(stop=True)
+
+
+class Answer:
+    """The first screen's data as a Future gives it (`result()`, for tui.db.DbClient.run_db): unpickled
+    when asked, in the thread that asks, or read with this process's database when the child did not
+    give it."""
+
+    def __init__(self, data: Future, question: Question, database, today: dt.date) -> None:
+        self._data = data
+        self._question = question
+        self._database = database
+        self._today = today
+
+    def result(self, timeout: float | None = None) -> Any:
+        data = self._data.result(timeout)
+        if data:
+            try:
+                return pickle.loads(data)
+            except Exception:  # not what the child meant to send: read it here
+                pass
+        with self._database.unit_of_work(write=False) as session:
+            return self._question(session, self._today)
+
+
+def _child(write_end: int, open_database: Callable[[], Any], question: Question | None, today: dt.date,
+           report: Callable[[BaseException], int]) -> None:
+    """The child's work: open the database, say whether it could, then read the first screen's data.
+    After its first word it prints nothing: what fails then is read again, and reported, by the parent."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl+C while the workbench starts is the parent's to report
+    with os.fdopen(write_end, "wb") as pipe:
+        try:
+            database = open_database()
+        except (Exception, KeyboardInterrupt) as error:  # what the command reports (SystemExit: the parent's)
+            code = report(error)
+            for stream in (sys.stdout, sys.stderr):
+                try:
+                    stream.flush()
+                except Exception:
+                    pass
+            pipe.write(_REFUSED + _CODE.pack(code))
+            return
+        pipe.write(_READY)
+        pipe.flush()
+        if question is None:
+            return
+        try:
+            with database.unit_of_work(write=False) as session:
+                data = pickle.dumps(question(session, today), protocol=pickle.HIGHEST_PROTOCOL)
+        except BaseException:  # noqa: BLE001 - the parent reads it again and reports what fails
+            return
+        try:
+            pipe.write(data)
+        except BrokenPipeError:  # the parent has gone
+            pass

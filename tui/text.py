@@ -13,7 +13,7 @@ from tui.i18n import word
 
 DASH = "—"
 COLOUR_STYLE = {"red": "bold red", "yellow": "bold yellow", "green": "green"}
-DEADLINE_STYLE = {"overdue": "bold red", "due": "yellow", "done": "green", None: "dim"}
+DEADLINE_STYLE = {"overdue": "bold red", "due": "yellow", "late": "dark_orange", "done": "green", None: "dim"}
 
 
 def plain(value: object, style: str = "") -> Text:

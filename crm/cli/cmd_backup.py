@@ -15,13 +15,13 @@ KIND_LABELS = {
 
 def register(commands) -> None:
     p = commands.add_parser("backup", help=pick("备份数据库到文件（一致性副本）", "write a consistent copy of the database"))
-    p.add_argument("file")
+    p.add_argument("file", metavar=pick("文件", "FILE"))
     p.add_argument("--portable", action="store_true",
                    help=pick("可移植格式：可恢复到 SQLite 或 PostgreSQL", "portable format: restores into SQLite or PostgreSQL"))
     p.set_defaults(handler=backup)
 
     p = commands.add_parser("restore", help=pick("从备份恢复（要么全部恢复，要么不做改动）", "restore a backup (all or nothing)"))
-    p.add_argument("file")
+    p.add_argument("file", metavar=pick("文件", "FILE"))
     p.add_argument("--force", action="store_true", help=pick("覆盖已有数据", "overwrite the data already there"))
     p.set_defaults(handler=restore)
 

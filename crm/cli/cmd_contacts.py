@@ -56,7 +56,7 @@ def _add_and_edit(sub, record: str, record_id, helps: tuple[str, str]) -> None:
     for action, help_text in zip(("add", "edit"), helps):
         p = sub.add_parser(action, help=help_text)
         if action == "edit":
-            p.add_argument("id", type=record_id)
+            p.add_argument("id", metavar=pick("编号", "ID"), type=record_id)
         for option, field, (zh, en) in options:
             clears = action == "edit" and field != "name"  # a name is required
             p.add_argument(option, dest=field, metavar=pick("值", "VALUE"), required=action == "add" and field == "name",
@@ -69,40 +69,41 @@ def _add_and_edit(sub, record: str, record_id, helps: tuple[str, str]) -> None:
 
 
 def _add_filters(p, *, event: bool = True) -> None:
-    p.add_argument("--kind", choices=ORG_KINDS, help=pick("单位类型", "organization kind"))
-    p.add_argument("--industry", metavar="IND", help=pick("产业（名称或代码）", "industry (name or code)"))
-    p.add_argument("--city", metavar="CITY", help=pick("单位所在城市", "the organization's city"))
+    p.add_argument("--kind", metavar=pick("单位类型", None), choices=ORG_KINDS, help=pick("单位类型", "organization kind"))
+    p.add_argument("--industry", metavar=pick("产业", "IND"), help=pick("产业（名称或代码）", "industry (name or code)"))
+    p.add_argument("--city", metavar=pick("城市", "CITY"), help=pick("单位所在城市", "the organization's city"))
     if event:
-        p.add_argument("--event", metavar="REF", help=pick("受邀参加该活动", "invited to this event"))
+        p.add_argument("--event", metavar=pick("活动编号", "REF"), help=pick("受邀参加该活动", "invited to this event"))
 
 
 def register(commands) -> None:
     contacts = commands.add_parser("contacts", help=pick("客商（联系人）：查找、合并重复", "contacts: search, merge duplicates"))
-    sub = contacts.add_subparsers(dest="contacts_command", metavar="ACTION", required=True)
+    sub = contacts.add_subparsers(dest="contacts_command", metavar=pick("操作", "ACTION"), required=True)
 
     p = sub.add_parser("search", help=pick("按姓名、拼音或首字母、手机、邮箱、单位查找", "find by name, pinyin, initials, mobile, email, organization"))
-    p.add_argument("query")
-    p.add_argument("--limit", type=int, default=50)
+    p.add_argument("query", metavar=pick("查找内容", "QUERY"))
+    p.add_argument("--limit", metavar=pick("条数", "LIMIT"), type=int, default=50)
     _add_filters(p)
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=search)
 
     p = sub.add_parser("show", help=pick("联系人详情：单位、邀请、项目、跟踪", "one contact: organization, invitations, projects, follow-ups"))
-    p.add_argument("id", type=_contact_id)
+    p.add_argument("id", metavar=pick("编号", "ID"), type=_contact_id)
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=show)
 
-    p = sub.add_parser("merge", help=pick("把重复的联系人 DROP 合并到 KEEP（可撤销）", "merge duplicate DROP into KEEP (undoable)"))
-    p.add_argument("keep", type=_contact_id)
-    p.add_argument("drop", type=_contact_id)
-    p.add_argument("--take", action="append", default=[], choices=MERGE_FIELDS, metavar="FIELD",
-                   help=pick("该字段取 DROP 的值（可重复）", "take this field from DROP (repeatable)"))
+    p = sub.add_parser("merge", help=pick("把重复的联系人（被合并者）合并到保留者（可撤销）",
+                                          "merge duplicate DROP into KEEP (undoable)"))
+    p.add_argument("keep", metavar=pick("保留者", "KEEP"), type=_contact_id)
+    p.add_argument("drop", metavar=pick("被合并者", "DROP"), type=_contact_id)
+    p.add_argument("--take", action="append", default=[], choices=MERGE_FIELDS, metavar=pick("字段", "FIELD"),
+                   help=pick("该字段取被合并者的值（可重复）", "take this field from DROP (repeatable)"))
     p.add_argument("--dry-run", action="store_true", help=pick("只显示合并方案，不写入", "show the plan, write nothing"))
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=merge)
 
     p = sub.add_parser("unmerge", help=pick("撤销对该联系人（被合并者）的最近一次合并", "undo the latest merge of this (merged-away) contact"))
-    p.add_argument("id", type=_contact_id)
+    p.add_argument("id", metavar=pick("编号", "ID"), type=_contact_id)
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=unmerge)
 
@@ -113,10 +114,10 @@ def register(commands) -> None:
     add_delete_restore(sub, "contacts")
 
     orgs = commands.add_parser("organizations", help=pick("单位：查找、添加、修改", "organizations: search, add, edit"))
-    sub = orgs.add_subparsers(dest="organizations_command", metavar="ACTION", required=True)
+    sub = orgs.add_subparsers(dest="organizations_command", metavar=pick("操作", "ACTION"), required=True)
     p = sub.add_parser("search", help=pick("按名称、拼音或首字母查找单位", "find by name, pinyin or initials"))
-    p.add_argument("query")
-    p.add_argument("--limit", type=int, default=50)
+    p.add_argument("query", metavar=pick("查找内容", "QUERY"))
+    p.add_argument("--limit", metavar=pick("条数", "LIMIT"), type=int, default=50)
     _add_filters(p, event=False)
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=search_orgs)
@@ -128,19 +129,20 @@ def register(commands) -> None:
     add_delete_restore(sub, "organizations")
 
     invitations = commands.add_parser("invitations", help=pick("活动的邀请名单与状态", "an event's invitations and their status"))
-    sub = invitations.add_subparsers(dest="invitations_command", metavar="ACTION", required=True)
+    sub = invitations.add_subparsers(dest="invitations_command", metavar=pick("操作", "ACTION"), required=True)
     p = sub.add_parser("list", help=pick("活动的邀请名单", "the event's invitee list"))
-    p.add_argument("event", metavar="EVENT")
-    p.add_argument("--status", action="append", default=[], choices=STATUSES)
-    p.add_argument("--kind", choices=ORG_KINDS)
-    p.add_argument("--search", metavar="TEXT", help=pick("按姓名、拼音、手机等筛选", "narrow by name, pinyin, mobile …"))
+    p.add_argument("event", metavar=pick("活动编号", "EVENT"))
+    p.add_argument("--status", metavar=pick("状态", None), action="append", default=[], choices=STATUSES)
+    p.add_argument("--kind", metavar=pick("单位类型", None), choices=ORG_KINDS)
+    p.add_argument("--search", metavar=pick("文字", "TEXT"),
+                   help=pick("按姓名、拼音、手机等筛选", "narrow by name, pinyin, mobile …"))
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=list_invitations)
 
     p = sub.add_parser("set-status", help=pick("批量修改邀请状态", "change the status of several invitations"))
-    p.add_argument("event", metavar="EVENT")
-    p.add_argument("--status", required=True, choices=STATUSES)
-    p.add_argument("ids", nargs="+", type=_invitation_id, metavar="ID",
+    p.add_argument("event", metavar=pick("活动编号", "EVENT"))
+    p.add_argument("--status", metavar=pick("状态", None), required=True, choices=STATUSES)
+    p.add_argument("ids", nargs="+", type=_invitation_id, metavar=pick("邀请编号", "ID"),
                    help=pick("邀请编号（见 invitations list）", "invitation ids (see invitations list)"))
     p.add_argument("--skip-refused", action="store_true",
                    help=pick("状态流程不允许的行保持不变，其余照改", "leave rows the status flow refuses, change the others"))
@@ -148,18 +150,18 @@ def register(commands) -> None:
     p.set_defaults(handler=set_status)
 
     p = sub.add_parser("add", help=pick("把联系人加入活动的邀请名单", "put contacts on the event's invitee list"))
-    p.add_argument("event", metavar="EVENT")
-    p.add_argument("contacts", nargs="+", type=_contact_id, metavar="CONTACT_ID")
-    p.add_argument("--status", choices=("proposed", "invited"), default="proposed",
+    p.add_argument("event", metavar=pick("活动编号", "EVENT"))
+    p.add_argument("contacts", nargs="+", type=_contact_id, metavar=pick("联系人编号", "CONTACT_ID"))
+    p.add_argument("--status", metavar=pick("状态", None), choices=("proposed", "invited"), default="proposed",
                    help=pick("拟邀请（默认）或已邀请", "proposed (default) or invited"))
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=add_invitations)
 
     p = sub.add_parser("remove", help=pick("移除拟邀请（已邀请的请改为婉拒）", "take proposed invitations off the list"))
-    p.add_argument("event", metavar="EVENT")
-    p.add_argument("ids", nargs="+", type=_invitation_id, metavar="INVITATION_ID",
+    p.add_argument("event", metavar=pick("活动编号", "EVENT"))
+    p.add_argument("ids", nargs="+", type=_invitation_id, metavar=pick("邀请编号", "INVITATION_ID"),
                    help=pick("邀请编号（见 invitations list）", "invitation ids (see invitations list)"))
-    p.add_argument("--reason", help=pick("移除原因（记入历史）", "why (kept in the history)"))
+    p.add_argument("--reason", metavar=pick("原因", "REASON"), help=pick("移除原因（记入历史）", "why (kept in the history)"))
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=remove_invitations)
 

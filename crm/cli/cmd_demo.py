@@ -8,7 +8,7 @@ from crm.i18n import pick, t
 
 def register(commands) -> None:
     p = commands.add_parser("demo", help=pick("创建数据库并载入2011年推介活动方案（演示）", "load the 2011 programme as a demo"))
-    p.add_argument("--size", choices=("small", "large"), help=pick(
+    p.add_argument("--size", metavar=pick("规模", None), choices=("small", "large"), help=pick(
         "small：加上虚构的客商、项目与跟踪记录；large：再加10万客商、1万项目、20万条跟踪",
         "small: add fictional contacts, projects and follow-ups; large: 100k contacts, 10k projects, 200k follow-ups"))
     p.add_argument("--force", action="store_true", help=pick("清空现有数据后重新载入", "erase existing data first"))

@@ -10,17 +10,18 @@ from crm.labels import deadline_kind_label, deadline_label, field_label, field_v
 
 def register(commands) -> None:
     events = commands.add_parser("events", help=pick("活动与会议", "events and meetings"))
-    sub = events.add_subparsers(dest="events_command", metavar="ACTION", required=True)
+    sub = events.add_subparsers(dest="events_command", metavar=pick("操作", "ACTION"), required=True)
 
     p = sub.add_parser("list", help=pick("列出全部活动", "list events"))
-    p.add_argument("--programme", metavar="REF", help=pick("只列该方案的活动", "only this programme's events"))
+    p.add_argument("--programme", metavar=pick("方案编号", "REF"), help=pick("只列该方案的活动", "only this programme's events"))
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=list_events)
 
     p = sub.add_parser("add", help=pick("新增活动或会议", "add an event or meeting"))
-    p.add_argument("--programme", required=True, metavar="REF", help=pick("所属方案（crm programmes list）", "its programme"))
-    p.add_argument("--title", required=True, help=pick("活动名称", "title"))
-    p.add_argument("--level", help=pick("省（以省政府名义，方案提前45天报送）或 市（以设区市为主，提前30天）；会议默认同所属活动",
+    p.add_argument("--programme", required=True, metavar=pick("方案编号", "REF"),
+                   help=pick("所属方案（crm programmes list）", "its programme"))
+    p.add_argument("--title", metavar=pick("名称", "TITLE"), required=True, help=pick("活动名称", "title"))
+    p.add_argument("--level", metavar=pick("层级", "LEVEL"), help=pick("省（以省政府名义，方案提前45天报送）或 市（以设区市为主，提前30天）；会议默认同所属活动",
                                         "provincial: in the name of the provincial government (plan 45 days before) | "
                                         "city (30); a meeting takes its activity's"))
     _event_fields(p)
@@ -29,23 +30,23 @@ def register(commands) -> None:
 
     p = sub.add_parser("edit", help=pick("修改活动（给出的字段才改；多值选项整体替换，\"\" 清空）",
                                          "change an event (only the fields given; a list option replaces the list, \"\" clears it)"))
-    p.add_argument("ref")
-    p.add_argument("--programme", metavar="REF")
-    p.add_argument("--title")
-    p.add_argument("--level")
+    p.add_argument("ref", metavar=pick("活动编号", "REF"))
+    p.add_argument("--programme", metavar=pick("方案编号", "REF"))
+    p.add_argument("--title", metavar=pick("名称", "TITLE"))
+    p.add_argument("--level", metavar=pick("层级", "LEVEL"))
     _event_fields(p)
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=edit_event)
 
     p = sub.add_parser("show", help=pick("查看一个活动", "show one event"))
-    p.add_argument("ref")
+    p.add_argument("ref", metavar=pick("活动编号", "REF"))
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=show_event)
 
     p = sub.add_parser("fix-date", help=pick("确定活动日期", "fix the event's date"))
-    p.add_argument("ref")
-    p.add_argument("--on", required=True, metavar="DATE", help=pick("开始日期", "first day"))
-    p.add_argument("--to", metavar="DATE", help=pick("结束日期（默认同开始日期）", "last day (default: same day)"))
+    p.add_argument("ref", metavar=pick("活动编号", "REF"))
+    p.add_argument("--on", required=True, metavar=pick("日期", "DATE"), help=pick("开始日期", "first day"))
+    p.add_argument("--to", metavar=pick("日期", "DATE"), help=pick("结束日期（默认同开始日期）", "last day (default: same day)"))
     p.set_defaults(handler=fix_date)
 
     for name, attr, zh, en in (
@@ -53,39 +54,43 @@ def register(commands) -> None:
         ("summary-submitted", "summary", "标记工作总结已报送", "mark the summary as filed"),
     ):
         p = sub.add_parser(name, help=pick(zh, en))
-        p.add_argument("ref")
-        p.add_argument("--on", required=True, metavar="DATE")
+        p.add_argument("ref", metavar=pick("活动编号", "REF"))
+        p.add_argument("--on", required=True, metavar=pick("日期", "DATE"))
         p.set_defaults(handler=mark_submitted, which=attr)
 
     add_delete_restore(sub, "events")
 
     p = commands.add_parser("deadlines", help=pick("到期与超期提醒", "what is due or overdue"))
-    p.add_argument("--as-of", metavar="DATE")
+    p.add_argument("--as-of", metavar=pick("日期", "DATE"))
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=deadlines)
 
 
 def _event_fields(p) -> None:
-    p.add_argument("--kind", help=pick("推介会/合作推进会/对接会/融资对接会/开工仪式/研讨会/论坛/活动（默认按名称判断）",
+    p.add_argument("--kind", metavar=pick("类型", "KIND"), help=pick("推介会/合作推进会/对接会/融资对接会/开工仪式/研讨会/论坛/活动（默认按名称判断）",
                                        "promotion|cooperation|matchmaking|finance|groundbreaking|seminar|forum|activity (default: from the title)"))
-    p.add_argument("--group", help=pick("所属板块，如 以省政府名义举办的重大活动", "the programme section it is listed under"))
-    p.add_argument("--parent", metavar="REF", help=pick("所属活动（本项为其下的会议）", "the activity holding this meeting"))
-    p.add_argument("--city", help=pick("举办城市", "city"))
-    p.add_argument("--place", help=pick("地点", "place"))
-    p.add_argument("--when", metavar="TEXT", help=pick(
+    p.add_argument("--group", metavar=pick("板块", "GROUP"),
+                   help=pick("所属板块，如 以省政府名义举办的重大活动", "the programme section it is listed under"))
+    p.add_argument("--parent", metavar=pick("活动编号", "REF"),
+                   help=pick("所属活动（本项为其下的会议）", "the activity holding this meeting"))
+    p.add_argument("--city", metavar=pick("城市", "CITY"), help=pick("举办城市", "city"))
+    p.add_argument("--place", metavar=pick("地点", "PLACE"), help=pick("地点", "place"))
+    p.add_argument("--when", metavar=pick("时间", "TEXT"), help=pick(
         "时间：2026-03-15、2026-04-15..2026-04-16、2026-03、2026-Q2、2026-H2、2026年3月中旬、二季度、待定",
         "time: 2026-03-15, 2026-04-15..2026-04-16, 2026-03, 2026-Q2, 2026-H2, 2026年3月中旬, 二季度, 待定"))
-    p.add_argument("--scale", help=pick("规模（人），如 200、约200人、150-200", "scale (people): 200, 约200人, 150-200"))
-    for option, dest, zh, en in (
-        ("--host", "hosts", "承办单位（可重复，或用、分隔；未知单位自动新增）", "host unit (repeat; new units are added)"),
-        ("--co-host", "co_hosts", "协办单位", "co-host unit"), ("--supporter", "supporters", "配合单位", "supporting unit"),
-        ("--coordinator", "coordinators", "衔接协调处室", "coordinating office"),
-        ("--industry", "industries", "产业（可重复）", "industry (repeat)"),
-        ("--invitee-type", "invitee_types", "邀请对象（可重复）", "invitee type (repeat)"),
-        ("--quota", "quotas", "每个产业带来的项目数，如 5-8 或 5-8:光伏", "projects per industry: 5-8 or 5-8:光伏"),
+    p.add_argument("--scale", metavar=pick("规模", "SCALE"),
+                   help=pick("规模（人），如 200、约200人、150-200", "scale (people): 200, 约200人, 150-200"))
+    for option, dest, placeholder, zh, en in (
+        ("--host", "hosts", "单位", "承办单位（可重复，或用、分隔；未知单位自动新增）", "host unit (repeat; new units are added)"),
+        ("--co-host", "co_hosts", "单位", "协办单位", "co-host unit"),
+        ("--supporter", "supporters", "单位", "配合单位", "supporting unit"),
+        ("--coordinator", "coordinators", "处室", "衔接协调处室", "coordinating office"),
+        ("--industry", "industries", "产业", "产业（可重复）", "industry (repeat)"),
+        ("--invitee-type", "invitee_types", "对象", "邀请对象（可重复）", "invitee type (repeat)"),
+        ("--quota", "quotas", "项目数", "每个产业带来的项目数，如 5-8 或 5-8:光伏", "projects per industry: 5-8 or 5-8:光伏"),
     ):
-        p.add_argument(option, dest=dest, action="append", help=pick(zh, en))
-    p.add_argument("--notes", help=pick("备注", "notes"))
+        p.add_argument(option, dest=dest, action="append", metavar=pick(placeholder, dest.upper()), help=pick(zh, en))
+    p.add_argument("--notes", metavar=pick("备注", "NOTES"), help=pick("备注", "notes"))
 
 
 def _event_input(args):

@@ -8,16 +8,22 @@ from crm.i18n import pick, t
 def register(commands) -> None:
     export = commands.add_parser("export", help=pick("导出周报、活动总结材料、活动工作方案（Excel）",
                                                      "export the weekly sheet, event package, event plan (Excel)"))
-    sub = export.add_subparsers(dest="export_command", metavar="WHAT", required=True)
+    sub = export.add_subparsers(dest="export_command", metavar=pick("内容", "WHAT"), required=True)
 
     p = sub.add_parser("weekly", help=pick("项目推进周报", "weekly progress sheet"))
     when = p.add_mutually_exclusive_group()
-    when.add_argument("--as-of", metavar="DATE", help=pick("截至日期（默认今天），本周即其所在周",
+    when.add_argument("--as-of", metavar=pick("日期", "DATE"), help=pick("截至日期（默认今天），本周即其所在周",
                                                            "as-of date (default today); the week is the one it falls in"))
-    when.add_argument("--week", metavar="YYYY-Www", help=pick("ISO 周次，如 2026-W48（截至该周周日）",
+    when.add_argument("--week", metavar=pick("周次", "YYYY-Www"), help=pick("ISO 周次，如 2026-W48（截至该周周日）",
                                                               "ISO week, e.g. 2026-W48 (as of its Sunday)"))
-    p.add_argument("--city", help=pick("只看一个设区市", "one city only"))
-    p.add_argument("--industry", metavar="IND", help=pick("只看一个产业", "one industry only"))
+    p.add_argument("--city", metavar=pick("城市", "CITY"), help=pick("只看一个设区市", "one city only"))
+    p.add_argument("--industry", metavar=pick("产业", "IND"), help=pick("只看一个产业", "one industry only"))
+    counting = p.add_mutually_exclusive_group()
+    counting.add_argument("--confirmed", dest="confirmed", action="store_const", const=True,
+                          help=pick("只计省级已认定的项目（省级工作人员的默认）", "only confirmed projects (the province's default)"))
+    counting.add_argument("--reported", dest="confirmed", action="store_const", const=False,
+                          help=pick("计各单位上报的项目，重复上报只计一次（各单位的默认）",
+                                    "every reported project, one reported twice once (the units' default)"))
     _out(p)
     p.set_defaults(handler=weekly)
 
@@ -26,14 +32,14 @@ def register(commands) -> None:
         ("plan", event_plan, "活动工作方案（报备）", "event work plan for filing"),
     ):
         p = sub.add_parser(name, help=pick(zh, en))
-        p.add_argument("ref", metavar="REF", help=pick("活动编号", "event ref"))
-        p.add_argument("--as-of", metavar="DATE", help=pick("截至日期（默认今天）", "as-of date (default today)"))
+        p.add_argument("ref", metavar=pick("活动编号", "REF"), help=pick("活动编号", "event ref"))
+        p.add_argument("--as-of", metavar=pick("日期", "DATE"), help=pick("截至日期（默认今天）", "as-of date (default today)"))
         _out(p)
         p.set_defaults(handler=handler)
 
 
 def _out(parser) -> None:
-    parser.add_argument("--out", required=True, metavar="FILE.xlsx", help=pick("输出文件", "output file"))
+    parser.add_argument("--out", required=True, metavar=pick("文件.xlsx", "FILE.xlsx"), help=pick("输出文件", "output file"))
 
 
 def _check_out(ctx) -> None:
@@ -53,7 +59,7 @@ def weekly(ctx) -> int:
 
         week = report_week(as_of=ctx.as_of(a.as_of) if a.as_of else None, week=a.week, today=ctx.today)
         with ctx.db.unit_of_work(write=False) as session:
-            report = weekly_report(session, week, city=a.city, industry=a.industry)
+            report = weekly_report(session, week, city=a.city, industry=a.industry, confirmed=a.confirmed)
         write_weekly(report, a.out)  # the read transaction has ended: nothing left to fail but the file
     _written(a.out, pick(f"{len(report.projects)} 个项目", f"{len(report.projects)} projects"))
     return 0

@@ -9,11 +9,11 @@ from crm.labels import unit_label
 
 def register(commands) -> None:
     figures = commands.add_parser("figures", help=pick("到位资金与累计完成投资", "funds in place and investment completed"))
-    sub = figures.add_subparsers(dest="figures_command", metavar="ACTION", required=True)
+    sub = figures.add_subparsers(dest="figures_command", metavar=pick("操作", "ACTION"), required=True)
     p = add_corrections(sub, "figure", pick("资金数据", "a figure"), correct)
-    p.add_argument("--amount", metavar="WAN",
+    p.add_argument("--amount", metavar=pick("金额", "WAN"),
                    help=pick("正确的金额（{}）", "the right amount ({})").format(unit_label("万元")))
-    p.add_argument("--on", metavar="DATE", help=pick("正确的截至日期", "the right day it was reported for"))
+    p.add_argument("--on", metavar=pick("日期", "DATE"), help=pick("正确的截至日期", "the right day it was reported for"))
 
 
 def correct(ctx) -> int:

@@ -8,7 +8,7 @@ from crm.labels import field_label, field_value, history_action_label
 
 def register(commands) -> None:
     p = commands.add_parser("history", help=pick("记录的变更历史：谁、何时、改了什么", "a record's changes: who, when, what"))
-    p.add_argument("ref", help=pick("项目 P00012、活动 A2、客商 C#12、单位 O#3、邀请 I#5、问题 #7",
+    p.add_argument("ref", metavar=pick("编号", "REF"), help=pick("项目 P00012、活动 A2、客商 C#12、单位 O#3、邀请 I#5、问题 #7",
                                     "project P00012, event A2, contact C#12, organization O#3, invitation I#5, problem #7"))
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=show_history)
@@ -17,12 +17,12 @@ def register(commands) -> None:
 def add_delete_restore(sub, entity: str) -> None:
     """Add `delete` and `restore` to a command group for one kind of record (entity = its table)."""
     p = sub.add_parser("delete", help=pick("删除（记入历史，可恢复）", "delete (recorded, can be restored)"))
-    p.add_argument("ref")
-    p.add_argument("--reason", required=True, help=pick("删除原因", "why"))
+    p.add_argument("ref", metavar=pick("编号", "REF"))
+    p.add_argument("--reason", metavar=pick("原因", "REASON"), required=True, help=pick("删除原因", "why"))
     p.set_defaults(handler=delete_or_restore, entity=entity, restoring=False)
     p = sub.add_parser("restore", help=pick("恢复已删除的记录", "undo a deletion"))
-    p.add_argument("ref")
-    p.add_argument("--note", help=pick("说明", "why"))
+    p.add_argument("ref", metavar=pick("编号", "REF"))
+    p.add_argument("--note", metavar=pick("说明", "NOTE"), help=pick("说明", "why"))
     p.set_defaults(handler=delete_or_restore, entity=entity, restoring=True)
 
 

@@ -16,18 +16,19 @@ MAX_LINES = 20  # errors and conflicts listed on screen; --errors-out has them a
 def register(commands) -> None:
     parser = commands.add_parser("import", help=pick("导入名单、活动安排表（Excel、WPS、CSV）",
                                                      "import lists and programme tables (Excel, WPS, CSV)"))
-    sub = parser.add_subparsers(dest="import_command", metavar="ACTION", required=True)
+    sub = parser.add_subparsers(dest="import_command", metavar=pick("操作", "ACTION"), required=True)
 
     p = sub.add_parser("invitees", help=pick("导入拟邀请嘉宾名单", "import an invitee list"))
     _file_argument(p)
-    p.add_argument("--event", metavar="REF", help=pick("邀请到该活动（见 crm events list）", "invite everyone to this event"))
+    p.add_argument("--event", metavar=pick("活动编号", "REF"),
+                   help=pick("邀请到该活动（见 crm events list）", "invite everyone to this event"))
     _import_options(p, "name organization title mobile phone email category notes status ignore")
     p.set_defaults(handler=import_invitees)
 
     p = sub.add_parser("programme", help=pick("导入活动安排表（活动、会议及其时间、单位、规模）",
                                               "import a programme table (events, meetings, times, units, scale)"))
     _file_argument(p)
-    p.add_argument("--programme", required=True, metavar="REF",
+    p.add_argument("--programme", required=True, metavar=pick("方案编号", "REF"),
                    help=pick("导入到该方案（crm programmes list；无年份的时间按方案年度）",
                              "into this programme (crm programmes list; times without a year take its year)"))
     _import_options(p, "seq title when place city sponsors hosts co_hosts supporters coordinators scale industries "
@@ -35,23 +36,23 @@ def register(commands) -> None:
     p.set_defaults(handler=import_programme)
 
     p = sub.add_parser("undo", help=pick("撤销一次导入", "undo an import"))
-    p.add_argument("batch", type=int, metavar="BATCH")
+    p.add_argument("batch", type=int, metavar=pick("批次", "BATCH"))
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=undo)
 
     p = sub.add_parser("list", help=pick("导入记录", "import batches"))
-    p.add_argument("--limit", type=int, default=50)
+    p.add_argument("--limit", metavar=pick("条数", "LIMIT"), type=int, default=50)
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=list_batches)
 
 
 def _file_argument(p) -> None:
-    p.add_argument("file", help=pick(".xlsx/.xlsm/.xls/.ods/.csv（格式自动识别）",
+    p.add_argument("file", metavar=pick("文件", "FILE"), help=pick(".xlsx/.xlsm/.xls/.ods/.csv（格式自动识别）",
                                      ".xlsx/.xlsm/.xls/.ods/.csv (detected from the content)"))
 
 
 def _import_options(p, fields: str) -> None:
-    p.add_argument("--sheet", action="append", metavar="NAME",
+    p.add_argument("--sheet", action="append", metavar=pick("工作表", "NAME"),
                    help=pick("只导入该工作表（可重复；默认全部）", "only this sheet (repeatable; default: all)"))
     p.add_argument("--map", action="append", metavar=pick("列名=字段", "COLUMN=field"),
                    # The fields are typed as they are: in braces, argparse's way of listing what an option takes.
@@ -61,7 +62,7 @@ def _import_options(p, fields: str) -> None:
     p.add_argument("--strict", action="store_true",
                    help=pick("有任何一行被拒绝时不写入任何数据", "write nothing if any row is rejected"))
     p.add_argument("--json", action="store_true")
-    p.add_argument("--errors-out", metavar="FILE",
+    p.add_argument("--errors-out", metavar=pick("文件", "FILE"),
                    help=pick("把被拒绝的行写入工作簿（.xlsx 或 .csv），修改后可重新导入",
                              "write rejected rows to a workbook (.xlsx or .csv) to fix and import again"))
 
@@ -146,6 +147,8 @@ def _summary(result, counts) -> list[str]:
         lines.append("  " + t("import_summary_batch", batch=result.batch))
     elif result.dry_run:
         lines.append("  " + t("import_dry_run"))
+    elif result.unchanged:
+        lines.append("  " + t("import_nothing_changed"))
     else:
         lines.append("  " + t("import_strict_refused", errors=len(result.errors)))
     if result.errors:

@@ -12,11 +12,11 @@ EDITABLE = (("title", "--title"), ("year", "--year"), ("document_no", "--documen
 
 def register(commands) -> None:
     programmes = commands.add_parser("programmes", help=pick("活动方案（一年的推介活动安排）", "programmes (a year's events)"))
-    sub = programmes.add_subparsers(dest="programmes_command", metavar="ACTION", required=True)
+    sub = programmes.add_subparsers(dest="programmes_command", metavar=pick("操作", "ACTION"), required=True)
 
     p = sub.add_parser("add", help=pick("新建活动方案", "create a programme"))
-    p.add_argument("--year", required=True, help=pick("年度，如 2026", "year, e.g. 2026"))
-    p.add_argument("--title", required=True, help=pick("方案名称", "title"))
+    p.add_argument("--year", metavar=pick("年度", "YEAR"), required=True, help=pick("年度，如 2026", "year, e.g. 2026"))
+    p.add_argument("--title", metavar=pick("名称", "TITLE"), required=True, help=pick("方案名称", "title"))
     _fields(p, skip=("title", "year"))
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=add_programme)
@@ -26,21 +26,22 @@ def register(commands) -> None:
     p.set_defaults(handler=list_programmes)
 
     p = sub.add_parser("show", help=pick("查看方案及其活动", "one programme with its events"))
-    p.add_argument("ref")
+    p.add_argument("ref", metavar=pick("方案编号", "REF"))
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=show_programme)
 
     p = sub.add_parser("edit", help=pick("修改方案信息（\"\" 清空可选项）", "change a programme's fields (\"\" clears one)"))
-    p.add_argument("ref")
+    p.add_argument("ref", metavar=pick("方案编号", "REF"))
     _fields(p, skip=())
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=edit_programme)
 
     p = sub.add_parser("copy", help=pick("把方案的活动结构复制为新年度方案（日期均未确定，不含邀请和项目）",
                                          "copy a programme's structure into a new year (no date fixed, no invitations or projects)"))
-    p.add_argument("ref")
-    p.add_argument("--year", required=True)
-    p.add_argument("--title", help=pick("新方案名称（默认把年份换成新年度）", "the new title (default: the year replaced)"))
+    p.add_argument("ref", metavar=pick("方案编号", "REF"))
+    p.add_argument("--year", metavar=pick("年度", "YEAR"), required=True)
+    p.add_argument("--title", metavar=pick("名称", "TITLE"),
+                   help=pick("新方案名称（默认把年份换成新年度）", "the new title (default: the year replaced)"))
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=copy_programme)
 
@@ -50,9 +51,10 @@ def register(commands) -> None:
 def _fields(p, *, skip: tuple[str, ...]) -> None:
     labels = {"title": ("方案名称", "title"), "year": ("年度", "year"), "document_no": ("文号，如 赣工信科技字[2026]1号", "document number"),
               "issuing_unit": ("印发单位（单位名，未知则新增）", "issuing unit (added if new)"), "notes": ("备注", "notes")}
+    placeholders = {"title": "名称", "year": "年度", "document_no": "文号", "issuing_unit": "单位", "notes": "备注"}
     for name, option in EDITABLE:
         if name not in skip:
-            p.add_argument(option, dest=name, help=pick(*labels[name]))
+            p.add_argument(option, dest=name, metavar=pick(placeholders[name], name.upper()), help=pick(*labels[name]))
 
 
 def add_programme(ctx) -> int:

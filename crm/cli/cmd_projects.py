@@ -6,6 +6,7 @@ from crm.cli.context import print_json, print_table
 from crm.dates import parse_date, parse_optional_date
 from crm.i18n import pick, t
 from crm.labels import (
+    amount_text,
     field_label,
     field_value,
     figure_kind_label,
@@ -19,32 +20,33 @@ from crm.labels import (
 
 def register(commands) -> None:
     projects = commands.add_parser("projects", help=pick("签约项目", "signed projects"))
-    sub = projects.add_subparsers(dest="projects_command", metavar="ACTION", required=True)
+    sub = projects.add_subparsers(dest="projects_command", metavar=pick("操作", "ACTION"), required=True)
 
     p = sub.add_parser("add", help=pick("登记签约项目（或线索/在谈项目）", "register a signed project (or a lead)"))
-    p.add_argument("--name", required=True)
-    p.add_argument("--investor", required=True, metavar="ORG")
-    p.add_argument("--industry", required=True, metavar="IND")
-    p.add_argument("--city", required=True)
-    p.add_argument("--amount", metavar="WAN", help=field_label("projects", "amount"))
-    p.add_argument("--signed-on", metavar="DATE")
-    p.add_argument("--event", metavar="REF")
-    p.add_argument("--form", choices=("contract", "agreement"), default="contract",
+    p.add_argument("--name", metavar=pick("名称", "NAME"), required=True)
+    p.add_argument("--investor", required=True, metavar=pick("投资方", "ORG"))
+    p.add_argument("--industry", required=True, metavar=pick("产业", "IND"))
+    p.add_argument("--city", metavar=pick("城市", "CITY"), required=True)
+    p.add_argument("--amount", metavar=pick("金额", "WAN"), help=field_label("projects", "amount"))
+    p.add_argument("--signed-on", metavar=pick("日期", "DATE"))
+    p.add_argument("--event", metavar=pick("活动编号", "REF"))
+    p.add_argument("--form", metavar=pick("形式", None), choices=("contract", "agreement"), default="contract",
                    help=pick("合同项目或协议项目", "contract or framework agreement"))
-    p.add_argument("--stage", choices=("lead", "negotiating", "signed"), default="signed")
-    p.add_argument("--entered-on", metavar="DATE", help=pick("线索/在谈项目的登记日期（默认今天）",
+    p.add_argument("--stage", metavar=pick("阶段", None), choices=("lead", "negotiating", "signed"), default="signed")
+    p.add_argument("--entered-on", metavar=pick("日期", "DATE"), help=pick("线索/在谈项目的登记日期（默认今天）",
                                                              "for a lead: the day it entered (default: today)"))
-    p.add_argument("--park")
-    p.add_argument("--jobs", metavar="N", help=pick("就业人数", "jobs"))
-    p.add_argument("--unit", metavar="UNIT", help=pick("责任单位", "responsible unit"))
-    p.add_argument("--owner", metavar="STAFF", help=pick("责任人（登录名或姓名）", "responsible person (login or name)"))
-    p.add_argument("--planned-construction", metavar="DATE")
-    p.add_argument("--planned-production", metavar="DATE")
+    p.add_argument("--park", metavar=pick("园区", "PARK"))
+    p.add_argument("--jobs", metavar=pick("人数", "N"), help=pick("就业人数", "jobs"))
+    p.add_argument("--unit", metavar=pick("单位", "UNIT"), help=pick("责任单位", "responsible unit"))
+    p.add_argument("--owner", metavar=pick("责任人", "STAFF"),
+                   help=pick("责任人（登录名或姓名）", "responsible person (login or name)"))
+    p.add_argument("--planned-construction", metavar=pick("日期", "DATE"))
+    p.add_argument("--planned-production", metavar=pick("日期", "DATE"))
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=add)
 
     p = sub.add_parser("edit", help=pick("修改项目信息（阶段和状态另有命令）", "change a project's fields"))
-    p.add_argument("ref")
+    p.add_argument("ref", metavar=pick("项目编号", "REF"))
     for option, field in EDITABLE:
         p.add_argument(option, dest=field, metavar=pick("值", "VALUE"),
                        help=pick("{}（空字符串清除）", "{} (\"\" clears it)").format(field_label("projects", field)))
@@ -52,41 +54,44 @@ def register(commands) -> None:
     p.set_defaults(handler=edit)
 
     p = sub.add_parser("advance", help=pick("记录阶段推进（含线索/在谈项目签约）", "record a stage step"))
-    p.add_argument("ref")
-    p.add_argument("--to", required=True, choices=("negotiating", "signed", "construction", "production", "results"))
-    p.add_argument("--on", required=True, metavar="DATE")
-    p.add_argument("--note")
+    p.add_argument("ref", metavar=pick("项目编号", "REF"))
+    p.add_argument("--to", metavar=pick("阶段", None),
+                   required=True, choices=("negotiating", "signed", "construction", "production", "results"))
+    p.add_argument("--on", required=True, metavar=pick("日期", "DATE"))
+    p.add_argument("--note", metavar=pick("说明", "NOTE"))
     p.set_defaults(handler=advance)
 
     p = sub.add_parser("correct", help=pick("更正阶段记录（另行记录，不覆盖）", "correct a stage step (recorded)"))
-    p.add_argument("ref")
-    p.add_argument("--step", type=int, metavar="ID", help=pick("要更正的记录（默认最近一次）", "the step (default: latest)"))
+    p.add_argument("ref", metavar=pick("项目编号", "REF"))
+    p.add_argument("--step", type=int, metavar=pick("编号", "ID"),
+                   help=pick("要更正的记录（默认最近一次）", "the step (default: latest)"))
     group = p.add_mutually_exclusive_group(required=True)
-    group.add_argument("--on", metavar="DATE", help=pick("正确的日期", "the right date"))
+    group.add_argument("--on", metavar=pick("日期", "DATE"), help=pick("正确的日期", "the right date"))
     group.add_argument("--retract", action="store_true", help=pick("撤销最近一次阶段记录", "retract the latest step"))
-    p.add_argument("--note", required=True, help=pick("更正原因", "why"))
+    p.add_argument("--note", metavar=pick("说明", "NOTE"), required=True, help=pick("更正原因", "why"))
     p.set_defaults(handler=correct)
 
     p = sub.add_parser("status", help=pick("标记停滞、终止或恢复", "stall, terminate or reactivate"))
-    p.add_argument("ref")
-    p.add_argument("--to", required=True, choices=("active", "stalled", "terminated"))
-    p.add_argument("--on", metavar="DATE")
-    p.add_argument("--reason")
+    p.add_argument("ref", metavar=pick("项目编号", "REF"))
+    p.add_argument("--to", metavar=pick("状态", None), required=True, choices=("active", "stalled", "terminated"))
+    p.add_argument("--on", metavar=pick("日期", "DATE"))
+    p.add_argument("--reason", metavar=pick("原因", "REASON"))
     p.set_defaults(handler=status)
 
     p = sub.add_parser("figure", help=pick("登记到位资金或累计完成投资", "report funds in place or investment completed"))
-    p.add_argument("ref")
+    p.add_argument("ref", metavar=pick("项目编号", "REF"))
     which = p.add_mutually_exclusive_group(required=True)
-    which.add_argument("--funds", metavar="WAN", help=field_label("projects", "funds_in_place"))
-    which.add_argument("--invested", metavar="WAN", help=field_label("projects", "investment_completed"))
-    p.add_argument("--on", metavar="DATE")
-    p.add_argument("--note")
+    which.add_argument("--funds", metavar=pick("金额", "WAN"), help=field_label("projects", "funds_in_place"))
+    which.add_argument("--invested", metavar=pick("金额", "WAN"), help=field_label("projects", "investment_completed"))
+    p.add_argument("--on", metavar=pick("日期", "DATE"))
+    p.add_argument("--note", metavar=pick("说明", "NOTE"))
     p.set_defaults(handler=figure)
 
     p = sub.add_parser("convert", help=pick("协议项目转为合同项目", "the agreement became a contract"))
-    p.add_argument("ref")
-    p.add_argument("--on", required=True, metavar="DATE")
-    p.add_argument("--why", metavar="T", help=pick("更正已记录的转化日期，说明原因", "correct the recorded date, saying why"))
+    p.add_argument("ref", metavar=pick("项目编号", "REF"))
+    p.add_argument("--on", required=True, metavar=pick("日期", "DATE"))
+    p.add_argument("--why", metavar=pick("原因", "T"),
+                   help=pick("更正已记录的转化日期，说明原因", "correct the recorded date, saying why"))
     p.set_defaults(handler=convert)
 
     p = sub.add_parser("list", help=pick("项目清单", "list projects"))
@@ -94,7 +99,7 @@ def register(commands) -> None:
     p.set_defaults(handler=list_projects)
 
     p = sub.add_parser("show", help=pick("项目详情及阶段历史", "one project with its history"))
-    p.add_argument("ref")
+    p.add_argument("ref", metavar=pick("项目编号", "REF"))
     p.add_argument("--with-corrections", action="store_true",
                    help=pick("同时列出已被更正或撤销的跟踪服务、资金数据和问题", "also the follow-ups, figures and problems "
                              "that corrections replaced or retracted"))
@@ -209,7 +214,7 @@ def figure(ctx) -> int:
     with ctx.db.unit_of_work() as session:
         fig = record_figure(session, a.ref, kind, amount, ctx.as_of(a.on), note=a.note, actor=ctx.actor(session),
                             today=ctx.today)
-        print(f"{a.ref.upper()} {figure_kind_label(kind)} {fig.amount} {unit_label('万元')} "
+        print(f"{a.ref.upper()} {figure_kind_label(kind)} {amount_text(fig.amount)} {unit_label('万元')} "
               f"({fig.reported_on.isoformat()})")
     return 0
 
@@ -237,7 +242,7 @@ def list_projects(ctx) -> int:
             [pick("编号", "ref"), pick("项目", "name"), pick("投资方", "investor"), pick("产业", "industry"),
              pick("所在地", "city"), field_label("projects", "amount"), pick("签约", "signed"), pick("阶段", "stage"),
              pick("状态", "status")],
-            [[r["ref"], r["name"], r["investor"], r["industry"], r["city"], r["amount"], r["signed_on"],
+            [[r["ref"], r["name"], r["investor"], r["industry"], r["city"], amount_text(r["amount"]), r["signed_on"],
               stage_label(r["stage"]), project_status_label(r["status"])] for r in rows],
         )
     return 0
@@ -284,7 +289,7 @@ def show(ctx) -> int:
                 [[f["id"], f["on"], followup_kind_label(f["kind"]), f["content"], f["next_step"], f["next_on"],
                   *links(f)] for f in row["followups"]])
     print_table(headers("project_figures", "on", "kind", "amount", "note"),
-                [[f["id"], f["on"], figure_kind_label(f["kind"]), f["amount"], f["note"], *links(f)]
+                [[f["id"], f["on"], figure_kind_label(f["kind"]), amount_text(f["amount"]), f["note"], *links(f)]
                  for f in row["figures"]])
     print_table(headers("problems", "description", "raised_on", "responsible_unit", "resolved_on"),
                 [[p["id"], p["description"], p["raised_on"], p["responsible_unit"], p["resolved_on"], *links(p)]

@@ -8,10 +8,10 @@ from crm.labels import unit_kind_label, yes_no
 
 def register(commands) -> None:
     p = commands.add_parser("industries", help=pick("产业名录", "industries"))
-    sub = p.add_subparsers(dest="industries_command", metavar="ACTION", required=True)
+    sub = p.add_subparsers(dest="industries_command", metavar=pick("操作", "ACTION"), required=True)
     a = sub.add_parser("add", help=pick("新增产业", "add an industry"))
-    a.add_argument("name")
-    a.add_argument("--code", help=pick("英文代码（默认同名称）", "a short code (default: the name)"))
+    a.add_argument("name", metavar=pick("名称", "NAME"))
+    a.add_argument("--code", metavar=pick("代码", "CODE"), help=pick("英文代码（默认同名称）", "a short code (default: the name)"))
     a.add_argument("--json", action="store_true")
     a.set_defaults(handler=add_industry)
     a = sub.add_parser("list", help=pick("全部产业", "list industries"))
@@ -19,10 +19,10 @@ def register(commands) -> None:
     a.set_defaults(handler=list_industries)
 
     p = commands.add_parser("cities", help=pick("地区（本省设区市随数据库提供）", "cities and regions (the province's come with the database)"))
-    sub = p.add_subparsers(dest="cities_command", metavar="ACTION", required=True)
+    sub = p.add_subparsers(dest="cities_command", metavar=pick("操作", "ACTION"), required=True)
     a = sub.add_parser("add", help=pick("新增地区", "add a city or region"))
-    a.add_argument("name")
-    a.add_argument("--short", help=pick("简称（默认去掉“市”）", "short name (default: without 市)"))
+    a.add_argument("name", metavar=pick("名称", "NAME"))
+    a.add_argument("--short", metavar=pick("简称", "SHORT"), help=pick("简称（默认去掉“市”）", "short name (default: without 市)"))
     a.add_argument("--outside", action="store_true", help=pick("省外或境外", "outside the province or abroad"))
     a.add_argument("--json", action="store_true")
     a.set_defaults(handler=add_city)
@@ -31,13 +31,13 @@ def register(commands) -> None:
     a.set_defaults(handler=list_cities)
 
     p = commands.add_parser("units", help=pick("单位（省、处室、省直部门、设区市、园区）", "units (province, offices, departments, cities, parks)"))
-    sub = p.add_subparsers(dest="units_command", metavar="ACTION", required=True)
+    sub = p.add_subparsers(dest="units_command", metavar=pick("操作", "ACTION"), required=True)
     a = sub.add_parser("add", help=pick("新增单位", "add a unit"))
-    a.add_argument("name")
-    a.add_argument("--kind", required=True, help=pick("单位类型：省级、省直部门、处室、设区市、园区、集体（也可写英文代码）",
+    a.add_argument("name", metavar=pick("名称", "NAME"))
+    a.add_argument("--kind", metavar=pick("类型", "KIND"), required=True, help=pick("单位类型：省级、省直部门、处室、设区市、园区、集体（也可写英文代码）",
                                                       "province|department|office|city|park|collective"))
-    a.add_argument("--parent", metavar="NAME", help=pick("上级单位", "the unit above it"))
-    a.add_argument("--city", help=pick("所在设区市", "its city"))
+    a.add_argument("--parent", metavar=pick("上级单位", "NAME"), help=pick("上级单位", "the unit above it"))
+    a.add_argument("--city", metavar=pick("城市", "CITY"), help=pick("所在设区市", "its city"))
     a.add_argument("--json", action="store_true")
     a.set_defaults(handler=add_unit)
     a = sub.add_parser("list", help=pick("单位树", "the unit tree"))

@@ -9,14 +9,18 @@ from crm.labels import unit_label
 
 def register(commands) -> None:
     report = commands.add_parser("report", help=pick("统计报告", "reports"))
-    sub = report.add_subparsers(dest="report_command", metavar="REPORT", required=True)
+    sub = report.add_subparsers(dest="report_command", metavar=pick("报表", "REPORT"), required=True)
     p = sub.add_parser("kpi", help=pick("签约、开工率、投产率、见效率等指标", "signing, start, production and result rates"))
-    p.add_argument("--as-of", metavar="DATE")
-    p.add_argument("--from", dest="signed_from", metavar="DATE", help=pick("签约起始日期", "signed on or after"))
-    p.add_argument("--to", dest="signed_to", metavar="DATE", help=pick("签约截止日期", "signed on or before"))
-    p.add_argument("--event", metavar="REF")
-    p.add_argument("--industry", metavar="IND")
-    p.add_argument("--city")
+    p.add_argument("--as-of", metavar=pick("日期", "DATE"))
+    p.add_argument("--from", dest="signed_from", metavar=pick("日期", "DATE"), help=pick("签约起始日期", "signed on or after"))
+    p.add_argument("--to", dest="signed_to", metavar=pick("日期", "DATE"), help=pick("签约截止日期", "signed on or before"))
+    p.add_argument("--event", metavar=pick("活动编号", "REF"))
+    p.add_argument("--industry", metavar=pick("产业", "IND"))
+    p.add_argument("--city", metavar=pick("城市", "CITY"))
+    p.add_argument("--confirmed", action="store_true",
+                   help=pick("只计省级已认定的项目（默认：各单位上报的项目，重复上报只计一次）",
+                             "count only projects a provincial reviewer accepted (default: every reported project, "
+                             "one reported twice counted once)"))
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=kpi)
 
@@ -35,6 +39,7 @@ def kpi(ctx) -> int:
             event_id=get_event(session, a.event).id if a.event else None,
             industry=find_industry(session, a.industry).name if a.industry else None,
             city=find_region(session, a.city).name if a.city else None,
+            confirmed=a.confirmed,
         )
         report = kpi_report(session, as_of, cohort)
     if a.json:

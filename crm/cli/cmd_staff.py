@@ -7,11 +7,13 @@ from crm.i18n import pick, t
 
 def register(commands) -> None:
     staff = commands.add_parser("staff", help=pick("工作人员（项目责任人）", "staff (responsible for projects)"))
-    sub = staff.add_subparsers(dest="staff_command", metavar="ACTION", required=True)
+    sub = staff.add_subparsers(dest="staff_command", metavar=pick("操作", "ACTION"), required=True)
     p = sub.add_parser("add", help=pick("添加工作人员，以便指定为项目责任人", "add a colleague, to name as responsible"))
-    p.add_argument("login")
-    p.add_argument("--name", help=pick("姓名（默认同登录名）", "full name (default: the login)"))
-    p.add_argument("--unit", metavar="UNIT", help=pick("所在单位", "their unit"))
+    p.add_argument("login", metavar=pick("登录名", "LOGIN"))
+    p.add_argument("--name", metavar=pick("姓名", "NAME"), help=pick("姓名（默认同登录名）", "full name (default: the login)"))
+    p.add_argument("--unit", metavar=pick("单位", "UNIT"), help=pick("所在单位", "their unit"))
+    p.add_argument("--reviewer", action="store_true",
+                   help=pick("省级审核人：认定或退回各单位上报的事项", "a provincial reviewer: accepts or returns what units submit"))
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=add)
     p = sub.add_parser("list", help=pick("工作人员名单", "list staff"))
@@ -23,7 +25,7 @@ def add(ctx) -> int:
     from crm.services.staff import add_staff
 
     with ctx.db.unit_of_work() as session:
-        staff = add_staff(session, ctx.args.login, ctx.args.name, ctx.args.unit)
+        staff = add_staff(session, ctx.args.login, ctx.args.name, ctx.args.unit, reviewer=ctx.args.reviewer)
         login, name = staff.login, staff.name
     if ctx.args.json:
         print_json({"login": login, "name": name})

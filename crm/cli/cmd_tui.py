@@ -13,6 +13,9 @@ def register(commands) -> None:
 
 
 def run(ctx) -> int:
-    from tui.app import run_app
+    # The database is opened in tui.app (by a child process where the system forks, while this one
+    # imports Textual): what keeps it from opening is reported as by every command (crm.cli.main.report).
+    from crm.cli.main import report
+    from tui.app import run_workbench
 
-    return run_app(ctx.db, screen=ctx.args.screen, login=ctx.login, lang=language(), today=ctx.today) or 0
+    return run_workbench(ctx, screen=ctx.args.screen, lang=language(), report=lambda error: report(error, ctx)) or 0

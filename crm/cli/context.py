@@ -27,15 +27,27 @@ class Context:
     @cached_property
     def db(self):
         from db.migrate import ensure_ready
-        from db.session import Database
 
-        database = Database(self.args.db, actor=self.actor)  # changes are recorded as made by the login
+        database = self._open_db()
         backup = ensure_ready(database)
         if backup is not None:
             from crm.i18n import t
 
             print(t("db_backup_taken", path=backup), file=sys.stderr)
         return database
+
+    def _open_db(self):
+        from db.session import Database
+
+        # Changes are recorded as made by the login, and every command keeps to the login's units.
+        return Database(self.args.db, actor=self.actor, scope=self.scope)
+
+    def ready_db(self):
+        """`db` when another process of this command has just made the database ready (`crm tui`'s child,
+        tui/first.py): opened without creating or migrating it again."""
+        if "db" not in self.__dict__:
+            self.__dict__["db"] = self._open_db()
+        return self.db
 
     @cached_property
     def login(self) -> str:
@@ -47,6 +59,11 @@ class Context:
         from crm.services.actor import staff_for
 
         return staff_for(session, self.login)
+
+    def scope(self, session):
+        from crm.rules.scope import scope_of
+
+        return scope_of(session, self.login)
 
     @cached_property
     def today(self) -> dt.date:

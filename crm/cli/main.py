@@ -24,6 +24,7 @@ COMMAND_MODULES = (
     "crm.cli.cmd_import",
     "crm.cli.cmd_report",
     "crm.cli.cmd_staff",
+    "crm.cli.cmd_review",
     "crm.cli.cmd_reference",
     "crm.cli.cmd_export",
     "crm.cli.cmd_history",
@@ -84,10 +85,10 @@ def argparse_language() -> Iterator[None]:
         argparse._, argparse.ngettext = saved
 
 
-def build_parser() -> Parser:
+def build_parser(modules: tuple[str, ...] = COMMAND_MODULES, parser_class: type[Parser] = Parser) -> Parser:
     import importlib
 
-    parser = Parser(
+    parser = parser_class(
         prog="crm",
         description=pick("招商项目跟踪：活动、客商邀请、签约项目与跟踪服务", "Investment-promotion pipeline tracker"),
         # The top level has no codes to explain (its choices are the languages): `crm --help` loads no
@@ -99,10 +100,39 @@ def build_parser() -> Parser:
     parser.add_argument("--lang", choices=i18n.LANGUAGES, help=pick("界面语言", "language"))
     parser.add_argument("--user", metavar="LOGIN", help=pick("记录人（默认 CRM_USER 或系统用户）",
                                                              "who records (default CRM_USER or the OS user)"))
-    commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=Parser)
-    for name in COMMAND_MODULES:
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=parser_class)
+    for name in modules:
         importlib.import_module(name).register(commands)
     return parser
+
+
+class _NotTheWorkbench(Exception):
+    pass
+
+
+class _WorkbenchParser(Parser):
+    def error(self, message: str):
+        raise _NotTheWorkbench(message)
+
+
+def workbench_args(argv: list[str]) -> argparse.Namespace | None:
+    """`crm [--db URL] [--lang L] [--user LOGIN] [tui [--screen S]]` read by a parser that knows no other
+    command: the workbench starts without importing and building every command's parser (a hundredth of
+    a second, spent before its database is opened). The same options, added by the same code: the same
+    Namespace. Anything else (help, another command, anything the parser would refuse) returns None, for
+    the whole parser to read and, where it must, refuse."""
+    for arg in argv:
+        if arg == "--" or (arg.startswith("-") and not arg.startswith("--")) or (
+                len(arg) > 2 and "--help".startswith(arg.split("=")[0])):
+            return None  # -h, --help and what argparse would take for them
+    parser = build_parser(("crm.cli.cmd_tui",), _WorkbenchParser)
+    try:
+        args = parser.parse_args(argv)
+        if args.command is None:
+            args = parser.parse_args([*argv, "tui"])
+    except _NotTheWorkbench:
+        return None
+    return args if args.command == "tui" else None
 
 
 def _preset_language(argv: list[str]) -> None:
@@ -118,10 +148,12 @@ def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     _preset_language(argv)
     with argparse_language():
-        parser = build_parser()
-        args = parser.parse_args(argv)
-        if args.command is None:
-            args = parser.parse_args([*argv, "tui"])
+        args = workbench_args(argv)
+        if args is None:
+            parser = build_parser()
+            args = parser.parse_args(argv)
+            if args.command is None:
+                args = parser.parse_args([*argv, "tui"])
     from crm.cli.context import Context
 
     context = Context(args)
@@ -129,25 +161,33 @@ def main(argv: list[str] | None = None) -> int:
         if not args.lang and context.config.get("lang") in i18n.LANGUAGES:
             i18n.set_language(context.config["lang"])
         return args.handler(context) or 0
-    except CrmError as error:
-        _fail(error.message)
-        return error.exit_code
-    except KeyboardInterrupt:
-        _fail(t("interrupted"))
-        return 130
-    except BrokenPipeError:  # `crm … | head`: the reader has gone, nothing to report
-        sys.stderr.close()
-        return 0
-    except Exception as error:  # database and file-system failures: one line, never a traceback
-        if os.environ.get("CRM_DEBUG"):
-            import traceback
-
-            print(_scrub(traceback.format_exc(), context), file=sys.stderr, end="")  # the cause, never a password
-        code, message = describe_failure(error, context)
-        _fail(message)
-        return code
+    except (Exception, KeyboardInterrupt) as error:
+        return report(error, context)
     finally:
         context.close()
+
+
+def report(error: Exception | KeyboardInterrupt, context) -> int:
+    """Tells the user why the command failed (one line on stderr, never a traceback) and gives its exit
+    code. `crm tui`'s child that opens the database reports through here too (tui/first.py)."""
+    if isinstance(error, CrmError):
+        _fail(error.message)
+        return error.exit_code
+    if isinstance(error, KeyboardInterrupt):
+        _fail(t("interrupted"))
+        return 130
+    if isinstance(error, BrokenPipeError):  # `crm … | head`: the reader has gone, nothing to report
+        sys.stderr.close()
+        return 0
+    # Database and file-system failures: one line, never a traceback.
+    if os.environ.get("CRM_DEBUG"):
+        import traceback
+
+        # The cause, never a password.
+        print(_scrub("".join(traceback.format_exception(error)), context), file=sys.stderr, end="")
+    code, message = describe_failure(error, context)
+    _fail(message)
+    return code
 
 
 def describe_failure(error: Exception, context) -> tuple[int, str]:

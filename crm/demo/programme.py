@@ -6,6 +6,7 @@ from sqlalchemy.orm import Session
 
 from db.models import (
     Event,
+    EventLevel,
     EventOrganizer,
     EventQuota,
     Industry,
@@ -16,6 +17,7 @@ from db.models import (
 )
 
 from crm import seed
+from crm.rules.scope import owner_of_event
 from crm.dates import month_span, quarter_span
 
 
@@ -53,6 +55,9 @@ def load_programme(session: Session) -> Programme:
     for name in seed.OFFICES + seed.DEPARTMENTS + seed.COLLECTIVES:
         _unit(session, name, units, regions)
     by_ref: dict[str, Event] = {}
+    for item in seed.EVENTS:  # organizers first: a city's event belongs to the city's own unit
+        for name in (*item.hosts, *item.co_hosts, *item.supporters, *item.coordinators):
+            _unit(session, name, units, regions)
     for position, item in enumerate(seed.EVENTS):
         starts_on, ends_on = (
             month_span(item.year, item.month) if item.month else quarter_span(item.year, item.quarter)
@@ -67,6 +72,9 @@ def load_programme(session: Session) -> Programme:
             level=item.level,
             kind=item.kind,
             region=regions.get(item.city) if item.city else None,
+            owner_unit_id=by_ref[item.parent].owner_unit_id if item.parent else owner_of_event(
+                session, city_level=item.level == EventLevel.CITY,
+                region_id=regions[item.city].id if item.city else None),
             venue=item.venue,
             starts_on=starts_on,
             ends_on=ends_on,

@@ -33,6 +33,7 @@ from db.models import (
 from db.pinyin import contact_pinyin, organization_pinyin
 
 from crm.importing.bulk import refresh_statistics
+from crm.rules.scope import city_unit
 from crm.normalize import email_key, name_key, organization_key
 from crm.services import events as event_service
 from crm.services import followups as followup_service
@@ -124,7 +125,7 @@ def load_small(session: Session, today: dt.date, *, seed: int = 2011) -> None:
             # Invited weeks before the event, as lists go out: an export as of an earlier day finds them.
             sent = dt.datetime.combine(event.starts_on - dt.timedelta(days=rng.randint(20, 60)), dt.time(10))
             session.add(Invitation(event=event, contact=contact, organization_id=contact.organization_id,
-                                   status=status, category=contact.organization.kind.value,
+                                   status=status, owner_unit_id=event.owner_unit_id, category=contact.organization.kind.value,
                                    created_at=sent.astimezone(dt.timezone.utc)))
 
     # Plans and summaries filed for most meetings; two left open so the demo shows overdue deadlines.
@@ -229,6 +230,13 @@ LARGE_FOLLOWUPS = 200_000
 CHUNK = 10_000
 
 
+def _signed_at(events: list, n: int, signed_on: dt.date) -> int | None:
+    """One of the signing events that had begun by `signed_on` (a project is not signed at an event before
+    it: crm.rules.dates.check_signed_at_event), or None."""
+    begun = [event_id for event_id, starts_on in events if starts_on <= signed_on]
+    return begun[n % len(begun)] if begun else None
+
+
 def _bulk(session: Session, model, rows: list[dict]) -> None:
     for start in range(0, len(rows), CHUNK):
         session.execute(insert(model), rows[start : start + CHUNK])
@@ -240,7 +248,7 @@ def load_large(session: Session, today: dt.date, *, seed: int = 2012, progress=N
     actor = _demo_staff(session)
     industries = list(session.scalars(select(Industry).order_by(Industry.id)))
     cities = list(session.scalars(select(Region).where(Region.in_province.is_(True)).order_by(Region.id)))
-    event_ids = [e.id for e in session.scalars(select(Event).where(Event.ref.in_(SIGNING_EVENTS)))]
+    signing_events = session.execute(select(Event.id, Event.starts_on).where(Event.ref.in_(SIGNING_EVENTS))).all()
     start_id = (session.scalar(select(func.max(Organization.id))) or 0) + 1
     kinds = list(ORG_KIND_WEIGHTS)
     org_rows = []
@@ -269,6 +277,7 @@ def load_large(session: Session, today: dt.date, *, seed: int = 2012, progress=N
     if progress:
         progress("contacts", len(contact_rows))
     first_project = (session.scalar(select(func.max(Project.id))) or 0) + 1
+    city_units = [city_unit(session, city.id).id for city in cities]
     project_rows, step_rows, followup_rows = [], [], []
     window = (today - dt.date(2011, 1, 1)).days
     for i in range(LARGE_PROJECTS):
@@ -286,8 +295,9 @@ def load_large(session: Session, today: dt.date, *, seed: int = 2012, progress=N
         project_rows.append({
             "id": pid, "ref": f"P{pid:05d}", "name": f"示例{industry.name[:4]}规模项目{i + 1:05d}",
             "investor_id": org_rows[i % len(org_rows)]["id"], "industry_id": industry.id,
-            "region_id": cities[i % len(cities)].id, "signing_form": SigningForm.CONTRACT, "signed_on": signed_on,
-            "contract_on": signed_on, "signing_event_id": event_ids[i % len(event_ids)] if i % 3 == 0 else None,
+            "region_id": cities[i % len(cities)].id, "owner_unit_id": city_units[i % len(cities)],
+            "signing_form": SigningForm.CONTRACT, "signed_on": signed_on,
+            "contract_on": signed_on, "signing_event_id": _signed_at(signing_events, i, signed_on) if i % 3 == 0 else None,
             "contracted_amount": Decimal(rng.choice((2000, 5000, 12000, 30000, 80000, 150000))),
             "planned_construction_on": planned_start, "planned_production_on": planned_start + dt.timedelta(days=365),
             "stage": stage_dates[-1][0], "stage_on": stage_dates[-1][1], "status": ProjectStatus.ACTIVE, "version": 1,

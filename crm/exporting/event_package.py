@@ -68,7 +68,8 @@ def as_of_line(report: EventReport, extra: str = "") -> str:
 def filing_state(due: dt.date, submitted_on: dt.date | None, as_of: dt.date) -> str:
     """已报送（2011-10-20）, 即将到期, 已超期 or 未到期, as of the report's date."""
     if submitted_on is not None and submitted_on <= as_of:
-        return deadline_label(deadlines.DONE) + pick(f"（{submitted_on.isoformat()}）", f" ({submitted_on.isoformat()})")
+        state = deadlines.LATE if submitted_on > due else deadlines.DONE
+        return deadline_label(state) + pick(f"（{submitted_on.isoformat()}）", f" ({submitted_on.isoformat()})")
     return deadline_label(deadlines.deadline_status(due, submitted_on, as_of))
 
 

@@ -30,7 +30,7 @@ from crm.services.event_report import EventReport, event_report
 # The 工作方案 sheet is laid out on the grid of its meeting table.
 PLAN_WIDTH = 8
 _STATE_FILLS = {deadlines.OVERDUE: SIGNAL_FILLS["red"], deadlines.DUE: SIGNAL_FILLS["yellow"],
-                deadlines.DONE: SIGNAL_FILLS["green"]}
+                deadlines.DONE: SIGNAL_FILLS["green"], deadlines.LATE: SIGNAL_FILLS["yellow"]}
 
 
 @dataclass(frozen=True)

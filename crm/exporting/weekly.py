@@ -47,9 +47,11 @@ def export_weekly(
     week: str | None = None,
     city: str | None = None,
     industry: str | None = None,
+    confirmed: bool | None = None,
 ) -> WeeklyReport:
     """Write the weekly workbook to `path` (whole or not at all) and return the report it shows."""
-    report = weekly_report(session, report_week(as_of=as_of, week=week, today=today), city=city, industry=industry)
+    report = weekly_report(session, report_week(as_of=as_of, week=week, today=today), city=city, industry=industry,
+                           confirmed=confirmed)
     write_weekly(report, path)
     return report
 
@@ -72,9 +74,12 @@ def _week_title(week: ReportWeek) -> str:
 def _subtitle(report: WeeklyReport) -> str:
     week = report.week
     scope = "、".join(x for x in (report.city, report.industry) if x) or pick("全部", "all")
+    counting = pick("已认定项目", "confirmed projects") if report.confirmed else pick("上报项目", "reported projects")
     return pick(
-        f"截至 {week.as_of.isoformat()}　本周：{week.monday.isoformat()} 至 {week.sunday.isoformat()}　范围：{scope}",
-        f"As of {week.as_of.isoformat()}   week: {week.monday.isoformat()} to {week.sunday.isoformat()}   scope: {scope}",
+        f"截至 {week.as_of.isoformat()}　本周：{week.monday.isoformat()} 至 {week.sunday.isoformat()}　范围：{scope}"
+        f"　口径：{counting}",
+        f"As of {week.as_of.isoformat()}   week: {week.monday.isoformat()} to {week.sunday.isoformat()}   scope: {scope}"
+        f"   counting: {counting}",
     )
 
 

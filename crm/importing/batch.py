@@ -28,6 +28,7 @@ class BatchResult:
     sheets: list[SheetReport] = field(default_factory=list)
     skipped_sheets: list[str] = field(default_factory=list)
     written: bool = False  # False for a dry run, and for --strict with rejected rows
+    unchanged: bool = False  # a run that found nothing to create or change: no batch was recorded
     earlier_batch: int | None = None  # an earlier, not undone, import of the very same file
     parsed: ParsedFile | None = field(default=None, repr=False)  # the rows as read (for --errors-out)
 
@@ -50,6 +51,12 @@ class BatchResult:
 
 def writes(parsed_errors: list, *, dry_run: bool, strict: bool) -> bool:
     return not dry_run and not (strict and parsed_errors)
+
+
+def changed_anything(created: dict[str, int], updated: dict[str, int]) -> bool:
+    """Whether a run created or changed any record: one that did not (the same table imported again) records
+    no batch, since there is nothing to undo, and says so."""
+    return any(created.values()) or any(updated.values())
 
 
 def new_batch(session: Session, parsed: ParsedFile, *, kind: str, staff_id: int | None, counts: dict,

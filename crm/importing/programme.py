@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from crm.errors import CrmError
 from crm.i18n import pick
 from crm.importing.layout import REJECTED_COLUMNS, Layout, RawRow, RowError, Vocabulary
-from crm.normalize import typed_text
+from crm.normalize import one_line, typed_text
 from crm.rules.events import level_from_section, parse_scale, split_names
 from crm.rules.when import parse_when
 from crm.services.event_editing import EventInput
@@ -87,8 +87,6 @@ _NUMBERING = (
 _BARE_NUMBER = ((SECTION, re.compile(rf"^[{_CN}]+$")), (ACTIVITY, re.compile(r"^\d{1,3}$")))
 # A row numbered like a section is one while it holds no more than a title (and a note).
 _SECTION_FIELDS = frozenset({"seq", "title", "notes"})
-_LINE_BREAK = re.compile(r"\s*\n\s*")
-_CJK = re.compile(r"[\u3000-\u9fff\uff00-\uffef]")
 
 
 @dataclass(eq=False)
@@ -226,7 +224,7 @@ def _text_in(column, field_name: str):
     def check(_rules, row: ProgrammeRow, values: dict) -> str:
         text = typed_text(values.get(field_name))
         if field_name != "notes":
-            text = _one_line(text)
+            text = one_line(text)
         return text_for(column, text, _label(row, field_name)) or ""
     return check
 
@@ -261,7 +259,7 @@ def _numbering(value: object, *, bare: bool = False) -> tuple[str | None, str | 
         return None, None
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         return (ACTIVITY if float(value).is_integer() else MEETING), None
-    text = _one_line(typed_text(value))
+    text = one_line(typed_text(value))
     if bare:
         for depth, pattern in _BARE_NUMBER:
             if pattern.match(text):
@@ -270,19 +268,6 @@ def _numbering(value: object, *, bare: bool = False) -> tuple[str | None, str | 
         if match := pattern.match(text):
             return depth, text[match.end():].strip() or None
     return None, text
-
-
-def _one_line(text: str | None) -> str | None:
-    """A title or place wrapped onto two lines in its cell is one title: lines of Chinese join as
-    they are, other words with a space."""
-    if not text or "\n" not in text:
-        return text
-    parts = _LINE_BREAK.split(text)
-    joined = parts[0]
-    for part in parts[1:]:
-        cjk = _CJK.match(joined[-1:]) and _CJK.match(part[:1])
-        joined += part if cjk else f" {part}"
-    return joined
 
 
 def _blank(value: object) -> bool:

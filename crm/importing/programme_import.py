@@ -6,7 +6,8 @@ that really change are counted as updated and their old values kept for undo), a
 Each row is written in a savepoint: a row the service refuses is rejected alone (its cells were
 checked by the row rules, crm.importing.programme, so an error names its column there).
 A dry run, and --strict with rejected rows, write everything and roll it back, so they report exactly
-what the real run writes."""
+what the real run writes. A run that creates and changes nothing (the same table again) is rolled back
+too: it records no batch (batch.changed_anything)."""
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
@@ -16,13 +17,13 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from crm.errors import CrmError
-from crm.importing.batch import PROGRAMME, BatchResult, earlier_batch, new_batch, writes
+from crm.importing.batch import PROGRAMME, BatchResult, changed_anything, earlier_batch, new_batch, writes
 from crm.importing.parse import Progress, parse_file
 from crm.importing.programme import ProgrammeRow, ProgrammeRules
 from crm.importing.reader import ReadAhead
 from crm.importing.trail import Trail, import_note
 from crm.importing.undo import Entity, UndoRules
-from crm.rules.when import when_input
+from crm.rules.when import When, parse_when, when_input
 from crm.services.event_editing import ROLES, Added, EventInput, add_event, edit_event, event_when, find_event
 from db.audit import actor_id, annotate, set_actor
 from db.models import Event, ImportChange, Industry, Region, Unit
@@ -57,6 +58,7 @@ def import_programme(database, path: str | Path, options: ProgrammeOptions, *, l
             set_actor(session, staff)  # the service's changes are in the trail as the importer's
         batch = new_batch(session, parsed, kind=PROGRAMME, staff_id=staff.id, programme_id=programme_id, counts={})
         writer = _Writer(session, programme_id, code, batch.id, import_note(batch.file_name, batch.id, PROGRAMME))
+        writer.expect(parsed.rows, year)
         total = len(parsed.rows)
         for number, row in enumerate(parsed.rows, start=1):
             writer.write(row)
@@ -70,14 +72,17 @@ def import_programme(database, path: str | Path, options: ProgrammeOptions, *, l
             sheets=parsed.sheets, skipped_sheets=parsed.skipped_sheets, parsed=parsed,
         )
         result.earlier_batch = earlier_batch(session, parsed.file_hash, before=batch.id)
-        if writes(errors, dry_run=options.dry_run, strict=options.strict):
+        write = writes(errors, dry_run=options.dry_run, strict=options.strict)
+        if write and changed_anything(result.created, result.updated):
             batch.counts = {"rows": total, "created": result.created, "updated": result.updated,
                             "errors": len(errors)}
             session.flush()
             result.batch, result.written = batch.id, True
         else:
             session.rollback()
-            if not options.dry_run:
+            if write:  # nothing to create or change: no empty batch to undo
+                result.unchanged = True
+            elif not options.dry_run:
                 result.nothing_written()
     return result
 
@@ -95,9 +100,19 @@ class _Writer:
         self.created: list[Event] = []
         self.changes: list[tuple[int, dict]] = []  # (event id, old values as typed + the version before)
         self.added = Added(industries=[])
+        # The times the table gives events already in the programme: an activity moved with its meetings
+        # is judged against the meetings' new times (crm.services.events.check_event_time).
+        self.coming: dict[int, When | None] = {}
         # Where a place names a city: the longest names first (景德镇市 before 景德镇).
         regions = session.execute(select(Region.name, Region.short_name)).all()
         self.cities = sorted({name for pair in regions for name in pair}, key=len, reverse=True)
+
+    def expect(self, rows: list[ProgrammeRow], year: int) -> None:
+        known = dict(self.session.execute(select(Event.title, Event.id).where(
+            Event.programme_id == self.programme_id, Event.deleted_at.is_(None))).all())
+        for row in rows:
+            if row.error is None and row.data is not None and row.data.title in known:
+                self.coming[known[row.data.title]] = parse_when(row.data.when or "待定", year=year)
 
     def write(self, row: ProgrammeRow) -> None:
         if row.error is not None:
@@ -122,12 +137,13 @@ class _Writer:
     def _write(self, data: EventInput, added: Added) -> Event:
         existing = find_event(self.session, self.programme_id, data.title)
         if existing is None:
-            event = add_event(self.session, data, added=added, import_batch_id=self.batch_id)
+            event = add_event(self.session, data, added=added, import_batch_id=self.batch_id, coming=self.coming)
             self.created.append(event)
             return event
         before, version = typed_values(existing), existing.version
         annotate(existing, self.note)
-        event, changed = edit_event(self.session, existing.ref, data, added=added, import_batch_id=self.batch_id)
+        event, changed = edit_event(self.session, existing.ref, data, added=added, import_batch_id=self.batch_id,
+                                    coming=self.coming)
         if changed:
             self.changes.append((event.id, {"version": version, **{name: before[name] for name in changed}}))
         return event
@@ -172,12 +188,21 @@ def typed_values(event: Event) -> dict[str, object]:
 # --- undo ---------------------------------------------------------------------------------------
 
 
-def _restore(session: Session, _entity: Entity, items: list[tuple[int, dict]], trail: Trail) -> None:
-    """Each changed event edited back to its old values, through the same service."""
+def _restore(session: Session, _entity: Entity, items: list[tuple[int, dict]], trail: Trail,
+             gone: list[int]) -> None:
+    """Each changed event edited back to its old values, through the same service; their times are
+    judged as the undo leaves them all (the events the batch created go)."""
+    coming: dict[int, When | None] = dict.fromkeys(gone)
+    for event_id, before in items:
+        if "when" in before:
+            event = session.get(Event, event_id)
+            year = event.programme.year if event.programme else None
+            coming[event_id] = parse_when(before["when"] or "待定", year=year)
     for event_id, before in items:
         event = session.get(Event, event_id)
         annotate(event, trail.note)
-        edit_event(session, event.ref, EventInput(**{k: v for k, v in before.items() if k != "version"}))
+        edit_event(session, event.ref, EventInput(**{k: v for k, v in before.items() if k != "version"}),
+                   coming=coming)
 
 
 _REFERENCE_COLUMNS = {"parent": "parent_id", "city": "region_id"}

@@ -1,5 +1,8 @@
 """One data row of a list → a person, an organization-level entry (the person still 待定), or an error
-row naming its sheet, its Excel row number and the column at fault. Normalisation is crm.normalize's."""
+row naming its sheet, its Excel row number and the column at fault. Text is kept as typed, as a contact
+entered by hand keeps it (crm.normalize.typed_text: 企业反映：用地（200亩） stays so), a one-line field
+wrapped in its cell made one line again (crm.normalize.one_line, as the programme import does); the
+identity keys and the words looked up (status, category) are crm.normalize's normalised forms."""
 from __future__ import annotations
 
 import enum
@@ -8,14 +11,15 @@ from dataclasses import dataclass
 from crm.importing.layout import RowError
 from crm.importing.table import INVITEES, Layout, RawRow
 from crm.normalize import (
-    clean_email_key,
-    clean_person_name,
     clean_text,
+    email_key,
     is_placeholder_name,
     mobile_key,
     mobile_value,
     name_key,
+    one_line,
     organization_key,
+    typed_text,
 )
 from db.models import Contact, Invitation, InvitationStatus, Organization, OrgKind
 
@@ -99,30 +103,42 @@ class InviteeRow:
 
 class Classifier:
     """The invitee list's row rules (parse.RowRules): classifies the rows of one file. Organizations,
-    titles, categories and notes repeat down a list, so their cleaned forms are kept per file rather
+    titles, categories and notes repeat down a list, so their texts and keys are kept per file rather
     than computed again for every row."""
 
     vocabulary = INVITEES
 
     def __init__(self) -> None:
-        self._texts: dict[str, str | None] = {}
+        self._texts: dict[str, str | None] = {}  # one-line fields
+        self._notes: dict[str, str | None] = {}
         self._organizations: dict[str, tuple[str | None, str | None]] = {}
         self._kinds: dict[str, OrgKind] = {}
 
     def _text(self, value: object) -> str | None:
+        """A one-line field as typed."""
         if value is None or value.__class__ is not str:
-            return clean_text(value)
+            return one_line(typed_text(value))
         try:
             return self._texts[value]
         except KeyError:
-            text = self._texts[value] = clean_text(value)
+            text = self._texts[value] = one_line(typed_text(value))
+            return text
+
+    def _note(self, value: object) -> str | None:
+        """Notes as typed, their line breaks kept."""
+        if value is None or value.__class__ is not str:
+            return typed_text(value)
+        try:
+            return self._notes[value]
+        except KeyError:
+            text = self._notes[value] = typed_text(value)
             return text
 
     def _organization(self, value: object) -> tuple[str | None, str | None]:
         try:
             return self._organizations[value]
         except (KeyError, TypeError):
-            name = clean_text(value)
+            name = self._text(value)
             if is_placeholder_name(name):
                 name = None
             result = (name, organization_key(name) if name else None)
@@ -133,13 +149,13 @@ class Classifier:
     def classify(self, raw: RawRow, layout: Layout) -> InviteeRow:
         values = raw.values
         get = values.get
-        name = clean_person_name(get("name"))
+        name = one_line(typed_text(get("name")))  # 张  三 as typed; its key (name_key) is 张三's
         if is_placeholder_name(name):
             name = None
         organization, org_key = self._organization(get("organization"))
         mobile_cell = get("mobile")
         mobile_id = mobile_key(mobile_cell) if mobile_cell is not None else None
-        mobile = mobile_id or clean_text(mobile_cell)
+        mobile = mobile_id or self._text(mobile_cell)
         bad_mobile = None
         if mobile_id is None and mobile is not None and mobile_value(mobile) is None:
             # The rule of contacts made by hand: what is no mobile number is not stored as one (无, 待定: none).
@@ -149,14 +165,12 @@ class Classifier:
             # 联系电话 often holds the mobile: it is the person's identity, so it goes where identities are.
             mobile = mobile_id = moved
             phone = None
-        email = clean_text(get("email"))
-        if email and " " in email:
-            email = email.replace(" ", "")
+        email = self._text(get("email"))
         title, category = self._text(get("title")), self._text(get("category"))
         row = InviteeRow(
             raw.sheet, raw.number, _PERSON if name else _ORGANIZATION, name, name_key(name) if name else None,
-            organization, org_key, title, mobile, mobile_id, phone, email, clean_email_key(email),
-            category, self._kind(category) if category else _OTHER, self._text(get("notes")), None, None, raw.cells,
+            organization, org_key, title, mobile, mobile_id, phone, email, email_key(email),
+            category, self._kind(category) if category else _OTHER, self._note(get("notes")), None, None, raw.cells,
         )
         if not name and not organization:
             return _reject(row, layout, None, "import_row_no_identity")

@@ -26,10 +26,12 @@ from crm.importing.parse import ParsedFile, Progress, parse_file
 from crm.importing.pinyin_worker import Answer, PinyinWorker
 from crm.importing.reader import ReadAhead
 from crm.importing.rows import InviteeRow, RowKind
+from crm.normalize import clean_text
+from crm.rules.scope import owner_of_invitation
 from crm.importing.table import field_label, unnamed_people
 from crm.importing.trail import Trail, import_note
 from crm.rules.identity import find_person
-from db.models import Contact, ImportBatch, ImportChange, Invitation, InvitationStatus, Organization, OrgKind
+from db.models import Contact, Event, ImportBatch, ImportChange, Invitation, InvitationStatus, Organization, OrgKind
 from db.pinyin import contact_pinyin, organization_pinyin
 
 ORG, CONTACT, INVITATION = "organization", "contact", "invitation"
@@ -253,7 +255,8 @@ class Plan:
         for name in ("title", "phone", "notes"):
             incoming = getattr(row, name)
             current = getattr(person, name)
-            if incoming is None or current == incoming:
+            # Kept as typed, compared normalised: （ and ( or a doubled space make no conflict.
+            if incoming is None or current == incoming or clean_text(current) == clean_text(incoming):
                 continue
             if current is None:
                 self._change(person, name, incoming)
@@ -493,11 +496,12 @@ def apply_plan(session: Session, plan: Plan, parsed: ParsedFile, *, staff_id: in
                   ("organization_id", *CONTACT_FIELDS, "mobile_key", "email_key"))
     if progress:
         progress("write", 2, WRITE_STEPS)
+    owner = owner_of_invitation(session, session.get(Event, plan.event_id).owner_unit_id) if plan.event_id else None
     writer.create(
         Invitation.__table__, plan.new_invitations,
-        ("event_id", "contact_id", "organization_id", "status", "category", "notes"),
+        ("event_id", "contact_id", "organization_id", "status", "category", "notes", "owner_unit_id"),
         lambda i: (plan.event_id, i.contact.id if i.contact else None, i.org.id if i.org else None, i.status.value,
-                   i.category, i.notes),
+                   i.category, i.notes, owner),
     )
     writer.update(Invitation.__table__, INVITATION, plan.changed_invitations, ("deleted_at",))
     writer.finish()

@@ -32,7 +32,8 @@ class Entity:
     key: str  # how the undo counts it: "contacts"
 
 
-Restore = Callable[[Session, Entity, list[tuple[int, dict]], Trail], None]
+# (session, entity, [(id, old values)], trail, ids of the entity's rows the batch created: they go after)
+Restore = Callable[[Session, Entity, list[tuple[int, dict]], Trail, list[int]], None]
 
 
 @dataclass(frozen=True)
@@ -116,7 +117,7 @@ def undo_batch(session: Session, batch_id: int, *, staff_id: int | None = None) 
                   f"crm import undo {batch_id} ({batch.file_name})")
     for entity in rules.entities:
         if updated[entity.name]:
-            rules.restore(session, entity, updated[entity.name], trail)
+            rules.restore(session, entity, updated[entity.name], trail, created[entity.name])
     by_name = {entity.name: entity for entity in rules.entities}
     for name in rules.delete_order:
         table = by_name[name].table
@@ -145,7 +146,8 @@ def undo_rules(kind: str) -> UndoRules:
     return INVITEES_UNDO
 
 
-def _restore_columns(session: Session, entity: Entity, items: list[tuple[int, dict]], trail: Trail) -> None:
+def _restore_columns(session: Session, entity: Entity, items: list[tuple[int, dict]], trail: Trail,
+                     _gone: list[int]) -> None:
     """Put back the old values the batch kept; fields it did not change keep their current values."""
     table = entity.table
     fields = sorted({name for _id, before in items for name in before if name != "version"})

@@ -1,7 +1,8 @@
 """The rules of dated records, one place for every command, form and import that takes a date: no date
 in the future, and none before the record it depends on. Stage steps add their order (crm.rules.stages);
 here: follow-ups, problems and their resolution, funds and investment figures, status changes (in date
-order), the conversion of an agreement into a contract, plans and summaries of events, planned dates.
+order), the conversion of an agreement into a contract, plans and summaries of events, planned dates, and
+signing at an event (not before the event can have begun).
 
 An event known only by its month or quarter may have ended on any day of that span, so its summary is
 refused only when filed before the event's first possible day; once its days are fixed, before its last
@@ -14,6 +15,7 @@ from db.models.enums import SigningForm
 
 from crm.errors import RuleViolation
 from crm.i18n import pick
+from crm.rules.when import When
 
 
 def check_not_future(on: dt.date, today: dt.date) -> None:
@@ -62,6 +64,14 @@ def check_conversion(ref: str, form: SigningForm | None, signed_on: dt.date | No
     if not correcting and converted_on is not None:
         raise RuleViolation("already_converted", ref=ref, date=converted_on.isoformat())
     check_dated(on, today, pick("转合同日期", "conversion date"), signed_on, pick("签约日期", "signing date"))
+
+
+def check_signed_at_event(signed_on: dt.date, event: When, event_ref: str) -> None:
+    """A project signed at an event is signed once the event can have begun: not before the event's first
+    possible day (of a month known, its first day). A time 待定 says nothing."""
+    if event.known:
+        check_not_before(signed_on, pick("签约日期", "signing date"), event.starts_on,
+                         pick(f"签约活动 {event_ref} 的最早可能日期", f"the first possible day of the event {event_ref}"))
 
 
 def check_summary_after_event(on: dt.date, starts_on: dt.date, ends_on: dt.date, fixed: bool) -> None:

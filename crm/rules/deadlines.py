@@ -15,6 +15,8 @@ SUMMARY_DAYS = 14
 REMINDER_DAYS = 14
 
 DONE, DUE, OVERDUE = "done", "due", "overdue"
+LATE = "late"  # filed, after its due date: the deadline was missed (reports count these)
+FILED = frozenset({DONE, LATE})
 
 
 def plan_due(level: EventLevel, starts_on: dt.date) -> dt.date:
@@ -26,11 +28,13 @@ def summary_due(ends_on: dt.date) -> dt.date:
 
 
 def deadline_status(due: dt.date | None, submitted_on: dt.date | None, as_of: dt.date) -> str | None:
-    """done / overdue / due, or None while the deadline is still further away than the reminder (or
-    not known yet: `due` is None)."""
+    """done / late / overdue / due, or None while the deadline is still further away than the reminder (or
+    not known yet: `due` is None). Filed by the due date is done, after it late."""
     if due is None:
         return None
     if submitted_on is not None and submitted_on <= as_of:
+        if submitted_on > due:
+            return LATE
         return DONE if due <= as_of + dt.timedelta(days=REMINDER_DAYS) else None
     if as_of > due:
         return OVERDUE

@@ -7,7 +7,8 @@ import unicodedata
 
 from db.models.enums import EventKind, EventLevel
 
-from crm.errors import CrmError
+from crm.errors import CrmError, RuleViolation
+from crm.rules.when import When, certainly_outside, when_text
 
 MAX_SCALE = 1_000_000
 _SEPARATORS = re.compile(r"[、，,；;\n\r/]+")
@@ -107,3 +108,12 @@ def parse_quota(value: str) -> tuple[int, int, str | None]:
     if high < low:
         raise CrmError("bad_quota", value=value)
     return low, high, (match[3] or "").strip() or None
+
+
+def check_meeting_in_activity(meeting: str, meeting_when: When, activity: str, activity_when: When) -> None:
+    """A meeting (a child event) is held during its activity: refused only when its time is certainly
+    outside the activity's (crm.rules.when.certainly_outside: a month or a quarter may still overlap, 待定
+    says nothing). `meeting` and `activity` name them in the message."""
+    if certainly_outside(meeting_when, activity_when):
+        raise RuleViolation("meeting_outside_activity", meeting=meeting, meeting_when=when_text(meeting_when),
+                            activity=activity, activity_when=when_text(activity_when))

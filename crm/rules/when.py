@@ -48,6 +48,14 @@ class When:
         return self.precision != DatePrecision.UNKNOWN
 
 
+def certainly_outside(inner: When, outer: When) -> bool:
+    """Whether `inner` falls outside `outer` whatever days the two turn out to be: its earliest possible day
+    after the latest of `outer`, or its latest before the earliest of `outer`. A time 待定 says nothing."""
+    if not inner.known or not outer.known:
+        return False
+    return inner.starts_on > outer.ends_on or inner.ends_on < outer.starts_on
+
+
 class BadWhen(CrmError):
     def __init__(self, value: object) -> None:
         super().__init__("bad_when", value=value)

@@ -128,7 +128,7 @@ def dashboard(session: Session, as_of: dt.date) -> Dashboard:
     figures = kpi.compute(s for s in states if s.signed).as_dict()  # the KPI report's whole cohort, Cohort()
     alerts, red, yellow = _alerts(states, as_of)
     event_warnings = sorted(
-        (w for w in event_deadlines(session, as_of) if w.status != deadlines.DONE),
+        (w for w in event_deadlines(session, as_of) if w.status not in deadlines.FILED),
         key=lambda w: (STATUS_ORDER[w.status], w.due, w.kind, w.ref),
     )
     followups, overdue = _followups_due(states, as_of)

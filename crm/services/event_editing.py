@@ -7,6 +7,7 @@ stored: they follow from the level and the time at once (crm.services.events).""
 from __future__ import annotations
 
 import uuid
+from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
 
 from sqlalchemy import func, select
@@ -31,9 +32,10 @@ from crm.errors import CrmError, NotFound, RuleViolation
 from crm.i18n import pick
 from crm.rules import events as event_rules
 from crm.rules.dates import check_summary_after_event
+from crm.rules.scope import owner_of_event
 from crm.rules.when import When, parse_when, when_text
 from crm.services.editing import check_version, flush_checked
-from crm.services.events import free_event_ref, get_event
+from crm.services.events import check_event_time, event_when, free_event_ref, get_event
 from crm.services.programmes import get_programme
 from crm.services.reference import add_industry, find_industry, find_or_add_unit, find_region
 from crm.services.values import text_for
@@ -105,7 +107,9 @@ def find_event(session: Session, programme_id: int, title: str) -> Event | None:
 
 
 def add_event(session: Session, data: EventInput, *, added: Added | None = None,
-              import_batch_id: int | None = None) -> Event:
+              import_batch_id: int | None = None, coming: Mapping[int, When | None] | None = None) -> Event:
+    """A new event; a meeting's time within its activity's (crm.services.events.check_event_time, where
+    `coming` is explained)."""
     if not data.programme:
         raise CrmError("programme_needed")
     programme = get_programme(session, data.programme)
@@ -118,6 +122,8 @@ def add_event(session: Session, data: EventInput, *, added: Added | None = None,
     if level is None:
         raise CrmError("empty_field", field=pick("活动层级（--level provincial|city）", "the level (--level provincial|city)"))
     when = parse_when(data.when if data.when not in (None, "") else "待定", year=programme.year)
+    check_event_time(session, None, title, when, parent, coming=coming)
+    region = find_region(session, data.city, create=True) if data.city else (parent.region if parent else None)
     event = Event(
         ref=f"TMP-{uuid.uuid4().hex[:20]}",
         title=title,
@@ -127,7 +133,9 @@ def add_event(session: Session, data: EventInput, *, added: Added | None = None,
         position=_next_position(session, programme.id, parent),
         level=level,
         kind=event_rules.parse_kind(str(data.kind)) if data.kind else event_rules.kind_from_title(title),
-        region=find_region(session, data.city, create=True) if data.city else (parent.region if parent else None),
+        region=region,
+        owner_unit_id=parent.owner_unit_id if parent else owner_of_event(
+            session, city_level=level == EventLevel.CITY, region_id=region.id if region else None),
         venue=text_for(Event.__table__.c.venue, data.place, pick("地点", "place")),
         starts_on=when.starts_on,
         ends_on=when.ends_on,
@@ -147,9 +155,12 @@ def add_event(session: Session, data: EventInput, *, added: Added | None = None,
 
 
 def edit_event(session: Session, ref: str, data: EventInput, *, version: int | None = None,
-               added: Added | None = None, import_batch_id: int | None = None) -> tuple[Event, list[str]]:
+               added: Added | None = None, import_batch_id: int | None = None,
+               coming: Mapping[int, When | None] | None = None) -> tuple[Event, list[str]]:
     """Change the given fields; returns the event and the fields that really changed. `version` is the
-    one the user's edit started from: an event changed since then is refused."""
+    one the user's edit started from: an event changed since then is refused. A new time or activity is
+    checked against the activity, the meetings and the projects signed at the event (crm.services.events.
+    check_event_time, where `coming` is explained)."""
     event = get_event(session, ref)
     check_version(event, version)
     programme = event.programme
@@ -181,6 +192,8 @@ def edit_event(session: Session, ref: str, data: EventInput, *, version: int | N
             check_summary_after_event(event.summary_submitted_on, when.starts_on, when.ends_on,
                                       when.precision == DatePrecision.DAY)
         event.starts_on, event.ends_on, event.date_precision = when.starts_on, when.ends_on, when.precision
+    if data.when is not None or data.parent is not None:
+        check_event_time(session, event, event.title, event_when(event), event.parent, coming=coming)
     if data.scale is not None:
         event.planned_scale = event_rules.parse_scale(data.scale)
     if data.invitee_types is not None:
@@ -195,10 +208,6 @@ def edit_event(session: Session, ref: str, data: EventInput, *, version: int | N
         _audit_lists(event, before, after)
     flush_checked(session)
     return event, changed
-
-
-def event_when(event: Event) -> When:
-    return When(event.starts_on, event.ends_on, event.date_precision)
 
 
 def when_label(event: Event) -> str:

@@ -2,17 +2,29 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
-from db.models import DatePrecision, Event, EventIndustry, EventOrganizer, EventQuota, OrganizerRole
+from db.models import (
+    DatePrecision,
+    Event,
+    EventIndustry,
+    EventOrganizer,
+    EventQuota,
+    OrganizerRole,
+    SubmissionKind,
+)
 
-from crm import dates
 from crm.errors import NotFound
 from crm.i18n import pick
 from crm.rules import deadlines
-from crm.rules.dates import check_not_before, check_not_future, check_summary, check_summary_after_event
+from crm.rules.dates import (
+    check_not_before,
+    check_summary_after_event,
+)
+from crm.rules.events import check_meeting_in_activity
 from crm.rules.when import When, when_text
 from crm.services.values import shown
 
@@ -141,33 +153,58 @@ def _iso(day: dt.date | None) -> str | None:
     return day.isoformat() if day else None
 
 
+def event_when(event: Event) -> When:
+    return When(event.starts_on, event.ends_on, event.date_precision)
+
+
+def check_event_time(session: Session, event: Event | None, title: str, when: When, parent: Event | None, *,
+                     coming: Mapping[int, When | None] | None = None) -> None:
+    """The time an event is given (`event` None: a new one, called `title`) against the activity it is
+    held in and the meetings it holds (crm.rules.events): one check for `crm events add|edit|fix-date`,
+    the workbench's forms and the programme import. `coming`: the times other events are about to take
+    in the same import or undo, by id (None: the event goes), so that an activity moved with its meetings
+    in one table is judged as it will stand."""
+    coming = coming or {}
+
+    def time_of(other: Event) -> When | None:
+        return coming[other.id] if other.id in coming else event_when(other)
+
+    if parent is not None and (parent_when := time_of(parent)) is not None:
+        check_meeting_in_activity(title, when, parent.ref, parent_when)
+    if event is None or event.id is None:
+        return
+    for meeting in event.children:
+        if meeting.deleted_at is None and (meeting_when := time_of(meeting)) is not None:
+            check_meeting_in_activity(meeting.title, meeting_when, event.ref, when)
+
+
 def fix_date(session: Session, ref: str, starts_on: dt.date, ends_on: dt.date | None = None) -> Event:
     """The event's exact days. A summary already filed stays after the event: days that end after it are
-    refused (crm.rules.dates)."""
+    refused (crm.rules.dates); so are days outside its activity's and days that leave one of its meetings
+    outside them (check_event_time)."""
     event = get_event(session, ref)
     ends_on = ends_on or starts_on
     check_not_before(ends_on, pick("结束日期", "last day"), starts_on, pick("开始日期", "first day"))
     if event.summary_submitted_on is not None:
         check_summary_after_event(event.summary_submitted_on, starts_on, ends_on, True)
+    check_event_time(session, event, event.title, When(starts_on, ends_on, DatePrecision.DAY), event.parent)
     event.starts_on, event.ends_on = starts_on, ends_on
     event.date_precision = DatePrecision.DAY
     session.flush()
     return event
 
 
-def mark_plan_submitted(session: Session, ref: str, on: dt.date, *, today: dt.date | None = None) -> Event:
-    """The work plan was filed on `on`: not in the future (today when not given: crm.dates.today)."""
-    event = get_event(session, ref)
-    check_not_future(on, today or dates.today())
-    event.plan_submitted_on = on
-    session.flush()
-    return event
+def mark_plan_submitted(session: Session, ref: str, on: dt.date, *, today: dt.date | None = None,
+                        actor=None) -> Event:
+    """The work plan was submitted (上报) on `on` (crm.services.submissions)."""
+    from crm.services.submissions import submit
+
+    return submit(session, SubmissionKind.PLAN, ref, on=on, today=today, actor=actor).event
 
 
-def mark_summary_submitted(session: Session, ref: str, on: dt.date, *, today: dt.date | None = None) -> Event:
-    """The summary was filed on `on`: not in the future, nor before the event can have ended."""
-    event = get_event(session, ref)
-    check_summary(on, today or dates.today(), event.starts_on, event.ends_on, event.date_fixed)
-    event.summary_submitted_on = on
-    session.flush()
-    return event
+def mark_summary_submitted(session: Session, ref: str, on: dt.date, *, today: dt.date | None = None,
+                           actor=None) -> Event:
+    """The summary was submitted (上报) on `on`: not before the event can have ended."""
+    from crm.services.submissions import submit
+
+    return submit(session, SubmissionKind.SUMMARY, ref, on=on, today=today, actor=actor).event

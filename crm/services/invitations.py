@@ -18,6 +18,7 @@ from crm.rules import invitations as rules
 from crm.services.editing import check_version, restore, soft_delete
 from crm.services.events import get_event
 from crm.services.search import ContactFilters, search_contacts
+from crm.rules.scope import owner_of_invitation
 from crm.services.values import row_id, shown
 
 
@@ -226,7 +227,8 @@ def add_invitations(
         invitation = known.get(contact_id)
         if invitation is None:
             invitation = Invitation(event=event, contact=contacts[contact_id],
-                                    organization_id=contacts[contact_id].organization_id, status=target)
+                                    organization_id=contacts[contact_id].organization_id, status=target,
+                                    owner_unit_id=owner_of_invitation(session, event.owner_unit_id))
             session.add(invitation)
             session.flush()
             result.added.append(invitation.id)

@@ -8,6 +8,7 @@ from sqlalchemy.orm import Session
 
 from crm.rules import kpi
 from crm.services.snapshot import ProjectState, project_states
+from crm.services.submissions import counted
 
 
 @dataclass(frozen=True)
@@ -17,6 +18,9 @@ class Cohort:
     event_id: int | None = None
     industry: str | None = None
     city: str | None = None
+    # Reported: every project the units recorded, one that looks reported twice counted once; confirmed:
+    # only projects a provincial reviewer accepted (认定) by the day.
+    confirmed: bool = False
 
     def includes(self, s: ProjectState) -> bool:
         return (
@@ -46,7 +50,8 @@ def facts(state: ProjectState) -> kpi.ProjectFacts:
 
 
 def cohort_facts(session: Session, as_of: dt.date, cohort: Cohort) -> list[kpi.ProjectFacts]:
-    return [facts(s) for s in project_states(session, as_of) if cohort.includes(s)]
+    counts = counted(session, as_of, confirmed=cohort.confirmed)
+    return [facts(s) for s in project_states(session, as_of) if cohort.includes(s) and counts(s.id)]
 
 
 def kpi_report(session: Session, as_of: dt.date, cohort: Cohort = Cohort()) -> dict:
@@ -59,6 +64,7 @@ def kpi_report(session: Session, as_of: dt.date, cohort: Cohort = Cohort()) -> d
             "event_id": cohort.event_id,
             "industry": cohort.industry,
             "city": cohort.city,
+            "counting": "confirmed" if cohort.confirmed else "reported",
         },
         **kpi.compute(rows).as_dict(),
         "by_industry": {k: v.as_dict() for k, v in kpi.compute_by(rows, lambda p: p.industry).items()},

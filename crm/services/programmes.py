@@ -107,7 +107,8 @@ def copy_programme(session: Session, ref: str, *, year: object, title: str | Non
         copy = Event(
             ref=f"TMP-{uuid.uuid4().hex[:20]}", title=event.title, programme=target,
             programme_group=event.programme_group, parent=copies.get(event.parent_id), position=event.position,
-            level=event.level, kind=event.kind, region_id=event.region_id, venue=event.venue,
+            level=event.level, kind=event.kind, region_id=event.region_id, owner_unit_id=event.owner_unit_id,
+            venue=event.venue,
             starts_on=when.starts_on, ends_on=when.ends_on, date_precision=when.precision,
             planned_scale=event.planned_scale, invitee_types=list(event.invitee_types or []),
             description=event.description, industries=list(event.industries),

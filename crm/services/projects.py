@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session, selectinload
 from db.audit import annotate
 from db.models import (
     AuditEntry,
+    Event,
     FigureKind,
     Organization,
     Project,
@@ -31,10 +32,18 @@ from crm.errors import CrmError, NotFound, RuleViolation
 from crm.i18n import pick
 from crm.normalize import clean_text, organization_key
 from crm.rules import corrections, stages
-from crm.rules.dates import check_conversion, check_dated, check_not_future, check_planned, check_status_change
+from crm.rules.dates import (
+    check_conversion,
+    check_dated,
+    check_not_future,
+    check_planned,
+    check_signed_at_event,
+    check_status_change,
+)
 from crm.services.reference import find_industry, find_region, find_staff, find_unit
 from crm.services.editing import update_fields
-from crm.services.events import get_event
+from crm.services.events import event_when, get_event
+from crm.rules.scope import owner_of_project
 from crm.services.values import key_for, parse_amount, parse_jobs, shown, text_for
 
 _PROJECTS = Project.__table__.c
@@ -136,17 +145,23 @@ def add_project(session: Session, new: NewProject, *, actor: Staff, today: dt.da
     first_on = new.signed_on if signed else (new.entered_on or today)
     check_not_future(first_on, today)
     check_planned(new.planned_construction_on, new.planned_production_on)
+    event = get_event(session, new.event_ref) if new.event_ref else None
+    if signed:
+        _check_signed_at(event, new.signed_on)
+    region = find_region(session, new.city)
     project = Project(
         ref=f"TMP-{uuid.uuid4().hex[:20]}",
         name=name,
         investor=find_or_create_organization(session, new.investor),
         industry=find_industry(session, new.industry),
-        region=find_region(session, new.city),
+        region=region,
+        owner_unit_id=owner_of_project(session, region_id=region.id if region else None,
+                                       signing_event_owner=event.owner_unit_id if event else None),
         park=text_for(_PROJECTS.park, new.park, pick("园区", "park")),
         contracted_amount=amount,
         signing_form=new.signing_form if signed else None,
         contract_on=new.signed_on if signed and new.signing_form == SigningForm.CONTRACT else None,
-        signing_event=get_event(session, new.event_ref) if new.event_ref else None,
+        signing_event=event,
         jobs=parse_jobs(new.jobs),
         responsible_unit=find_unit(session, new.responsible_unit) if new.responsible_unit else None,
         responsible_staff=find_staff(session, new.responsible_staff) if new.responsible_staff else None,
@@ -173,6 +188,8 @@ def advance(
         raise RuleViolation("project_terminated", ref=project.ref)
     steps = effective_steps(project)
     stages.check_advance(project.ref, _as_rule_steps(steps), to, on, today)
+    if to == Stage.SIGNED:
+        _check_signed_at(project.signing_event, on)
     step = StageStep(stage=to, happened_on=on, note=_step_note(note), recorded_by=actor)
     project.steps.append(step)
     _refresh_stage_cache(project)
@@ -209,6 +226,8 @@ def correct_step(
         if new_date is None:
             raise CrmError("bad_date", value="--on")
         stages.check_redate(_as_rule_steps(steps), index, new_date, today)
+        if original.stage == Stage.SIGNED:
+            _check_signed_at(project.signing_event, new_date)
         happened_on = new_date
     correction = StageStep(
         stage=original.stage,
@@ -224,6 +243,12 @@ def correct_step(
     _refresh_stage_cache(project)
     session.flush()
     return correction
+
+
+def _check_signed_at(event: Event | None, signed_on: dt.date) -> None:
+    """Signed at an event: not before the event can have begun (crm.rules.dates.check_signed_at_event)."""
+    if event is not None:
+        check_signed_at_event(signed_on, event_when(event), event.ref)
 
 
 def _step_note(note: str | None) -> str | None:

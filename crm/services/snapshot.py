@@ -26,6 +26,7 @@ from db.models import (
     StatusChange,
     Unit,
 )
+from db.scope import projects_in_scope
 
 from crm.rules import signals, stages
 from crm.services.in_effect import rows_in_effect
@@ -181,6 +182,7 @@ def project_states(session: Session, as_of: dt.date, project_ids: list[int] | No
     )
     if project_ids is not None:
         query = query.where(Project.id.in_(project_ids))
+    query = projects_in_scope(session, query)
 
     # Plain rows through the connection, not ORM objects: ten thousand instances cost more than the query.
     # Rows are read as they come (not .all()) and the states built by position: every row kept alive at

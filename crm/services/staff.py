@@ -11,6 +11,7 @@ from db.models import Staff, Unit
 
 from crm.errors import RuleViolation
 from crm.i18n import pick
+from crm.rules.scope import PROVINCIAL_KINDS
 from crm.services.reference import find_unit
 from crm.services.values import check_login, text_for
 
@@ -24,12 +25,17 @@ class StaffRow:
         return asdict(self)
 
 
-def add_staff(session: Session, login: str, name: str | None = None, unit: str | None = None) -> Staff:
+def add_staff(session: Session, login: str, name: str | None = None, unit: str | None = None, *,
+              reviewer: bool = False) -> Staff:
+    """A colleague of a unit; reviewers (认定) belong to a provincial unit."""
     login = check_login(login)
     name = text_for(Staff.__table__.c.name, name, pick("姓名", "name")) or login
     if session.scalar(select(Staff.id).where(func.lower(Staff.login) == login.lower())) is not None:
         raise RuleViolation("staff_exists", login=login)
-    staff = Staff(login=login, name=name, unit_id=find_unit(session, unit).id if unit else None)
+    home = find_unit(session, unit) if unit else None
+    if reviewer and (home is None or home.kind not in PROVINCIAL_KINDS):
+        raise RuleViolation("reviewer_not_provincial", login=login)
+    staff = Staff(login=login, name=name, unit_id=home.id if home else None, reviewer=reviewer)
     session.add(staff)
     session.flush()
     return staff
@@ -40,3 +46,14 @@ def list_staff(session: Session) -> list[StaffRow]:
         select(Staff.login, Staff.name, Unit.name).outerjoin(Unit, Unit.id == Staff.unit_id).order_by(Staff.login)
     )
     return [StaffRow(*row) for row in rows]
+
+
+def staff_unit(session: Session, login: str) -> str:
+    """The unit of a staff member who is to get a login of their own: both must exist."""
+    row = session.execute(select(Staff.id, Unit.name).outerjoin(Unit, Unit.id == Staff.unit_id)
+                          .where(Staff.login == login)).first()
+    if row is None:
+        raise RuleViolation("login_not_staff", login=login)
+    if row[1] is None:
+        raise RuleViolation("login_without_unit", login=login)
+    return row[1]

@@ -10,7 +10,7 @@ from crm.rules import deadlines, signals
 from crm.services import events as event_service
 from crm.services.snapshot import project_states
 
-STATUS_ORDER = {deadlines.OVERDUE: 0, deadlines.DUE: 1, deadlines.DONE: 2}
+STATUS_ORDER = {deadlines.OVERDUE: 0, deadlines.DUE: 1, deadlines.LATE: 2, deadlines.DONE: 3}
 
 
 @dataclass(frozen=True)

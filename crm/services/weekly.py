@@ -17,6 +17,7 @@ from crm.dates import parse_week, week_of
 from crm.errors import CrmError
 from crm.labels import event_period_label
 from crm.rules import deadlines, kpi
+from crm.rules.scope import who
 from crm.rules.stages import PIPELINE_STAGES, rank
 from crm.services import events as event_service
 from crm.services.followups import open_problems
@@ -24,6 +25,7 @@ from crm.services.in_effect import rows_in_effect
 from crm.services.kpi import Cohort, facts
 from crm.services.reference import find_industry, find_region
 from crm.services.snapshot import ProjectState, project_states
+from crm.services.submissions import counted
 from crm.services.warnings import STATUS_ORDER, event_deadlines
 
 
@@ -127,6 +129,7 @@ class WeeklyReport:
     week: ReportWeek
     city: str | None
     industry: str | None
+    confirmed: bool  # only projects the province confirmed (认定) count, else every reported one
     projects: list[ProgressRow]
     changes: list[WeekChange]
     problems: list[OpenProblem]
@@ -137,12 +140,15 @@ class WeeklyReport:
 
 
 def weekly_report(
-    session: Session, week: ReportWeek, *, city: str | None = None, industry: str | None = None
+    session: Session, week: ReportWeek, *, city: str | None = None, industry: str | None = None,
+    confirmed: bool | None = None,
 ) -> WeeklyReport:
-    """city and industry as users type them (南昌, 光伏, pv); unknown ones are refused."""
+    """city and industry as users type them (南昌, 光伏, pv); unknown ones are refused. `confirmed`: count
+    only confirmed projects; by default the province's staff get those, units what they reported."""
     city_name = find_region(session, city).name if city else None
     industry_name = find_industry(session, industry).name if industry else None
-    cohort = Cohort(industry=industry_name, city=city_name)
+    confirmed = who(session).provincial_staff if confirmed is None else confirmed
+    cohort = Cohort(industry=industry_name, city=city_name, confirmed=confirmed)
     as_of = week.as_of
 
     industry_order = {name: i for i, name in enumerate(session.scalars(select(Industry.name).order_by(Industry.id)))}
@@ -152,7 +158,9 @@ def weekly_report(
         return (industry_order.get(state.industry, len(industry_order)), city_order.get(state.city, len(city_order)),
                 state.signed_on, state.ref)
 
-    cohort_states = sorted((s for s in project_states(session, as_of) if cohort.includes(s)), key=order)
+    counts = counted(session, as_of, confirmed=confirmed)
+    cohort_states = sorted((s for s in project_states(session, as_of) if cohort.includes(s) and counts(s.id)),
+                           key=order)
     live = [s for s in cohort_states if s.status != ProjectStatus.TERMINATED]
     events = event_service.list_events(session)
     titles = {e.id: e.title for e in events}
@@ -192,6 +200,7 @@ def weekly_report(
         week=week,
         city=city_name,
         industry=industry_name,
+        confirmed=confirmed,
         projects=list(rows.values()),
         changes=changes,
         problems=problems,
@@ -240,7 +249,7 @@ def _event_deadlines(
     found = []
     for warning in event_deadlines(session, as_of):
         event = by_ref[warning.ref]
-        if warning.status == deadlines.DONE:
+        if warning.status in deadlines.FILED:
             continue
         if city and (event.region is None or event.region.name != city):
             continue

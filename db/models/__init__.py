@@ -13,6 +13,8 @@ from db.models.enums import (
     SigningForm,
     Stage,
     StepKind,
+    SubmissionKind,
+    SubmissionOutcome,
     UnitKind,
 )
 from db.models.events import Event, EventIndustry, EventOrganizer, EventQuota, Programme
@@ -21,11 +23,13 @@ from db.models.merges import ContactMerge
 from db.models.projects import FollowUp, Problem, Project, ProjectFigure, StageStep, StatusChange
 from db.models.records import AuditEntry, ImportBatch, ImportChange
 from db.models.reference import Industry, Region, Staff, Unit
+from db.models.submissions import Submission
 
 __all__ = [
     "AuditEntry", "Contact", "ContactMerge", "DatePrecision", "Event", "EventKind", "EventLevel", "EventOrganizer",
     "EventQuota", "FigureKind", "FollowUp", "FollowUpKind", "ImportBatch", "ImportChange", "Industry",
     "Invitation", "InvitationStatus", "OrgKind", "Organization", "OrganizerRole", "Problem", "Programme",
     "Project", "ProjectFigure", "ProjectStatus", "Region", "SigningForm", "Stage", "StageStep", "Staff",
-    "StatusChange", "StepKind", "Unit", "UnitKind", "EventIndustry",
+    "StatusChange", "StepKind", "Submission", "SubmissionKind", "SubmissionOutcome", "Unit", "UnitKind",
+    "EventIndustry",
 ]

@@ -106,6 +106,17 @@ class FollowUpKind(enum.StrEnum):
     COORDINATION = "coordination"
 
 
+class SubmissionKind(enum.StrEnum):
+    PLAN = "plan"  # 工作方案, before the event
+    SUMMARY = "summary"  # 活动总结 with the signed projects and the invitee list, after it
+    PROJECT = "project"  # a signed project, for confirmation (认定)
+
+
+class SubmissionOutcome(enum.StrEnum):
+    ACCEPTED = "accepted"  # 认定 / 备案
+    RETURNED = "returned"  # 退回, with a reason
+
+
 def enum_column_type(enum_cls: type[enum.StrEnum], name: str) -> Enum:
     """A portable VARCHAR + named CHECK constraint holding the enum's values (not its member names)."""
     return Enum(

@@ -8,7 +8,7 @@ from sqlalchemy.ext.associationproxy import AssociationProxy, association_proxy
 from sqlalchemy.ext.orderinglist import ordering_list
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from db.base import Base, SoftDeletable, Timestamped, Versioned
+from db.base import Base, SoftDeletable, Timestamped, Versioned, UnitOwned
 from db.models.enums import (
     DatePrecision,
     EventKind,
@@ -49,7 +49,7 @@ class Programme(Base, Versioned, Timestamped, SoftDeletable):
     issuing_unit: Mapped[Unit | None] = relationship()
 
 
-class Event(Base, Versioned, Timestamped, SoftDeletable):
+class Event(Base, Versioned, Timestamped, SoftDeletable, UnitOwned):
     __tablename__ = "events"
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -4,13 +4,13 @@ from __future__ import annotations
 from sqlalchemy import ForeignKey, Index, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from db.base import Base, SoftDeletable, Timestamped, Versioned
+from db.base import Base, SoftDeletable, Timestamped, Versioned, UnitOwned
 from db.models.contacts import Contact, Organization
 from db.models.enums import InvitationStatus, enum_column_type
 from db.models.events import Event
 
 
-class Invitation(Base, Versioned, Timestamped, SoftDeletable):
+class Invitation(Base, Versioned, Timestamped, SoftDeletable, UnitOwned):
     __tablename__ = "invitations"
     __table_args__ = (
         Index(

@@ -7,7 +7,7 @@ from decimal import Decimal
 from sqlalchemy import ForeignKey, Index, String, Text, false
 from sqlalchemy.orm import Mapped, declared_attr, mapped_column, relationship
 
-from db.base import Base, SoftDeletable, Timestamped, Versioned, utcnow
+from db.base import Base, SoftDeletable, Timestamped, Versioned, utcnow, UnitOwned
 from db.models.contacts import Organization
 from db.models.enums import (
     FigureKind,
@@ -22,7 +22,7 @@ from db.models.events import Event
 from db.models.reference import Industry, Region, Staff, Unit
 
 
-class Project(Base, Versioned, Timestamped, SoftDeletable):
+class Project(Base, Versioned, Timestamped, SoftDeletable, UnitOwned):
     __tablename__ = "projects"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -56,7 +56,7 @@ class Project(Base, Versioned, Timestamped, SoftDeletable):
     industry: Mapped[Industry | None] = relationship()
     region: Mapped[Region | None] = relationship()
     signing_event: Mapped[Event | None] = relationship()
-    responsible_unit: Mapped[Unit | None] = relationship()
+    responsible_unit: Mapped[Unit | None] = relationship(foreign_keys="Project.responsible_unit_id")
     responsible_staff: Mapped[Staff | None] = relationship()
     steps: Mapped[list[StageStep]] = relationship(
         back_populates="project", order_by="StageStep.id", cascade="all, delete-orphan"
@@ -185,3 +185,7 @@ class Problem(Base, Versioned, Correctable):
 
     project: Mapped[Project] = relationship(back_populates="problems")
     responsible_unit: Mapped[Unit | None] = relationship()
+
+    @property
+    def audit_unit_id(self) -> int | None:
+        return self.project.owner_unit_id

@@ -57,3 +57,5 @@ class AuditEntry(Base):
     version: Mapped[int | None]
     # Why, when the user said so (the reason given for a deletion).
     note: Mapped[str | None] = mapped_column(Text)
+    # The unit owning the record changed (none for the shared 客商库): each unit reads its own history.
+    unit_id: Mapped[int | None] = mapped_column(index=True)

@@ -1,7 +1,7 @@
 """Reference data: regions (设区市 and others), industries (产业), units (单位/处室) and staff."""
 from __future__ import annotations
 
-from sqlalchemy import ForeignKey, String
+from sqlalchemy import ForeignKey, String, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from db.base import Base, Timestamped
@@ -53,3 +53,5 @@ class Staff(Base, Timestamped):
     login: Mapped[str] = mapped_column(String(64), unique=True)
     name: Mapped[str] = mapped_column(String(64))
     unit_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"), index=True)
+    # A provincial reviewer confirms (认定) or returns what units submit (上报).
+    reviewer: Mapped[bool] = mapped_column(default=False, server_default=false())

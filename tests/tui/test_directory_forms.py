@@ -4,6 +4,7 @@ person, refusals beside their field, a stale edit refused and the record read ag
 from __future__ import annotations
 
 from sqlalchemy import func, select
+from textual.widgets import Button
 
 from crm.services.directory import ContactInput, edit_contact
 from crm.services.merge import get_contact
@@ -62,12 +63,35 @@ async def test_a_likely_duplicate_is_refused_until_the_user_says_it_is_another_p
         await fill(pilot, "mobile", "19902594390")
         await press(pilot, "ctrl+s")
         assert isinstance(app.screen, ConfirmScreen)
-        assert refused_beside(form, "name", f"C#{ZHANG_FEI}")  # the service's message
+        assert refused_beside(form, "name", f"C#{ZHANG_FEI}")  # whom it resembles
+        # The workbench's way, not the command line's: a button (or Y) that adds it anyway.
+        asked = screen_text(app)
+        assert "--allow-duplicate" not in asked and "--allow-duplicate" not in str(form.query_one("#error-name").render())
+        assert "这是另一个人吗？仍然添加？" in asked and "张飞" in asked and "19902594390" in asked
+        assert str(app.screen.query_one("#yes", Button).label) == "仍然添加 (Y)"
         await press(pilot, "n")  # not another person: nothing saved, the form stays
         assert app.screen is form and contacts_with_mobile(demo_sqlite, "19902594390") == 1
+        assert "再次保存并选“仍然添加”" in str(form.query_one("#error-name").render())
         await press(pilot, "ctrl+s")
         await press(pilot, "y")  # another person after all
         assert isinstance(app.screen, ContactsScreen) and notified(app, "已添加联系人")
+    assert contacts_with_mobile(demo_sqlite, "19902594390") == 2
+
+
+async def test_a_likely_duplicate_is_added_anyway_by_its_button_in_english(demo_sqlite):
+    app = make_app(demo_sqlite, screen="contacts", lang="en")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await press(pilot, "n")
+        await fill(pilot, "name", "张飞")
+        await fill(pilot, "mobile", "19902594390")
+        await press(pilot, "ctrl+s")
+        assert isinstance(app.screen, ConfirmScreen)
+        asked = screen_text(app)
+        assert "--allow-duplicate" not in asked and "Add anyway?" in asked and f"C#{ZHANG_FEI}" in asked
+        await pilot.click("#yes")
+        await settle(pilot)
+        assert isinstance(app.screen, ContactsScreen) and notified(app, "added")
     assert contacts_with_mobile(demo_sqlite, "19902594390") == 2
 
 

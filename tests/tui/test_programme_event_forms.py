@@ -117,6 +117,26 @@ async def test_a_new_meeting_under_the_highlighted_activity(demo_sqlite):
         assert [o.unit.name for o in event.organizers] == ["新余市政府", "示例储能产业园管委会"]
 
 
+async def test_a_title_typed_as_the_form_opens_goes_into_the_title(demo_sqlite):
+    """The programme and activity come preset; the title is the first thing typed, straight after the key
+    that opens the form (new event, new programme)."""
+    app = make_app(demo_sqlite, screen="events")
+    async with app.run_test(size=SIZE) as pilot:
+        await open_events(pilot, "A2-PV")
+        await pilot.press("ctrl+n", *"储能推进会")
+        await settle(pilot)
+        form = app.screen
+        assert isinstance(form, EventForm) and form.focused is form.control("title")
+        assert form.control("title").value == "储能推进会"
+        assert form.control("programme").value == "2011-544"  # the preset choice is left as it was
+        await press(pilot, "escape")
+        await pilot.press("P", *"新方案")
+        await settle(pilot)
+        form = app.screen
+        assert isinstance(form, ProgrammeForm) and form.focused is form.control("title")
+        assert (form.control("title").value, form.control("year").value) == ("新方案", str(TODAY.year))
+
+
 async def test_an_unknown_industry_is_refused_beside_it_and_added_on_request(demo_sqlite):
     app = make_app(demo_sqlite, screen="events")
     async with app.run_test(size=SIZE) as pilot:

@@ -12,7 +12,8 @@ from tui.db import Failure
 from tui.forms.base import FormScreen
 from tui.forms.pickers import ConfirmScreen
 
-Offer = tuple[str, Callable[[], None]]  # a question, and what a yes does
+# A question, and what a yes does; or a question, what a yes does, and the labels of the yes and no buttons.
+Offer = tuple[str, Callable[[], None]] | tuple[str, Callable[[], None], str, str]
 
 
 class AnsweringForm(FormScreen):
@@ -22,8 +23,9 @@ class AnsweringForm(FormScreen):
             return
         offer = self.offer(failure)
         if offer is not None:
-            question, then = offer
-            self.app.push_screen(ConfirmScreen(question), lambda yes: then() if yes else None)
+            question, then, *labels = offer
+            yes, no = labels or (None, None)
+            self.app.push_screen(ConfirmScreen(question, yes=yes, no=no), lambda yes: then() if yes else None)
 
     def offer(self, failure: Failure) -> Offer | None:
         """The question a refusal allows (subclasses add their own)."""

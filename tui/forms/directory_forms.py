@@ -1,9 +1,10 @@
 """客商 and 单位 by hand: a new contact or organization, or one's fields changed, through
 crm.services.directory as `crm contacts add|edit` and `crm organizations add|edit` do. A new contact
-the identity rule takes for a known one is refused with the service's message; the user may then save
-it anyway, as another person."""
+the identity rule takes for a known one is refused with whom it resembles; the user may then add it
+anyway, as another person (the service's allow_duplicate, the CLI's --allow-duplicate)."""
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from rich.text import Text
@@ -70,14 +71,15 @@ class ContactForm(AnsweringForm):
 
     def _refused(self, failure: Failure) -> None:
         self.allow_duplicate = False  # allowed for the one save the user answered, not for later ones
+        if failure.key == "contact_likely_duplicate":  # the service's words name the CLI's flag: say ours
+            failure = replace(failure, message=t("contact_likely_duplicate_workbench", **failure.params))
         super()._refused(failure)
 
     def offer(self, failure: Failure) -> Offer | None:
         if failure.key != "contact_likely_duplicate":
             return super().offer(failure)
-        question = pick(f"{failure.message}\n\n这是另一个人，仍然保存吗？",
-                        f"{failure.message}\n\nIs this another person? Save anyway?")
-        return question, self._save_anyway
+        return (t("contact_likely_duplicate_question", **failure.params), self._save_anyway,
+                t("add_anyway"), t("do_not_add"))
 
     def _save_anyway(self) -> None:
         self.allow_duplicate = True

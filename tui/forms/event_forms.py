@@ -166,6 +166,9 @@ class EventForm(AnsweringForm):
     """A new event or meeting (given its programme, and its activity for a meeting), or an event's fields
     changed; a change made meanwhile is refused and the event shown as it now is."""
 
+    # The programme (and the activity) come preset from the highlighted node: what a user types first is
+    # the title, so the cursor starts there.
+    AUTO_FOCUS = "#field-title"
     ERROR_FIELDS = {
         "bad_when": "when", "when_needs_year": "when", "when_backwards": "when", "bad_scale": "scale",
         "bad_quota": "quotas", "bad_event_kind": "kind", "bad_event_level": "level",

@@ -18,6 +18,7 @@ from db.models import InvitationStatus
 from tui import text
 from tui.db import DbClient, Failure
 from tui.i18n import translate_bindings, word
+from tui.widgets.tables import cut
 
 # Search hits listed: the best this many (the search ranks them).
 CANDIDATES = 50
@@ -31,7 +32,8 @@ class AddInviteesScreen(DbClient, ModalScreen[str | None]):
     ]
     DEFAULT_CSS = """
     AddInviteesScreen { align: center middle; }
-    #invitees { width: 110; height: 34; border: thick $primary; background: $surface; padding: 0 1; }
+    #invitees { width: 110; max-width: 100%; height: 34; max-height: 100%; border: thick $primary;
+                background: $surface; padding: 0 1; }
     #invitees-title { text-style: bold; height: 1; }
     #invitees-hint { color: $text-muted; height: auto; padding-bottom: 1; }
     #invitees-bar { height: 1; }
@@ -67,8 +69,9 @@ class AddInviteesScreen(DbClient, ModalScreen[str | None]):
         # Columns of fixed widths, once: the rows change with every keystroke, and columns measured anew
         # would each time be painted at their titles' widths first (see InvitationsScreen._show).
         table = self.query_one("#invitees-hits", DataTable)
-        for title, width in (("✓", 1), (pick("姓名", "name"), 8), (pick("单位", "organization"), 40),
-                             (pick("职务", "title"), 16), (pick("手机", "mobile"), 15)):
+        narrow = self.app.size.width < 100  # 80 columns: the organization gives way, the mobile stays whole
+        for title, width in (("✓", 1), (pick("姓名", "name"), 8), (pick("单位", "organization"), 24 if narrow else 40),
+                             (pick("职务", "title"), 14 if narrow else 16), (pick("手机", "mobile"), 15)):
             table.add_column(Text(title), width=width)
         self._show_hint()
         self.query_one("#invitees-search", Input).focus()
@@ -93,7 +96,7 @@ class AddInviteesScreen(DbClient, ModalScreen[str | None]):
         table = self.query_one("#invitees-hits", DataTable)
         table.clear()
         for h in hits:
-            table.add_row(self._mark(h.id), Text(h.name), text.plain(h.organization), text.plain(h.title),
+            table.add_row(self._mark(h.id), Text(h.name), cut(text.plain(h.organization)), cut(text.plain(h.title)),
                           text.plain(h.mobile), key=str(h.id))
 
     def _mark(self, contact_id: int) -> Text:

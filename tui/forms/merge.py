@@ -32,7 +32,8 @@ class MergeScreen(DbClient, ModalScreen):
     ]
     DEFAULT_CSS = """
     MergeScreen { align: center middle; }
-    #merge { width: 110; height: 34; border: thick $primary; background: $surface; padding: 0 1; }
+    #merge { width: 110; max-width: 100%; height: 34; max-height: 100%; border: thick $primary; background: $surface;
+             padding: 0 1; }
     #merge-title { text-style: bold; height: 1; }
     #merge-hint { color: $text-muted; height: auto; padding-bottom: 1; }
     #merge-steps { height: 1fr; }
@@ -129,8 +130,8 @@ class MergeScreen(DbClient, ModalScreen):
         plan = self.plan
         self.query_one("#merge-steps", ContentSwitcher).current = "plan"
         self._hint(pick(
-            f"第 2 步：保留 C#{plan.kept_id}，并入 C#{plan.merged_id}。空格：该字段取另一位的值；x：改为保留另一位；Ctrl+S：合并",
-            f"Step 2: keep C#{plan.kept_id}, merge C#{plan.merged_id} into it. Space: take the other's value; "
+            f"第 2 步：保留 C#{plan.kept_id}，并入 C#{plan.merged_id}。\n空格：该字段取另一位的值；x：改为保留另一位；Ctrl+S：合并",
+            f"Step 2: keep C#{plan.kept_id}, merge C#{plan.merged_id} into it.\nSpace: take the other's value; "
             "x: keep the other one instead; Ctrl+S: merge"))
         fields = self.query_one("#merge-fields", DataTable)
         fill(fields, (pick("字段", "field"), f"C#{plan.kept_id} {pick('（保留）', '(kept)')}", f"C#{plan.merged_id}",

@@ -16,7 +16,8 @@ from tui.i18n import translate_bindings
 
 PICKER_CSS = """
 {name} {{ align: center middle; }}
-{name} > Vertical {{ width: 90; height: auto; max-height: 80%; border: thick $primary; background: $surface; padding: 0 1; }}
+{name} > Vertical {{ width: 90; max-width: 100%; height: auto; max-height: 80%; border: thick $primary; background: $surface;
+                     padding: 0 1; }}
 {name} .picker-title {{ text-style: bold; padding-bottom: 1; }}
 {name} OptionList {{ height: auto; max-height: 24; }}
 """
@@ -58,7 +59,7 @@ class EventPicker(DbClient, ModalScreen[str | None]):
 
 
 class ConfirmScreen(ModalScreen[bool]):
-    """A question with 是/否 (y/n)."""
+    """A question with 是/否 (y/n), or buttons that say what each answer does ("仍然添加 (Y)")."""
 
     BINDINGS = [
         Binding("y", "answer(True)", "yes", id="confirm.yes"),
@@ -66,22 +67,24 @@ class ConfirmScreen(ModalScreen[bool]):
     ]
     DEFAULT_CSS = """
     ConfirmScreen { align: center middle; }
-    ConfirmScreen > Vertical { width: 80; height: auto; border: thick $warning; background: $surface; padding: 1 2; }
+    ConfirmScreen > Vertical { width: 80; max-width: 100%; height: auto; max-height: 100%; border: thick $warning;
+                               background: $surface; padding: 1 2; }
     ConfirmScreen Horizontal { height: 3; margin-top: 1; align-horizontal: right; }
     ConfirmScreen Button { margin-left: 2; }
     """
 
-    def __init__(self, question: str) -> None:
+    def __init__(self, question: str, *, yes: str | None = None, no: str | None = None) -> None:
         super().__init__()
         translate_bindings(self)
         self.question = question
+        self.yes, self.no = yes, no
 
     def compose(self) -> ComposeResult:
         with Vertical():
             yield Static(Text(self.question))
             with Horizontal():
-                yield Button(pick("是 (Y)", "Yes (Y)"), variant="primary", id="yes")
-                yield Button(pick("否 (N)", "No (N)"), id="no")
+                yield Button(self.yes or pick("是 (Y)", "Yes (Y)"), variant="primary", id="yes")
+                yield Button(self.no or pick("否 (N)", "No (N)"), id="no")
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         self.dismiss(event.button.id == "yes")

@@ -25,6 +25,7 @@ class ProgrammeForm(AnsweringForm):
     """A new programme, or (given one) its fields changed; a change made meanwhile is refused."""
 
     ERROR_FIELDS = ERRORS
+    AUTO_FOCUS = "#field-title"  # the year comes preset: the title is what a user types first
 
     def __init__(self, today: dt.date, programme: dict | None = None) -> None:
         self.programme = programme

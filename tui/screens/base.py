@@ -14,10 +14,11 @@ from tui.messages import DataShown
 
 
 # A record's page switches its tabs by key: ] the next, [ the previous (round), as Tab would not (it
-# moves the focus).
+# moves the focus). The footer shows both as one entry, "[ ] 页签".
+TABS = Binding.Group("tabs")
 TAB_BINDINGS = [
-    Binding("right_square_bracket", "tab(1)", "next tab", id="tabs.next"),
-    Binding("left_square_bracket", "tab(-1)", "previous tab", show=False, id="tabs.previous"),
+    Binding("left_square_bracket", "tab(-1)", "previous tab", id="tabs.previous", group=TABS),
+    Binding("right_square_bracket", "tab(1)", "next tab", id="tabs.next", group=TABS),
 ]
 
 

@@ -58,7 +58,8 @@ class ContactsScreen(ListScreen):
     TABLE_ID = "contacts"
     WHAT = "contacts"
     SORTS = ("name", "organization", "kind", "city", "title", "mobile", "email")
-    PLACEHOLDER = ("/ 搜索：姓名、拼音或首字母、手机、邮箱、单位、职务", "/ search: name, pinyin or initials, mobile, email, organization")
+    # No space after "/" in Chinese: Rich breaks lines at spaces only (a narrow box showed "/" alone).
+    PLACEHOLDER = ("/搜索：姓名、拼音或首字母、手机、邮箱、单位、职务", "/ search: name, pinyin or initials, mobile, email, organization")
     SELECTS = (("kind", "单位类型", "kind"), ("industry", "产业", "industry"), ("city", "城市", "city"),
                ("event", "受邀活动", "invited to"))
 

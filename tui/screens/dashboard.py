@@ -106,11 +106,13 @@ class DashboardScreen(WorkbenchScreen):
     def _fill_deadlines(self, data: Dashboard) -> None:
         deadlines = self.query_one("#deadlines", OptionList)
         deadlines.border_title = pick(f"活动时限：到期与超期（{len(data.deadlines)}）",
-                                      f"event deadlines due or overdue ({len(data.deadlines)})")
+                                      f"deadlines due or overdue ({len(data.deadlines)})")
+        # The day and the event's ref before the kind and the title: in the narrow panel at 80 columns the
+        # line is cut from its end, and the day (never cut in two) and the ref still say what is due.
         options = [
             Option(_line(
                 (f"{word('deadline', w.status)} ", text.DEADLINE_STYLE[w.status]),
-                f"{word('deadline_kind', w.kind)} {w.due} ", (w.ref, "bold"), " ", w.title,
+                f"{w.due} ", (w.ref, "bold"), f" {word('deadline_kind_short', w.kind)} ", w.title,
             ), id=f"event:{w.ref}:{w.kind}")
             for w in data.deadlines
         ]
@@ -134,7 +136,7 @@ class DashboardScreen(WorkbenchScreen):
         followups = self.query_one("#followups", OptionList)
         followups.border_title = pick(
             f"本周应跟进（{len(data.followups_due)}）· 已逾期 {data.followups_overdue}",
-            f"follow-ups due this week ({len(data.followups_due)}) · {data.followups_overdue} overdue",
+            f"follow-ups this week ({len(data.followups_due)}), {data.followups_overdue} late",
         )
         options = [
             Option(_line(f"{f.next_on:%m-%d} ", (f.ref, "bold"), " ", f.name, "  ", (f.next_step or "", "dim")),

@@ -111,9 +111,10 @@ class EventsScreen(WorkbenchScreen):
         Binding("v", "invitations", "invitations", id="event.invitations"),
         Binding("e", "edit_event", "edit event", id="event.edit"),
         Binding("ctrl+n", "new_event", "new event", id="event.new"),
-        Binding("P", "programme", "new programme", id="programme.new"),
-        Binding("E", "programme(True)", "edit programme", id="programme.edit"),
-        Binding("C", "copy_programme", "copy programme", id="programme.copy"),
+        # A programme is made once a year: its keys are in F1 and Ctrl+P, not in the footer (80 columns).
+        Binding("P", "programme", "new programme", show=False, id="programme.new"),
+        Binding("E", "programme(True)", "edit programme", show=False, id="programme.edit"),
+        Binding("C", "copy_programme", "copy programme", show=False, id="programme.copy"),
     ]
     AUTO_FOCUS = "#event-tree"
 

@@ -13,6 +13,7 @@ from textual.widgets import Static
 from crm.config import config_path
 from crm.i18n import pick
 from tui.i18n import binding_label, palette_title, translate_bindings
+from tui.widgets.key_bar import key_display
 
 
 class HelpScreen(ModalScreen[None]):
@@ -47,6 +48,6 @@ class HelpScreen(ModalScreen[None]):
             if not binding.id or binding.id in seen or binding.system:
                 continue
             seen.add(binding.id)
-            table.add_row(Text(self.app.get_key_display(binding)), Text(binding_label(binding.id) or binding.description),
+            table.add_row(Text(key_display(self.app, binding)), Text(binding_label(binding.id) or binding.description),
                           Text(palette_title(binding.id) or ""), Text(binding.id))
         return table

@@ -116,8 +116,10 @@ class ImportWizardScreen(WorkbenchScreen):
     def on_mount(self) -> None:
         super().on_mount()
         self.sub_title = pick("导入邀请名单", "import an invitee list")
-        self._hint(pick(f"第 1 步：选择文件（.xlsx .xls .ods .csv），回车打开；u 撤销最近一次导入。目录：{self.start}",
-                        f"Step 1: choose a file (.xlsx .xls .ods .csv), Enter opens it; u undoes the latest import. "
+        # The folder on a line of its own: at 80 columns the line would otherwise break after "u" (Rich
+        # breaks lines at spaces only).
+        self._hint(pick(f"第 1 步：选择文件（.xlsx .xls .ods .csv），回车打开；u 撤销最近一次导入。\n目录：{self.start}",
+                        f"Step 1: choose a file (.xlsx .xls .ods .csv), Enter opens it; u undoes the latest import.\n"
                         f"Folder: {self.start}"))
         self.query_one("#file-tree", SpreadsheetTree).focus()
         self.run_db("events", list_choices, self._show_events)

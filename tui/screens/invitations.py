@@ -34,6 +34,7 @@ from tui.widgets.tables import fill
 
 STATUS_KEYS = (("p", InvitationStatus.PROPOSED), ("i", InvitationStatus.INVITED), ("c", InvitationStatus.CONFIRMED),
                ("t", InvitationStatus.ATTENDED), ("d", InvitationStatus.DECLINED))
+STATUS_GROUP = Binding.Group("invitation.status")  # a binding id of tui.i18n.BINDINGS: the label, translated
 
 
 def open_invitations(app, event_ref: str | None) -> None:
@@ -48,10 +49,13 @@ def open_invitations(app, event_ref: str | None) -> None:
 class InvitationsScreen(WorkbenchScreen):
     BINDINGS = [
         Binding("escape", "back", "back", id="app.back"),
-        Binding("slash", "search", "search", id="list.search"),
+        # The search box above the list says "/搜索…" itself.
+        Binding("slash", "search", "search", show=False, id="list.search"),
         Binding("space", "toggle", "select", id="invitation.select"),
         Binding("a", "select_all", "select all", id="invitation.select_all"),
-        *(Binding(key, f"set_status('{status.value}')", status.value, id=f"invitation.{status.value}")
+        # One footer entry, "p i c t d 改状态" (each key's status in F1, in the order of the 状态 column).
+        *(Binding(key, f"set_status('{status.value}')", status.value, id=f"invitation.{status.value}",
+                  group=STATUS_GROUP)
           for key, status in STATUS_KEYS),
         Binding("n", "add", "add contacts", id="invitation.add"),
         Binding("x", "remove", "remove", id="invitation.remove"),
@@ -78,7 +82,7 @@ class InvitationsScreen(WorkbenchScreen):
         yield Header()
         yield Static(Text(self.event_ref, style="bold"), id="invitation-title")
         with Horizontal(id="invitation-filters"):
-            yield Input(placeholder=pick("/ 搜索：姓名、拼音、手机、单位", "/ search: name, pinyin, mobile, organization"),
+            yield Input(placeholder=pick("/搜索：姓名、拼音、手机、单位", "/ search: name, pinyin, mobile, organization"),
                         id="search", compact=True)
             yield Select([(Text(word("invitation", s.value)), s) for s in InvitationStatus],
                          prompt=pick("状态", "status"), id="status", compact=True)

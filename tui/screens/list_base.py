@@ -64,7 +64,8 @@ class ListScreen(WorkbenchScreen):
     """Subclasses give the columns, the filters (Select ids → attribute) and the two sources."""
 
     BINDINGS = [
-        Binding("slash", "search", "search", id="list.search"),
+        # The search box above the list says "/搜索…" itself.
+        Binding("slash", "search", "search", show=False, id="list.search"),
         Binding("s", "sort", "sort", id="list.sort"),
         Binding("o", "reverse", "reverse", id="list.reverse"),
         Binding("escape", "clear", "clear filters", show=False, id="list.clear"),

@@ -33,7 +33,7 @@ class OrganizationsScreen(ListScreen):
     TABLE_ID = "organizations"
     WHAT = "organizations"
     SORTS = ("name", "kind", "industry", "city")
-    PLACEHOLDER = ("/ 搜索：单位名称、拼音或首字母", "/ search: name, pinyin or initials")
+    PLACEHOLDER = ("/搜索：单位名称、拼音或首字母", "/ search: name, pinyin or initials")
     SELECTS = (("kind", "单位类型", "kind"), ("industry", "产业", "industry"), ("city", "城市", "city"))
 
     def columns(self) -> list[Column]:

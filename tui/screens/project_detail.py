@@ -66,6 +66,9 @@ class Timeline:
 class ProjectDetailScreen(ProjectScreen):
     BINDINGS = [
         Binding("escape", "app.pop_screen", "back", id="app.back"),
+        # Rarer than the others, left to F1 and Ctrl+P so that the footer holds at 80 columns.
+        Binding("x", "status", "status", show=False, id="project.status"),
+        Binding("c", "correct", "correct", show=False, id="project.correct"),
         # On the highlighted row of the tab shown (follow-ups, problems, figures).
         Binding("k", "correct_record", "correct record", show=False, id="project.correct_record"),
         Binding("w", "retract_record", "retract record", show=False, id="project.retract_record"),

@@ -13,7 +13,9 @@ STAGE_COLOURS = {
     "lead": "grey62", "negotiating": "cyan", "signed": "dodger_blue2", "construction": "yellow",
     "production": "green3", "results": "magenta",
 }
-LABEL_CELLS = 14
+LABEL_CELLS = 14  # at least: a longer industry name takes more while the bars keep BAR_CELLS
+MAX_LABEL_CELLS = 24
+BAR_CELLS = 14
 COUNT_CELLS = 6
 
 
@@ -29,26 +31,41 @@ class PipelineChart(Widget):
         self.refresh(layout=True)
 
     def get_content_height(self, container, viewport, width: int) -> int:
-        return len(self.rows) + 2
+        return len(self.rows) + len(self._legend(width)) + 1
+
+    def _legend(self, width: int) -> list[Text]:
+        """The stages and their colours, on as many lines as the width needs (never cut)."""
+        lines = [Text(" ")]
+        for stage in STAGE_ORDER:
+            entry = Text(pick("■ ", "■"), style=STAGE_COLOURS[stage.value])
+            entry.append(f"{stage_label(stage)} ", style="")
+            if lines[-1].cell_len + entry.cell_len > max(width, 1) and lines[-1].plain.strip():
+                lines.append(Text(" "))
+            lines[-1].append_text(entry)
+        return lines
+
+    def _label_cells(self, width: int) -> int:
+        """Whole industry names where the width allows ("新能源汽车及动力电池" and "新能源汽车及配套" both cut
+        to "新能源汽车及…" would say nothing)."""
+        longest = max((cell_len(row.industry or "") for row in self.rows), default=0)
+        return max(LABEL_CELLS, min(longest, MAX_LABEL_CELLS, width - BAR_CELLS - COUNT_CELLS - 2))
 
     def render(self) -> Text:
         out = Text(no_wrap=True, overflow="crop")
-        legend = Text(" ")
-        for stage in STAGE_ORDER:
-            legend.append(pick("■ ", "■"), style=STAGE_COLOURS[stage.value])
-            legend.append(f"{stage_label(stage)} ")
-        out.append_text(legend)
-        out.append("\n")
+        for line in self._legend(self.size.width):
+            out.append_text(line)
+            out.append("\n")
         if not self.rows:
             out.append(pick("  （尚无项目）", "  (no projects yet)"), style="dim")
             return out
-        room = max(self.size.width - LABEL_CELLS - COUNT_CELLS - 2, 10)
+        label_cells = self._label_cells(self.size.width)
+        room = max(self.size.width - label_cells - COUNT_CELLS - 2, 10)
         largest = max(row.total for row in self.rows) or 1
         for row in self.rows:
             label = Text(row.industry or pick("未分产业", "no industry"))
-            label.truncate(LABEL_CELLS, overflow="ellipsis")
+            label.truncate(label_cells, overflow="ellipsis")
             out.append_text(label)
-            out.append(" " * (LABEL_CELLS - cell_len(label.plain) + 1))
+            out.append(" " * (label_cells - cell_len(label.plain) + 1))
             for stage in STAGE_ORDER:
                 count = row.counts.get(stage, 0)
                 if count:
@@ -56,6 +73,6 @@ class PipelineChart(Widget):
                     out.append("█" * cells, style=STAGE_COLOURS[stage.value])
             out.append(f" {row.total}\n", style="bold")
         totals = {stage: sum(row.counts.get(stage, 0) for row in self.rows) for stage in STAGE_ORDER}
-        out.append(" " * (LABEL_CELLS + 1))
+        out.append(" " * (label_cells + 1))
         out.append("  ".join(f"{stage_label(stage)} {totals[stage]}" for stage in STAGE_ORDER), style="dim")
         return out

@@ -28,7 +28,7 @@ def fill(table: DataTable, headers: Sequence[str], rows: Sequence[Sequence[Text]
     for title, width in zip(titles, widths):
         table.add_column(title, width=width)
     for i, row in enumerate(rows):
-        cells = [cell if cell.cell_len <= width else _cut(cell) for cell, width in zip(row, widths)]
+        cells = [cell if cell.cell_len <= width else cut(cell) for cell, width in zip(row, widths)]
         table.add_row(*cells, key=keys[i] if keys is not None else None)
     if keep_cursor and rows:
         table.move_cursor(row=min(cursor, len(rows) - 1))
@@ -52,7 +52,8 @@ def _fit(widths: list[int], floors: list[int], room: int) -> None:
         widths[widest] -= 1
 
 
-def _cut(cell: Text) -> Text:
+def cut(cell: Text) -> Text:
+    """The cell on one line, ending in … where its column is narrower."""
     cut = cell.copy()
     cut.no_wrap, cut.overflow = True, "ellipsis"
     return cut
