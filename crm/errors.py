@@ -4,13 +4,15 @@ from __future__ import annotations
 from crm.i18n import t
 
 # Exit codes (documented in README): 0 ok, 1 invalid input or rule, 2 usage, 3 file refused,
-# 4 rows rejected, 5 database unreachable or locked, 6 edit refused because the record changed.
+# 4 rows rejected, 5 database unreachable or locked, 6 edit refused because the record changed,
+# 7 some reminders could not be sent (crm remind: recorded, sent again by the next run).
 EXIT_INVALID = 1
 EXIT_USAGE = 2
 EXIT_FILE_REFUSED = 3
 EXIT_ROWS_REJECTED = 4
 EXIT_DATABASE = 5
 EXIT_CONFLICT = 6
+EXIT_SENDS_FAILED = 7
 
 
 class CrmError(Exception):

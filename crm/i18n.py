@@ -9,6 +9,38 @@ _current = os.environ.get("CRM_LANG", "zh") if os.environ.get("CRM_LANG", "zh") 
 # key -> (中文, English). Parameters use str.format names.
 MESSAGES: dict[str, tuple[str, str]] = {
     "error": ("错误", "error"),
+    # --- crm remind ---
+    "remind_bad_config": ("config.toml 的 [{section}] 有误：{reason}", "[{section}] in config.toml: {reason}"),
+    "remind_plaintext_password": (
+        "[remind.email] security = \"none\" 会以明文发送密码到 {host}：请改用 starttls 或 ssl（仅本机服务器可用 none）",
+        "[remind.email] security = \"none\" would send the password to {host} in clear: use starttls or ssl "
+        "(none only for a server on this machine)",
+    ),
+    "remind_password_missing": (
+        "发送邮件需要密码：请设置环境变量 {env}，或在 [remind.email] 中给出 password_file（仅所有者可读的文件）",
+        "the mail server needs a password: set {env}, or give password_file in [remind.email] (a file only its "
+        "owner can read)",
+    ),
+    "remind_password_file_open": (
+        "密码文件 {path} 可被其他用户访问（权限 {mode}），拒绝使用：请运行 chmod 600 {path}",
+        "the password file {path} is open to other users (mode {mode}) and is refused: run chmod 600 {path}",
+    ),
+    "remind_password_file_unreadable": ("无法读取密码文件 {path}：{reason}", "cannot read the password file {path}: {reason}"),
+    "remind_channel_not_configured": ("渠道 {channel} 未配置：请在 config.toml 中添加 {section}",
+                                      "channel {channel} is not set up: add {section} to config.toml"),
+    "remind_unknown_staff": ("注意：[remind.addresses] 中的 {login} 不是工作人员，已跳过",
+                             "note: {login} in [remind.addresses] is no staff member: skipped"),
+    "remind_unknown_unit": ("注意：config.toml 中的单位 {unit} 不存在，已跳过", "note: the unit {unit} in config.toml does not exist: skipped"),
+    "remind_without_address": ("注意：{count} 位工作人员有待办事项，但 [remind.addresses] 中没有其邮箱：{logins}",
+                               "note: {count} staff members have items due but no address in [remind.addresses]: {logins}"),
+    "remind_failed": ("提醒发送失败：{who} · {channel}：{reason}（已记录，下次运行时重发）",
+                      "reminder not sent: {who} · {channel}: {reason} (recorded; the next run sends it again)"),
+    "remind_summary": ("已发送 {sent} 项（{recipients} 个收件人），今日已发送而跳过 {skipped} 项，失败 {failed} 项",
+                       "{sent} items sent ({recipients} recipients), {skipped} skipped as sent today, {failed} failed"),
+    "remind_dry_summary": ("演练：将发送 {items} 项（{recipients} 个收件人），今日已发送而跳过 {skipped} 项；未发送、未记录任何内容",
+                           "dry run: {items} items would go to {recipients} recipients, {skipped} skipped as sent "
+                           "today; nothing sent or recorded"),
+    "remind_dry_target": ("→ {who} · {channel}：{count} 项", "→ {who} · {channel}: {count} items"),
     "bad_date": ("日期无效：{value}（应为 YYYY-MM-DD，1950—2200 年）", "invalid date: {value} (expected YYYY-MM-DD, 1950 to 2200)"),
     "bad_week": ("周次无效：{value}（应为 YYYY-Www，如 2011-W27）", "invalid week: {value} (expected YYYY-Www, e.g. 2011-W27)"),
     "bad_amount": ("金额无效：{value}（应为 {lowest} 至 99999999.99 之间、最多两位小数的数字，单位万元）",
@@ -17,6 +49,19 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "unknown_event": ("找不到活动：{ref}", "no such event: {ref}"),
     "unknown_project": ("找不到项目：{ref}", "no such project: {ref}"),
     "unknown_problem": ("找不到问题：{ref}", "no such problem: {ref}"),
+    "target_set": ("已设置 {year} 年目标：{unit} {indicator} {value}", "target {year} set: {unit} {indicator} {value}"),
+    "unknown_indicator": ("未知的指标：{value}（可选：{choices}）", "unknown indicator: {value} (known: {choices})"),
+    "targets_provincial": ("目标任务由省级下达：只有省级工作人员可以设置", "targets are set by the province's staff"),
+    "target_unit_kind": ("目标任务下达给设区市或园区，不能给 {unit}", "targets go to cities and parks, not to {unit}"),
+    "unknown_order": ("找不到督办单：{ref}", "no such supervision order: {ref}"),
+    "order_problem_resolved": ("问题 #{ref} 已办结，无需督办", "problem #{ref} is resolved: nothing to order"),
+    "order_reply_pending": ("督办单 {ref} 已于 {on} 回复，等待审核", "order {ref} was replied to on {on} and awaits review"),
+    "order_no_reply": ("督办单 {ref} 没有待审核的回复", "order {ref} has no reply awaiting review"),
+    "order_closed": ("督办单 {ref} 已于 {on} 办结", "order {ref} was closed on {on}"),
+    "order_added": ("已下发督办单 {ref}：{unit}，{due} 前回复", "order {ref} issued to {unit}, reply due {due}"),
+    "order_replied": ("督办单 {ref} 已回复，等待审核", "order {ref} replied to, awaiting review"),
+    "order_accepted": ("督办单 {ref} 回复已认可，督办办结", "order {ref}: reply accepted, order closed"),
+    "order_rejected": ("督办单 {ref} 回复未认可：{reason}", "order {ref}: reply not accepted: {reason}"),
     "unknown_region": ("未知的地区：{value}", "unknown region: {value}"),
     "unknown_industry": ("未知的产业：{value}（可选：{choices}）", "unknown industry: {value} (known: {choices})"),
     "unknown_unit": ("未知的单位：{value}（已有：{known}…；用 crm units add 添加）",
@@ -318,7 +363,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
     # Exports (crm export …)
     "week_in_future": ("周次 {value} 尚未开始（今天是 {today}）", "week {value} has not begun yet (today is {today})"),
     "export_not_xlsx": ("输出文件须以 .xlsx 结尾：{path}", "the output file must end in .xlsx: {path}"),
+    "export_not_docx": ("Word 文档须以 .docx 结尾：{path}", "the Word document must end in .docx: {path}"),
     "export_written": ("已导出 {path}（{sheets}）", "exported {path} ({sheets})"),
+    "export_not_ics": ("日历文件须以 .ics 结尾：{path}", "the calendar file must end in .ics: {path}"),
+    "calendar_not_staff": ("{login} 不在工作人员名单中，没有属于本人的事项（crm staff add 添加）",
+                           "{login} is not on the staff list: nothing is theirs (add them with crm staff add)"),
     # Event times (crm.rules.when)
     "bad_when": ("时间无法识别：{value}（可写 2026-03-15、2026-04-15..2026-04-16、2026-03、2026-Q2、2026-H2、"
                  "2026年3月中旬、二季度、下半年、待定）",

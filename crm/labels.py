@@ -84,6 +84,9 @@ _DEADLINE_KINDS = {
     "plan": ("工作方案", "work plan"), "summary": ("工作总结", "summary"),
     "construction": ("计划开工", "planned construction"), "production": ("计划投产", "planned production"),
     "followup": ("下次跟进", "next follow-up"), "stale": ("久未跟进", "no recent follow-up"),
+    # crm.rules.leads: the time limits of projects before signing.
+    "lead_assess": ("线索研判", "lead to assess"), "lead_feedback": ("在谈反馈", "negotiation feedback"),
+    "lead_report": ("线索报送", "lead report"),
 }
 _UNIT_KINDS = {
     "province": ("省级", "province"), "department": ("省直部门", "department"),
@@ -165,6 +168,24 @@ _SUBMISSION_KINDS = {"plan": ("工作方案", "plan"), "summary": ("活动总结
 _SUBMISSION_STATUSES = {"submitted": ("待审核", "submitted"), "accepted": ("已认定", "accepted"),
                         "returned": ("已退回", "returned")}
 _SUBMISSION_STEPS = {"submitted": ("上报", "submitted"), "accepted": ("认定", "accepted"), "returned": ("退回", "returned")}
+
+
+# crm.rules.supervision states of a 督办单.
+_ORDER_STATES = {"open": ("办理中", "open"), "yellow": ("逾期未回复", "reply overdue"),
+                 "red": ("严重逾期", "long overdue"), "replied": ("已回复待审核", "replied"),
+                 "closed": ("已办结", "closed")}
+
+
+_INDICATORS = {"signed_projects": ("签约项目数", "projects signed"), "signed_amount": ("签约金额", "amount signed"),
+               "funds_in_place": ("到位资金", "funds in place"), "started": ("开工项目数", "projects started")}
+
+
+def indicator_label(indicator: str) -> str:
+    return pick(*_INDICATORS[indicator])
+
+
+def order_state_label(state: str) -> str:
+    return pick(*_ORDER_STATES[state])
 
 
 def submission_kind_label(kind: str) -> str:
@@ -271,7 +292,7 @@ _MERGE_FIELDS = {
 def choice_labels(choices: Sequence[str]) -> list[str] | None:
     """What each of an option's choices means when they are codes of one vocabulary (help texts), else None."""
     for table in (_SIGNING_FORMS, _PROJECT_STATUSES, _FOLLOWUP_KINDS, _INVITATION_STATUSES, _ORG_KINDS,
-                  _MERGE_FIELDS, _SUBMISSION_KINDS, _SUBMISSION_STATUSES):
+                  _MERGE_FIELDS, _SUBMISSION_KINDS, _SUBMISSION_STATUSES, _ORDER_STATES, _INDICATORS):
         if all(choice in table for choice in choices):
             return [pick(*table[choice]) for choice in choices]
     from crm.rules.stages import STAGE_ORDER

@@ -24,6 +24,9 @@ from db.models import (
     StageStep,
     StatusChange,
     Submission,
+    SupervisionOrder,
+    SupervisionReply,
+    Target,
 )
 
 SCOPE_KEY = "crm_scope"
@@ -63,6 +66,7 @@ def _keep_to_scope(state) -> None:
         with_loader_criteria(Invitation, lambda cls: cls.owner_unit_id.in_(units), include_aliases=True),
         with_loader_criteria(Event, lambda cls: cls.owner_unit_id.in_(events), include_aliases=True),
         with_loader_criteria(Submission, lambda cls: cls.unit_id.in_(units), include_aliases=True),
+        with_loader_criteria(Target, lambda cls: cls.unit_id.in_(units), include_aliases=True),
         with_loader_criteria(AuditEntry, lambda cls: or_(cls.unit_id.is_(None), cls.unit_id.in_(units)),
                              include_aliases=True),
     ]
@@ -70,4 +74,12 @@ def _keep_to_scope(state) -> None:
                 for model in _OF_PROJECTS]
     options += [with_loader_criteria(model, model.event_id.in_(seen_events), include_aliases=True)
                 for model in _OF_EVENTS]
+    # Supervision orders: addressed to one of the units, or about one of their projects.
+    own_orders = select(SupervisionOrder.id).where(
+        or_(SupervisionOrder.unit_id.in_(units), SupervisionOrder.project_id.in_(own_projects))).scalar_subquery()
+    options += [
+        with_loader_criteria(SupervisionOrder, lambda cls: or_(cls.unit_id.in_(units), cls.project_id.in_(
+            select(Project.id).where(Project.owner_unit_id.in_(units)).scalar_subquery())), include_aliases=True),
+        with_loader_criteria(SupervisionReply, SupervisionReply.order_id.in_(own_orders), include_aliases=True),
+    ]
     state.statement = state.statement.options(*options)

@@ -40,7 +40,7 @@ from tests.test_export_workbook import (
 
 AS_OF = dt.date(2012, 3, 14)  # a Wednesday: week 2012-W11 runs 12–18 March
 HYPERLINK, PLUS, MINUS, AT = INJECTIONS
-WEEKLY_SHEETS = ["项目推进表", "本周变化", "问题清单", "活动与时限", "汇总"]
+WEEKLY_SHEETS = ["项目推进表", "本周变化", "问题清单", "督办事项", "活动与时限", "汇总"]
 PROGRESS_HEADER = ["序号", "项目名称", "投资方", "产业", "所在地", "合同引资额\n（亿元）", "签约时间", "签约活动", "当前阶段",
                    "阶段日期", "本周进展", "存在问题", "下步计划", "责任单位", "责任人", "最近跟进", "状态"]
 
@@ -300,7 +300,7 @@ def test_english_headers(cli, scenario, tmp_path):
     path = tmp_path / "weekly-en.xlsx"
     assert cli("--lang", "en", "--db", url, "export", "weekly", "--as-of", "2012-03-14", "--out", path).code == 0
     book = read_book(path)
-    assert book.names == ["Progress", "Changes", "Problems", "Deadlines", "Summary"]
+    assert book.names == ["Progress", "Changes", "Problems", "Supervision", "Deadlines", "Summary"]
     assert book.header("Progress")[:3] == ["No.", "Project", "Investor"]
 
 

@@ -146,3 +146,46 @@ def test_backup_from_an_older_revision_restores_into_head(cli, start, sqlite_dem
     expected = as_renamed(snapshot(str(old), columns=columns), columns)
     assert all(restored[t] == rows for t, rows in expected.items() if t in restored and t not in GROWN)
     assert all(set(rows) <= set(restored[t]) for t, rows in expected.items() if t in GROWN)
+
+
+@pytest.mark.parametrize("empty_database", ["sqlite", "postgresql"], indirect=True)
+def test_every_record_gets_the_unit_it_belongs_to(empty_database, sqlite_demo_template, tmp_path):
+    """0007 on a database of the year before units owned records: a city-level event belongs to its city's
+    unit, a meeting to whoever holds its activity, a project to its city, an invitation to its event's unit,
+    the rest to the province; the plans and summaries already filed await review as submissions."""
+    url, _backend = empty_database
+    demo = tmp_path / "demo.sqlite3"
+    shutil.copy(sqlite_demo_template, demo)
+    database = Database(url)
+    migrate.upgrade(database, "0006", backup=False)
+    database.dispose()
+    fill_at_revision(url, str(demo), "0006")
+    database = Database(url)
+    migrate.upgrade(database)
+    database.dispose()
+    engine = create_engine(Database(url).url)
+    with engine.connect() as conn:
+        def rows(sql):
+            return conn.exec_driver_sql(sql).all()
+
+        assert rows("SELECT count(*) FROM events WHERE owner_unit_id IS NULL") == [(0,)]
+        unit_of_city = dict(rows("SELECT region_id, id FROM units WHERE kind = 'city'"))
+        province = rows("SELECT id FROM units WHERE kind = 'province'")
+        assert len(province) == 1
+        for owner, level, region, parent_owner in rows(
+                "SELECT e.owner_unit_id, e.level, e.region_id, p.owner_unit_id FROM events e "
+                "LEFT JOIN events p ON p.id = e.parent_id"):
+            if parent_owner is not None:
+                assert owner == parent_owner
+            elif level == "city" and region is not None:
+                assert owner == unit_of_city[region]
+        for owner, region in rows("SELECT owner_unit_id, region_id FROM projects"):
+            assert owner == (unit_of_city[region] if region is not None else owner)
+        assert rows("SELECT count(*) FROM invitations i JOIN events e ON e.id = i.event_id "
+                    "WHERE i.owner_unit_id <> e.owner_unit_id") == [(0,)]
+        filed = rows("SELECT count(*) FROM events WHERE plan_submitted_on IS NOT NULL")[0][0] \
+            + rows("SELECT count(*) FROM events WHERE summary_submitted_on IS NOT NULL")[0][0]
+        assert filed and rows("SELECT count(*) FROM submissions WHERE outcome IS NULL") == [(filed,)]
+        assert rows("SELECT count(*) FROM audit_entries a JOIN projects p ON p.id = a.entity_id "
+                    "WHERE a.entity = 'projects' AND (a.unit_id IS NULL OR a.unit_id <> p.owner_unit_id)") == [(0,)]
+    engine.dispose()

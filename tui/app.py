@@ -1,11 +1,11 @@
 """`crm tui`: the workbench started from a terminal.
 
-The database is opened and the first screen's data read in a child process forked before this one
-imports SQLAlchemy (tui/first.py), while this one imports Textual, the screens and builds the App: the
-two run on two cores. The App takes the terminal only once the child has said the database is ready;
-when it could not be opened, the child has said why as every command does, and `crm tui` ends with its
-exit code. Where the system cannot fork, the database is opened here first and the first screen's data
-read while Textual is imported, as before.
+The database code is imported, then a child process is forked that opens the database and reads the
+first screen's data (tui/first.py Start) while this one imports Textual and the screens and builds the
+App: the two run on two cores. The App takes the terminal only once the child has said the database is
+ready; when it could not be opened, the child has said why as every command does, and `crm tui` ends
+with its exit code. Where the system cannot fork, the database is opened here first and the first
+screen's data read while Textual is imported, as before.
 
 This module imports neither Textual nor the database code itself, and `crm tui` imports it before it
 opens the database: from here until the first screen is painted, Python's cyclic collector is paused
@@ -34,8 +34,8 @@ def run_workbench(context, *, screen: str = "dashboard", lang: str = "zh",
     if start is None:  # no child: the database is opened here before anything else
         return run_app(context.db, screen=screen, login=context.login, lang=lang, today=today)
     try:
-        # Textual and the first screen's module (with SQLAlchemy and the models it needs) while the
-        # child opens the database and reads what the screen shows.
+        # Textual and the first screen's module while the child opens the database and reads what the
+        # screen shows.
         import tui.workbench  # noqa: F401
         from tui.sections import SECTIONS
 

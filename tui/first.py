@@ -1,24 +1,30 @@
 """The first screen's data, asked for as `crm tui` starts, read while the main process imports Textual
 and builds the App; the screen takes the answer instead of asking again (CrmApp.first_answer). No
-Textual here, and no database code at import: `crm tui` imports this module before SQLAlchemy.
+Textual here, and no database code at import.
 
-`Start` (where the system can fork: Linux): before the process imports SQLAlchemy and the models, a
-child process is forked that imports them, opens the database as every command does (creates or
-migrates it, crm.cli.context.Context.db) and reads the first screen's data, on another core, while the
-parent imports Textual and the screens. The parent starts the App only once the child has said the
-database is ready; a database the child could not open, the child has reported as the command reports
-any failure (the same line on stderr) and the parent exits with its exit code, the terminal untouched.
-A child that ends without a word leaves the parent to open the database itself, and a first screen the
-child could not read is read here after all, so that a failure is reported the way every other one is.
-The child uses connections of its own and sends the answer back pickled; it is unpickled only when the
-screen takes it, in the worker that asks, once the screen's modules are imported.
+`Start` (where the system can fork: Linux): the database code (SQLAlchemy, the models, the module of
+the first screen's question) is imported once, then a child is forked that opens the database as every
+command does (creates or migrates it: crm.cli.context.Context.db) and reads the first screen's data on
+another core, while the parent imports Textual and the screens and builds the App. The parent starts
+the App only once the child has said the database is ready; a database the child could not open, the
+child has reported as the command reports any failure (the same line on stderr) and the parent exits
+with its exit code, the terminal untouched. A child that ends without a word leaves the parent to open
+the database itself, and a first screen the child could not read is read here after all, so that a
+failure is reported the way every other one is. The child uses connections of its own and sends the
+answer back pickled; it is unpickled only when the screen takes it, in the worker that asks.
 
-`ask_first` (the same question in a process whose database is already open): a child reads the
-dashboard where the system can fork and nothing else runs yet, a thread the project list (a few index
-reads); the others ask once they are built."""
+Why not fork before SQLAlchemy is imported: the screens import the models, so the parent would import
+them as well, in parallel with the child: on an idle machine no sooner painted (its own path, Textual
+after SQLAlchemy, is as long as the child's), and a quarter more work for two busy cores (slower as
+soon as anything else runs; bench/bench_start.py measured both).
+
+`ask_first` (the same question in a process whose database is already open, where `Start` cannot fork):
+a child reads the dashboard where the system can fork and nothing else runs yet, a thread the project
+list (a few index reads); the others ask once they are built."""
 from __future__ import annotations
 
 import datetime as dt
+import importlib
 import os
 import pickle
 import signal
@@ -50,6 +56,10 @@ def _projects(session: Session, today: dt.date):
 
 FIRST_QUESTIONS: dict[str, Question] = {"dashboard": _dashboard, "projects": _projects}
 IN_A_CHILD = {"dashboard"}
+# What both processes of `Start` need, imported before the fork: the database handle and each question's
+# module (the screen that shows the answer imports it too).
+SHARED_MODULES = ("db.session",)
+QUESTION_MODULES = {"dashboard": ("crm.services.dashboard",), "projects": ("tui.project_list",)}
 
 
 def ask_first(database, section: str, today: dt.date) -> Future | None:
@@ -137,6 +147,8 @@ class Start:
         if sys.platform != "linux" or threading.active_count() > 1:
             return None
         question = FIRST_QUESTIONS.get(section)
+        for module in (*SHARED_MODULES, *QUESTION_MODULES.get(section, ())):
+            importlib.import_module(module)
         for stream in (sys.stdout, sys.stderr):  # nothing buffered here is written twice
             stream.flush()
         read_end, write_end = os.pipe()

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from sqlalchemy.orm import Session
 
@@ -10,7 +10,8 @@ from crm.services.dashboard import ProjectAlert, project_alert
 from crm.services.project_view import project_detail
 from crm.services.projects import effective_steps, get_project
 from crm.services.snapshot import project_states
-from db.models import Stage
+from crm.services.submissions import Step, history
+from db.models import Stage, SubmissionKind
 
 
 @dataclass(frozen=True)
@@ -19,6 +20,8 @@ class ProjectView:
     alert: ProjectAlert | None  # why it is red or yellow; None when green
     steps: list[tuple[int, Stage, dt.date]]  # the effective stage history, which corrections apply to
     as_of: dt.date
+    # Its reporting up (上报, 认定, 退回), every step in order (crm.services.submissions.history).
+    submission: list[Step] = field(default_factory=list)
 
     @property
     def ref(self) -> str:
@@ -37,4 +40,5 @@ def load_project_view(session: Session, ref: str, as_of: dt.date) -> ProjectView
         alert=project_alert(states[0], as_of) if states else None,
         steps=[(step.id, step.stage, step.happened_on) for step in effective_steps(project)],
         as_of=as_of,
+        submission=history(session, SubmissionKind.PROJECT, ref),
     )

@@ -22,6 +22,11 @@ SECTIONS: tuple[Section, ...] = (
     Section("events", "tui.screens.events:EventsScreen", "f4"),
     Section("contacts", "tui.screens.contacts:ContactsScreen", "f5"),
     Section("organizations", "tui.screens.organizations:OrganizationsScreen", "f6"),
+    # F7 and F8 are the import wizard and the exports (tui/workbench.py). F11 is left alone: many terminals
+    # take it for full screen (F10 too in some, for their menu: config.toml [keymap] "app.review" = "…").
+    Section("mine", "tui.screens.mine:MineScreen", "f9"),
+    Section("review", "tui.screens.review:ReviewScreen", "f10"),
+    Section("supervision", "tui.screens.supervision:SupervisionScreen", "f12"),
 )
 
 

@@ -216,11 +216,12 @@ def mark_submitted(ctx) -> int:
 
 
 def deadlines(ctx) -> int:
+    from crm.rules.leads import lead_limits
     from crm.services.warnings import all_warnings
 
     as_of = ctx.as_of(ctx.args.as_of)
     with ctx.db.unit_of_work(write=False) as session:
-        rows = [w.as_dict() for w in all_warnings(session, as_of)]
+        rows = [w.as_dict() for w in all_warnings(session, as_of, lead_limits(ctx.config))]
     if ctx.args.json:
         print_json(rows)
     else:

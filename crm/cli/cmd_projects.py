@@ -11,6 +11,7 @@ from crm.labels import (
     field_value,
     figure_kind_label,
     followup_kind_label,
+    order_state_label,
     project_status_label,
     signing_form_label,
     step_kind_label,
@@ -294,4 +295,9 @@ def show(ctx) -> int:
     print_table(headers("problems", "description", "raised_on", "responsible_unit", "resolved_on"),
                 [[p["id"], p["description"], p["raised_on"], p["responsible_unit"], p["resolved_on"], *links(p)]
                  for p in row["problems"]])
+    if row["supervision"]:
+        print_table([pick("督办单", "order"), pick("责任单位", "unit"), pick("回复期限", "due"), pick("状态", "state"),
+                     pick("督办事项", "ordered")],
+                    [[o["ref"], o["unit"], o["due_on"], order_state_label(o["state"]), o["note"]]
+                     for o in row["supervision"]])
     return 0

@@ -24,7 +24,7 @@ from crm.exporting.workbook import (
     yi,
 )
 from crm.i18n import pick
-from crm.labels import deadline_label, followup_kind_label, signal_label
+from crm.labels import deadline_label, followup_kind_label, order_state_label, signal_label
 from crm.rules import deadlines
 from crm.rules.stages import PIPELINE_STAGES, stage_label
 from crm.services.weekly import (
@@ -62,6 +62,7 @@ def write_weekly(report: WeeklyReport, path: str | os.PathLike) -> None:
         _progress_sheet(book, report, subtitle)
         _changes_sheet(book, report, subtitle)
         _problems_sheet(book, report, subtitle)
+        _orders_sheet(book, report, subtitle)
         _deadlines_sheet(book, report, subtitle)
         _summary_sheet(book, report, subtitle)
 
@@ -218,6 +219,36 @@ def _problems_sheet(book: ExportBook, report: WeeklyReport, subtitle: str) -> No
             (n, problem.description, p.name, p.city, p.industry, problem.raised_on, problem.age_days, problem.unit,
              signal_label(colour, p.status)),
             fills={8: SIGNAL_FILLS[colour]},
+        )
+
+
+_ORDER_FILLS = {"yellow": SIGNAL_FILLS["yellow"], "red": SIGNAL_FILLS["red"], "closed": SIGNAL_FILLS["green"]}
+
+
+def _orders_sheet(book: ExportBook, report: WeeklyReport, subtitle: str) -> None:
+    columns = [
+        common.number(),
+        Column(pick("督办单", "Order"), TEXT, 8),
+        common.project(),
+        Column(pick("督办事项", "Ordered"), WRAP, 30),
+        common.responsible_unit(),
+        Column(pick("回复期限", "Reply due"), DATE),
+        Column(pick("逾期\n（天）", "Overdue\n(days)"), COUNT),
+        Column(pick("状态", "State"), TEXT, 12),
+        Column(pick("最近回复", "Latest reply"), WRAP, 30),
+    ]
+    late = sum(1 for o in report.orders if o.state in ("yellow", "red"))
+    sheet = book.sheet(pick("督办事项", "Supervision"), title=pick("督办事项", "Supervision orders"),
+                       subtitle=subtitle + pick(f"　共 {len(report.orders)} 件，逾期 {late} 件",
+                                                f"   {len(report.orders)} orders, {late} overdue"),
+                       width=len(columns))
+    sheet.table(columns)
+    for n, order in enumerate(report.orders, start=1):
+        latest = order.replies[-1]["note"] if order.replies else None
+        sheet.row(
+            (n, order.ref, f"{order.project} {order.project_name}", order.note, order.unit,
+             dt.date.fromisoformat(order.due_on), order.days_overdue or None, order_state_label(order.state), latest),
+            fills={7: _ORDER_FILLS[order.state]} if order.state in _ORDER_FILLS else None,
         )
 
 

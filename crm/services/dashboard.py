@@ -14,11 +14,14 @@ from db.models import ProjectStatus, Stage
 from crm.dates import week_of
 from crm.rules import deadlines, kpi, signals
 from crm.rules.stages import STAGE_ORDER
+from crm.rules.supervision import RED_AFTER_DAYS, STATES
 from crm.services.snapshot import ProjectState, project_states
+from crm.services.supervision import OrderRow, list_orders
 from crm.services.warnings import STATUS_ORDER, Warning, event_deadlines
 
 # Longest lists the dashboard carries; the counts say how many there are in all.
 LIST_LIMIT = 100
+OPEN_STATES = set(STATES) - {"closed"}
 
 
 @dataclass(frozen=True)
@@ -58,6 +61,7 @@ class Dashboard:
     red: int
     yellow: int
     followups_due: list[FollowUpDue]  # next follow-up dates in the week of as_of
+    orders: list[OrderRow]  # supervision orders not closed, the most urgent (red) first
     followups_overdue: int  # next follow-up dates already passed
 
 
@@ -123,7 +127,7 @@ def _followups_due(states: list[ProjectState], as_of: dt.date) -> tuple[list[Fol
     return due[:LIST_LIMIT], sum(1 for s in live if s.next_followup_on < as_of)
 
 
-def dashboard(session: Session, as_of: dt.date) -> Dashboard:
+def dashboard(session: Session, as_of: dt.date, *, red_after: int = RED_AFTER_DAYS) -> Dashboard:
     states = project_states(session, as_of)
     figures = kpi.compute(s for s in states if s.signed).as_dict()  # the KPI report's whole cohort, Cohort()
     alerts, red, yellow = _alerts(states, as_of)
@@ -142,4 +146,5 @@ def dashboard(session: Session, as_of: dt.date) -> Dashboard:
         yellow=yellow,
         followups_due=followups,
         followups_overdue=overdue,
+        orders=list_orders(session, as_of, red_after=red_after, states=OPEN_STATES)[:LIST_LIMIT],
     )

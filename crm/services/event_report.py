@@ -1,19 +1,31 @@
 """What an event's summary package and work plan report, as data: the event and the meetings it holds,
-its invitations (the invitee list and the counts by category × status) and the projects signed there.
-Shared by `crm export event|plan` and the TUI's export dialog."""
+the programme it belongs to, its invitations (the invitee list and the counts by category × status), the
+projects signed there and the follow-up they have had since. Shared by `crm export event|summary|plan`
+(workbooks and Word documents) and the TUI's export dialog."""
 from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
-from db.models import AuditEntry, Contact, Event, Invitation, InvitationStatus, Organization, OrgKind, Project
+from db.models import (
+    AuditEntry,
+    Contact,
+    Event,
+    FollowUp,
+    Invitation,
+    InvitationStatus,
+    Organization,
+    OrgKind,
+    Project,
+)
 
 from crm.labels import category_label, org_kind_label
 from crm.services import events as event_service
+from crm.services.in_effect import rows_in_effect
 from crm.services.snapshot import ProjectState, project_states
 
 
@@ -40,6 +52,11 @@ class EventReport:
     categories: list[str]  # display order
     counts: Counter  # (category, status) -> invitations
     projects: list[ProjectState]
+    # The programme the event is listed in (its own, else its activity's): the documents cite it.
+    programme_title: str | None = None
+    document_no: str | None = None  # the programme's 文号
+    # Follow-ups recorded by the as-of date, per signed project (project id -> count; absent = none).
+    followups: Counter = field(default_factory=Counter)
 
     @property
     def titles(self) -> dict[int, str]:
@@ -76,6 +93,9 @@ def event_report(session: Session, ref: str, as_of: dt.date, *, today: dt.date |
     ))
     projects = [s for s in project_states(session, as_of, project_ids) if s.signed] if project_ids else []
     projects.sort(key=lambda s: (s.signed_on, s.ref))
+    programme = event.programme or (event.parent.programme if event.parent is not None else None)
+    if programme is not None and programme.deleted_at is not None:
+        programme = None
     return EventReport(
         event=event,
         scope=scope,
@@ -84,7 +104,23 @@ def event_report(session: Session, ref: str, as_of: dt.date, *, today: dt.date |
         categories=categories,
         counts=Counter((i.category, i.status) for i in invitees),
         projects=projects,
+        programme_title=programme.title if programme is not None else None,
+        document_no=programme.document_no if programme is not None else None,
+        followups=_followups(session, [p.id for p in projects], as_of),
     )
+
+
+def _followups(session: Session, project_ids: list[int], as_of: dt.date) -> Counter:
+    """How many follow-ups each project has had by `as_of`, corrections applied as they stood then."""
+    counts: Counter = Counter()
+    for start in range(0, len(project_ids), 5000):
+        counts.update(dict(session.execute(
+            select(FollowUp.project_id, func.count())
+            .where(FollowUp.project_id.in_(project_ids[start:start + 5000]), FollowUp.happened_on <= as_of,
+                   rows_in_effect(FollowUp, as_of))
+            .group_by(FollowUp.project_id)
+        ).all()))
+    return counts
 
 
 def _category_order() -> dict[str, int]:

@@ -3,8 +3,10 @@ from __future__ import annotations
 
 from db.models import FigureKind, Project
 
+from crm import dates
 from crm.rules import corrections
 from crm.services.projects import latest_figure
+from crm.services.supervision import project_orders
 
 
 def _iso(day) -> str | None:
@@ -106,4 +108,6 @@ def project_detail(project: Project, *, with_corrections: bool = False) -> dict:
             }
             for p in rows(project.problems, lambda p: p.id)
         ],
+        # Supervision orders about the project, as they stand today (crm.rules.supervision).
+        "supervision": [row.as_dict() for row in project_orders(project, dates.today())],
     }

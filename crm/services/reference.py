@@ -1,6 +1,8 @@
 """Finding regions, industries, units and staff by what users type (南昌, 南昌市, 光伏, pv, 王芳)."""
 from __future__ import annotations
 
+import re
+
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
@@ -14,9 +16,19 @@ from crm.services.values import shown, text_for
 _REGIONS = Region.__table__.c
 
 
-def find_region(session: Session, text: str, *, create: bool = False) -> Region:
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def _looked_up(text: str | None) -> str | None:
+    """What a lookup by name compares: None for text no name holds (control characters such as NUL, which
+    PostgreSQL cannot even compare): it finds nothing, on both backends alike."""
     value = (text or "").strip()
-    region = session.scalar(
+    return None if _CONTROL.search(value) else value
+
+
+def find_region(session: Session, text: str, *, create: bool = False) -> Region:
+    value = _looked_up(text)
+    region = None if value is None else session.scalar(
         select(Region).where(or_(Region.name == value, Region.short_name == value, Region.name == value + "市"))
     )
     if region is None:
@@ -27,8 +39,9 @@ def find_region(session: Session, text: str, *, create: bool = False) -> Region:
 
 
 def find_industry(session: Session, text: str) -> Industry:
-    value = (text or "").strip()
-    industry = session.scalar(select(Industry).where(or_(Industry.name == value, Industry.code == value.lower())))
+    value = _looked_up(text)
+    industry = None if value is None else session.scalar(
+        select(Industry).where(or_(Industry.name == value, Industry.code == value.lower())))
     if industry is None:
         choices = "、".join(session.scalars(select(Industry.name).order_by(Industry.id)))
         raise NotFound("unknown_industry", value=shown(text), choices=choices)
@@ -36,8 +49,8 @@ def find_industry(session: Session, text: str) -> Industry:
 
 
 def find_unit(session: Session, text: str, *, create: bool = False) -> Unit:
-    value = (text or "").strip()
-    unit = session.scalar(select(Unit).where(Unit.name == value))
+    value = _looked_up(text)
+    unit = None if value is None else session.scalar(select(Unit).where(Unit.name == value))
     if unit is None:
         if not create or not value:
             known = "、".join(session.scalars(select(Unit.name).order_by(Unit.id).limit(12)))

@@ -59,6 +59,8 @@ class ProjectState:
     responsible_unit: str | None = None
     responsible_staff: str | None = None
     next_step: str | None = None  # written with the latest follow-up
+    owner_unit_id: int | None = None  # the unit whose project it is (crm.rules.scope)
+    started_on: dt.date | None = None  # the day construction began (开工), if it has by the as-of date
 
     @property
     def signed(self) -> bool:
@@ -161,6 +163,7 @@ def project_states(session: Session, as_of: dt.date, project_ids: list[int] | No
             Project.id, Project.ref, Project.name, Project.signing_event_id, Project.signing_form,
             Project.contract_on, Project.contracted_amount, Project.planned_construction_on,
             Project.planned_production_on, Industry.name, Region.name, Organization.name, Unit.name, Staff.name,
+            Project.owner_unit_id,
             last_status.c.status, last_funds.c.amount, last_invested.c.amount,
             problems.c.raised, problems.c.resolved,
             followup.c.happened_on, followup.c.next_on, followup.c.next_step,
@@ -188,10 +191,12 @@ def project_states(session: Session, as_of: dt.date, project_ids: list[int] | No
     # Rows are read as they come (not .all()) and the states built by position: every row kept alive at
     # once, and every keyword, is work for the garbage collector and the interpreter on ten thousand rows.
     order, furthest, zero, active = stages.STAGE_ORDER, stages.furthest, Decimal(0), ProjectStatus.ACTIVE
+    started = order.index(Stage.CONSTRUCTION)
     result = []
     append = result.append
     for (pid, ref, name, signing_event_id, signing_form, contract_on, amount, planned_construction_on,
-         planned_production_on, industry, city, investor, unit, staff, status, funds_in_place, investment_completed,
+         planned_production_on, industry, city, investor, unit, staff, owner_unit_id, status, funds_in_place,
+         investment_completed,
          raised, resolved, last, next_on, next_step, signed_on, *days) in connection.execute(query):
         stage = furthest(compress(order, days))  # the stages with a day
         append(ProjectState(
@@ -205,6 +210,6 @@ def project_states(session: Session, as_of: dt.date, project_ids: list[int] | No
             zero if investment_completed is None else investment_completed,
             raised or 0, resolved or 0,  # problems raised, resolved
             last, next_on,  # last_followup_on, next_followup_on
-            investor, unit, staff, next_step,
+            investor, unit, staff, next_step, owner_unit_id, days[started],
         ))
     return result

@@ -18,6 +18,7 @@ from crm.errors import CrmError
 from crm.labels import event_period_label
 from crm.rules import deadlines, kpi
 from crm.rules.scope import who
+from crm.rules.supervision import CLOSED, RED_AFTER_DAYS
 from crm.rules.stages import PIPELINE_STAGES, rank
 from crm.services import events as event_service
 from crm.services.followups import open_problems
@@ -26,6 +27,7 @@ from crm.services.kpi import Cohort, facts
 from crm.services.reference import find_industry, find_region
 from crm.services.snapshot import ProjectState, project_states
 from crm.services.submissions import counted
+from crm.services.supervision import OrderRow, list_orders
 from crm.services.warnings import STATUS_ORDER, event_deadlines
 
 
@@ -133,6 +135,7 @@ class WeeklyReport:
     projects: list[ProgressRow]
     changes: list[WeekChange]
     problems: list[OpenProblem]
+    orders: list[OrderRow]  # supervision orders not closed as of the day (and those closed that week)
     deadlines: list[EventDeadline]
     by_industry: list[KpiRow]
     by_city: list[KpiRow]
@@ -141,7 +144,7 @@ class WeeklyReport:
 
 def weekly_report(
     session: Session, week: ReportWeek, *, city: str | None = None, industry: str | None = None,
-    confirmed: bool | None = None,
+    confirmed: bool | None = None, red_after: int = RED_AFTER_DAYS,
 ) -> WeeklyReport:
     """city and industry as users type them (南昌, 光伏, pv); unknown ones are refused. `confirmed`: count
     only confirmed projects; by default the province's staff get those, units what they reported."""
@@ -159,8 +162,8 @@ def weekly_report(
                 state.signed_on, state.ref)
 
     counts = counted(session, as_of, confirmed=confirmed)
-    cohort_states = sorted((s for s in project_states(session, as_of) if cohort.includes(s) and counts(s.id)),
-                           key=order)
+    in_scope = [s for s in project_states(session, as_of) if cohort.includes(s)]
+    cohort_states = sorted((s for s in in_scope if counts(s.id)), key=order)
     live = [s for s in cohort_states if s.status != ProjectStatus.TERMINATED]
     events = event_service.list_events(session)
     titles = {e.id: e.title for e in events}
@@ -184,6 +187,7 @@ def weekly_report(
     problems.sort(key=lambda p: (-p.age_days, order(p.project), p.id))
 
     by_id = {s.id: s for s in cohort_states}
+    refs = {s.ref for s in in_scope}  # orders are listed whichever projects the figures count
     changes = [
         WeekChange(by_id[pid], titles.get(by_id[pid].signing_event_id), stage, on, note)
         for pid, stage, on, note in steps
@@ -204,6 +208,8 @@ def weekly_report(
         projects=list(rows.values()),
         changes=changes,
         problems=problems,
+        orders=[o for o in list_orders(session, as_of, red_after=red_after)
+                if o.project in refs and (o.state != CLOSED or o.closed_on >= week.monday.isoformat())],
         deadlines=_event_deadlines(session, as_of, events, city_name, industry_name),
         **_kpi_tables(cohort_facts, industries, cities),
     )

@@ -23,13 +23,16 @@ from db.models.merges import ContactMerge
 from db.models.projects import FollowUp, Problem, Project, ProjectFigure, StageStep, StatusChange
 from db.models.records import AuditEntry, ImportBatch, ImportChange
 from db.models.reference import Industry, Region, Staff, Unit
+from db.models.reminders import ReminderDelivery
 from db.models.submissions import Submission
+from db.models.supervision import SupervisionOrder, SupervisionReply
+from db.models.targets import Target
 
 __all__ = [
     "AuditEntry", "Contact", "ContactMerge", "DatePrecision", "Event", "EventKind", "EventLevel", "EventOrganizer",
     "EventQuota", "FigureKind", "FollowUp", "FollowUpKind", "ImportBatch", "ImportChange", "Industry",
     "Invitation", "InvitationStatus", "OrgKind", "Organization", "OrganizerRole", "Problem", "Programme",
     "Project", "ProjectFigure", "ProjectStatus", "Region", "SigningForm", "Stage", "StageStep", "Staff",
-    "StatusChange", "StepKind", "Submission", "SubmissionKind", "SubmissionOutcome", "Unit", "UnitKind",
+    "StatusChange", "StepKind", "ReminderDelivery", "Submission", "SubmissionKind", "SupervisionOrder", "SupervisionReply", "Target", "SubmissionOutcome", "Unit", "UnitKind",
     "EventIndustry",
 ]

@@ -31,7 +31,8 @@ def add_people(database) -> None:
                 name=org_name, name_key=organization_key(org_name), kind=OrgKind.PRIVATE)
             contact = Contact(name=name, name_key=name_key(name), organization=org, mobile=mobile,
                               mobile_key=mobile_key(mobile), title="总经理")
-            session.add(Invitation(event=a2pv, contact=contact, organization=org, status=InvitationStatus.INVITED))
+            session.add(Invitation(event=a2pv, contact=contact, organization=org, status=InvitationStatus.INVITED,
+                                   owner_unit_id=a2pv.owner_unit_id))
 
 
 @pytest.fixture
@@ -106,7 +107,8 @@ async def test_merge_moves_invitations_and_can_be_undone(people_db):
         org = session.scalar(select(Organization).where(Organization.name == "腾讯科技（深圳）有限公司"))
         dup = Contact(name="张三", name_key="张三", organization=org, email="zs@qq.com", email_key="zs@qq.com")
         session.add(dup)
-        session.add(Invitation(event=session.scalar(select(Event).where(Event.ref == "B1")), contact=dup,
+        b1 = session.scalar(select(Event).where(Event.ref == "B1"))
+        session.add(Invitation(event=b1, owner_unit_id=b1.owner_unit_id, contact=dup,
                                organization=org, status=InvitationStatus.CONFIRMED))
         session.flush()
         dup_id = dup.id

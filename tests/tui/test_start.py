@@ -1,7 +1,7 @@
 """`crm tui` from a terminal (tui/app.py, tui/first.py Start): the database is opened, checked and the
-first screen read in a child forked before the parent imports SQLAlchemy, and whatever keeps the
-database from opening is still reported exactly as every other command reports it (same line, same exit
-code), before the workbench takes the terminal.
+first screen read in a child forked once the database code is imported and before Textual is, and
+whatever keeps the database from opening is still reported exactly as every other command reports it
+(same line, same exit code), before the workbench takes the terminal.
 
 The commands run in new interpreters: a pytest worker has threads of its own, and the child is forked
 only where nothing else runs yet."""
@@ -26,13 +26,14 @@ from db.session import Database
 
 linux = pytest.mark.skipif(sys.platform != "linux", reason="the child is forked on Linux only")
 
-# `crm ARGS` in a new interpreter; prints, after the command, what SQLAlchemy was imported at each fork.
+# `crm ARGS` in a new interpreter; prints, after the command, whether SQLAlchemy and Textual were imported
+# at each fork.
 CRM = """
 import os, sys
 forks = []
 real_fork = os.fork
 def fork():
-    forks.append("sqlalchemy" in sys.modules)
+    forks.append(("sqlalchemy" in sys.modules, "textual" in sys.modules))
     return real_fork()
 os.fork = fork
 from crm.cli.main import main
@@ -92,7 +93,7 @@ def test_a_database_that_cannot_be_opened_is_reported_as_by_every_command(tmp_pa
     other = crm("--db", path, "deadlines")
     assert tui.returncode == other.returncode == 5
     assert tui.stderr == other.stderr and tui.stderr.startswith("crm: ")
-    assert tui.stdout == "forks: [False]\n"  # one child, forked before SQLAlchemy was imported
+    assert tui.stdout == "forks: [(True, False)]\n"  # one child, forked after SQLAlchemy, before Textual
 
 
 @linux
@@ -110,7 +111,7 @@ def test_a_locked_database_is_reported_as_by_every_command(tmp_path, sqlite_temp
         holder.close()
     assert tui.returncode == other.returncode == 5
     assert tui.stderr == other.stderr and "0.2" in tui.stderr
-    assert tui.stdout == "forks: [False]\n"
+    assert tui.stdout == "forks: [(True, False)]\n"
 
 
 def test_without_a_child_the_database_is_opened_here_and_reported_the_same(tmp_path, monkeypatch, capsys):
@@ -148,7 +149,7 @@ def report(error):
 
 start = Start.fork(open_database, section, today, report)
 checked = start.ready()
-print("ready:", checked, "exit code:", start.exit_code, "sqlalchemy:", "sqlalchemy" in sys.modules)
+print("ready:", checked, "exit code:", start.exit_code)
 if start.exit_code is None:
     from db.session import Database
     database = Database(path)
@@ -168,19 +169,19 @@ def start(*args) -> subprocess.CompletedProcess:
 @pytest.mark.parametrize("section", ["dashboard", "projects"])
 def test_the_child_reads_what_the_screen_would_read(demo_sqlite, section):
     done = start(demo_sqlite.url.database, section, "ok")
-    assert done.stdout.splitlines() == ["ready: True exit code: None sqlalchemy: False", "same: True"]
+    assert done.stdout.splitlines() == ["ready: True exit code: None", "same: True"]
 
 
 @linux
 def test_a_child_that_ends_without_a_word_leaves_the_database_and_the_question_to_the_parent(demo_sqlite):
     done = start(demo_sqlite.url.database, "dashboard", "silent")
-    assert done.stdout.splitlines() == ["ready: False exit code: None sqlalchemy: False", "same: True"]
+    assert done.stdout.splitlines() == ["ready: False exit code: None", "same: True"]
 
 
 @linux
 def test_what_the_child_reports_is_said_once_with_its_exit_code(demo_sqlite):
     done = start(demo_sqlite.url.database, "dashboard", "refused")
-    assert done.stdout.splitlines() == ["ready: False exit code: 7 sqlalchemy: False"]
+    assert done.stdout.splitlines() == ["ready: False exit code: 7"]
     assert done.stderr == "reported: cannot\n"
 
 

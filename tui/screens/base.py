@@ -3,6 +3,7 @@ through the App's workers, and a reload after edits."""
 from __future__ import annotations
 
 import asyncio
+from weakref import WeakKeyDictionary
 
 from textual.binding import Binding
 from textual.screen import Screen
@@ -33,6 +34,33 @@ def switch_tab(screen: Screen, step: int) -> None:
     tabbed.get_pane(shown).query_one(DataTable).focus()
 
 
+# App → the header's title naming the user's scope (read once, after the first screen has shown its data).
+_SCOPE_TITLES: WeakKeyDictionary = WeakKeyDictionary()
+
+
+def scope_words(scope) -> str | None:
+    """The user's scope as the header names it: their unit (with 全省 where they see every unit's records; 全省
+    alone without a unit) and 审核人 for a provincial reviewer. None where no scope applies (the database was
+    opened without one: every record, as before units)."""
+    from crm.i18n import pick
+
+    if scope is None or scope.login is None:
+        return None
+    whole = pick("全省", "whole province")
+    words = scope.unit_name or whole
+    if scope.unit_name and scope.visible is None:
+        words += pick(f"（{whole}）", f" ({whole})")
+    if scope.reviewer:
+        words += pick("· 审核人" if words.endswith("）") else " · 审核人", " · reviewer")
+    return words
+
+
+def _read_scope(session):
+    from crm.rules.scope import who  # not at import: the first screen is shown before this is asked
+
+    return scope_words(who(session))
+
+
 # How long a frame lasts, and how many times a screen waits for a paint before it announces its data anyway.
 FRAME_S = 1 / 60
 ANNOUNCE_FRAMES = 30
@@ -48,8 +76,10 @@ class WorkbenchScreen(DbClient, Screen):
 
     def on_mount(self) -> None:
         self.seen_version = self.app.data_version
+        self._show_scope()
 
     def on_screen_resume(self) -> None:
+        self._show_scope()
         if self._closing:
             self.dismiss()
             return
@@ -69,8 +99,27 @@ class WorkbenchScreen(DbClient, Screen):
     def reload(self) -> None:
         """Read what the screen shows again (after an edit, on ctrl+r, after a reconnect)."""
 
+    def _show_scope(self) -> None:
+        """Once it is known, the header's title is the user's scope (in place of the workbench's name, so that
+        the screen's sub-title — the dashboard's as-of date — keeps its room at 80 columns)."""
+        words = _SCOPE_TITLES.get(self.app)
+        if words:
+            self.title = words
+
+    def _ask_scope(self) -> None:
+        if self.app in _SCOPE_TITLES:
+            return
+        _SCOPE_TITLES[self.app] = None  # asked (once per App)
+
+        def known(words: str | None) -> None:
+            _SCOPE_TITLES[self.app] = words
+            self._show_scope()
+
+        self.run_db("scope", _read_scope, known, on_failure=lambda failure: _SCOPE_TITLES.pop(self.app, None))
+
     def data_shown(self, what: str) -> None:
         """Announce, once painted, that the data asked for is on screen."""
+        self._ask_scope()  # after the first screen's data: the start is not held up by it
         # The widgets just filled ask the screen for their repaint when their own message queues next run, so
         # a callback queued on the screen at once could run before the paint; and Textual may run after-refresh
         # callbacks early (those due from an earlier frame, or during a batch update). So: once the screen has

@@ -12,6 +12,8 @@ from textual.widgets import Header, OptionList, Static
 from textual.widgets.option_list import Option
 
 from crm.i18n import pick
+from crm.labels import order_state_label
+from crm.rules.supervision import red_after_days
 from crm.services.dashboard import Dashboard, dashboard
 from tui import text
 from tui.i18n import word
@@ -60,7 +62,9 @@ class DashboardScreen(WorkbenchScreen):
             chart = Vertical(PipelineChart(id="pipeline"), id="pipeline-panel", classes="panel")
             chart.border_title = pick("项目分布（产业 × 阶段）", "pipeline (industry × stage)")
             yield chart
-            yield OptionList(id="deadlines", classes="panel")
+            with Vertical(id="dashboard-due"):
+                yield OptionList(id="deadlines", classes="panel")
+                yield OptionList(id="orders", classes="panel")
         with Horizontal(id="dashboard-bottom"):
             yield OptionList(id="alerts", classes="panel")
             yield OptionList(id="followups", classes="panel")
@@ -69,7 +73,8 @@ class DashboardScreen(WorkbenchScreen):
     def reload(self, answer: Future | None = None) -> None:
         as_of = self.as_of or self.app.today
         self.sub_title = pick(f"总览 · 统计截至 {as_of}", f"dashboard · as of {as_of}")
-        self.run_db("dashboard", lambda session: dashboard(session, as_of), self.show, answer=answer)
+        red_after = red_after_days(self.app.config)
+        self.run_db("dashboard", lambda session: dashboard(session, as_of, red_after=red_after), self.show, answer=answer)
 
     def show(self, data: Dashboard) -> None:
         kpi = data.kpi
@@ -92,6 +97,7 @@ class DashboardScreen(WorkbenchScreen):
         self._fill_deadlines(data)
         self._fill_alerts(data)
         self._fill_followups(data)
+        self._fill_orders(data)
         self.data_shown("dashboard")
 
     @staticmethod
@@ -145,6 +151,24 @@ class DashboardScreen(WorkbenchScreen):
         ]
         self._replace(followups, options, pick("本周没有应跟进的项目", "no follow-up due this week"))
 
+    def _fill_orders(self, data: Dashboard) -> None:
+        """督办单 not closed, the red ones (overdue past the configured days, on the leaders' list) first."""
+        orders = self.query_one("#orders", OptionList)
+        red = sum(1 for o in data.orders if o.state == "red")
+        yellow = sum(1 for o in data.orders if o.state == "yellow")
+        orders.border_title = pick(f"督办 {len(data.orders)} · 红 {red} · 黄 {yellow}",
+                                   f"orders {len(data.orders)}: {red} red · {yellow} yellow")
+        options = []
+        for o in data.orders:
+            style = text.COLOUR_STYLE.get(o.state, "cyan" if o.state == "replied" else "")
+            late = pick(f"逾期{o.days_overdue}天 ", f"{o.days_overdue}d late ") if o.days_overdue else \
+                f"{order_state_label(o.state)} "
+            options.append(Option(_line(
+                text.colour_dot(o.state) if o.state in ("red", "yellow") else Text("○", style=style), " ",
+                (o.ref, "bold"), " ", (late, style), (o.project, "bold"), " ", o.project_name, "  ", (o.unit, "dim"),
+            ), id=f"order:{o.ref}"))
+        self._replace(orders, options, pick("没有未办结的督办单", "no open supervision order"))
+
     @staticmethod
     def _replace(options_list: OptionList, options: list[Option], empty: str) -> None:
         highlighted = options_list.highlighted
@@ -161,6 +185,8 @@ class DashboardScreen(WorkbenchScreen):
             self.app.open_project(ref)
         elif kind == "event":
             await self.app.open_event(ref)
+        elif kind == "order":
+            (await self.app.show_section("supervision")).show_order(ref)
 
     def action_choose_date(self) -> None:
         from tui.forms.common import AsOfForm

@@ -25,6 +25,7 @@ from crm.services.event_editing import event_when
 from crm.services.events import event_dict, get_event, list_events
 from crm.services.programmes import list_programmes, programme_dict
 from crm.services.project_query import filter_choices
+from crm.services.submissions import Step, history
 from db.models import OrgKind
 from tui import text
 from tui.forms import event_forms as forms
@@ -96,6 +97,31 @@ def load_programmes(session, as_of) -> Programmes:
                       {e.ref: e.programme.code if e.programme else None for e in list_events(session)})
 
 
+def load_event(session, ref: str, as_of) -> tuple[EventDetail, dict[str, Step]]:
+    """The event's detail and the latest reporting step of its plan and summary (上报, 认定, 退回)."""
+    detail = event_detail(session, ref, as_of)
+    reported = {}
+    if not detail.meetings:  # an activity's plans and summaries are its meetings'
+        for kind in ("plan", "summary"):
+            steps = history(session, kind, ref)
+            if steps:
+                reported[kind] = steps[-1]
+    return detail, reported
+
+
+def reported_words(step: Step | None) -> Text:
+    """Where a plan's or summary's reporting up stands (nothing when it was never submitted as such)."""
+    if step is None:
+        return Text("")
+    from crm.labels import submission_status_label
+
+    style = {"submitted": "yellow", "returned": "bold red", "accepted": "green"}[step.action]
+    words = Text.assemble(" · ", (submission_status_label(step.action), style))
+    if step.action == "returned" and step.note:
+        words.append(pick(f"：{step.note}", f": {step.note}"))
+    return words
+
+
 def load_event_for_edit(session, ref: str) -> dict:
     """The event as its edit form starts from: its fields, its time as typed, the version edited."""
     event = get_event(session, ref)
@@ -121,6 +147,7 @@ class EventsScreen(WorkbenchScreen):
     def __init__(self) -> None:
         super().__init__()
         self.detail: EventDetail | None = None
+        self.reported: dict[str, Step] = {}  # the detail's plan and summary: their latest reporting step
         self.loaded: Programmes | None = None
         self.current: str | tuple[str, str] | None = None  # the highlighted event or programme node's data
         self.wanted: str | tuple[str, str] | None = None  # a node to show once the tree is there
@@ -237,15 +264,17 @@ class EventsScreen(WorkbenchScreen):
 
     def _load(self, ref: str) -> None:
         as_of = self.app.today
-        self.run_db("event", lambda session: event_detail(session, ref, as_of), self._show_detail)
+        self.run_db("event", lambda session: load_event(session, ref, as_of), self._show_detail)
 
-    def _show_detail(self, detail: EventDetail) -> None:
+    def _show_detail(self, loaded: tuple[EventDetail, dict[str, Step]]) -> None:
+        detail, reported = loaded
         if detail.ref != self.current:
             return  # another node was highlighted meanwhile
         if self.detail is None or self.detail.ref != detail.ref:  # another event: its detail from the top
             self.query_one("#event-detail").scroll_home(animate=False)
         self.detail = detail
-        self.query_one("#event-info", Static).update(self._info(detail))
+        self.reported = reported
+        self.query_one("#event-info", Static).update(self._info(detail, reported))
         table = self.query_one("#event-projects", DataTable)
         fill(table, [pick("编号", "ref"), pick("签约项目", "signed project"), pick("金额(万元)", "万元"),
                      pick("签约日期", "signed on"), pick("阶段", "stage"), pick("状态", "status")],
@@ -257,7 +286,7 @@ class EventsScreen(WorkbenchScreen):
         self.data_shown("events")
 
     @staticmethod
-    def _info(d: EventDetail) -> Table:
+    def _info(d: EventDetail, reported: dict[str, Step] | None = None) -> Table:
         grid = Table.grid(padding=(0, 1))
         grid.add_column(style="dim", no_wrap=True)
         grid.add_column(overflow="fold")
@@ -267,12 +296,13 @@ class EventsScreen(WorkbenchScreen):
         def names(values: list[str]) -> Text:
             return text.plain(text.joined(values) if values else None)
 
-        def deadline(value: Deadline | None) -> Text:
+        def deadline(value: Deadline | None, kind: str) -> Text:
             if value is None:
                 return Text(pick("按会议分别报送", "filed per meeting"), style="dim")
             line = Text.assemble(f"{value.due} ", (word("deadline", value.status), text.DEADLINE_STYLE[value.status]))
             if value.submitted_on:
                 line.append(pick(f"（{value.submitted_on} 报送）", f" (submitted {value.submitted_on})"))
+            line.append_text(reported_words((reported or {}).get(kind)))
             return line
 
         scale = pick(f"约 {d.planned_scale} 人", f"about {d.planned_scale} people") if d.planned_scale else None
@@ -293,8 +323,8 @@ class EventsScreen(WorkbenchScreen):
             (pick("产业", "industries"), names(d.industries)),
             (pick("邀请对象", "invitees"), names(d.invitee_types)),
             (pick("项目配额", "quotas"), names(quotas)),
-            (pick("工作方案截止", "plan due"), deadline(d.plan)),
-            (pick("工作总结截止", "summary due"), deadline(d.summary)),
+            (pick("工作方案截止", "plan due"), deadline(d.plan, "plan")),
+            (pick("工作总结截止", "summary due"), deadline(d.summary, "summary")),
             (pick("邀请（按状态）", "invitations"), invitations),
             (pick("邀请（按类别）", "by category"), categories),
             (pick("签约项目", "signed"), Text(pick(f"{len(d.signed_projects)} 个，{text.yi(signed_amount)} 亿元",
@@ -349,8 +379,24 @@ class EventsScreen(WorkbenchScreen):
             self.app.push_screen(forms.FixDateForm(self.detail), self.form_closed)
 
     def action_mark(self, which: str) -> None:
-        if self.detail is not None and not self.detail.meetings:
-            self.app.push_screen(forms.SubmittedForm(self.detail, which, self.app.today), self.form_closed)
+        """上报 the plan or the summary (again, after it was returned)."""
+        if self.detail is None or self.detail.meetings:
+            return
+        from crm.i18n import t
+        from tui.forms.reporting import SubmitForm
+
+        latest = self.reported.get(which)
+        returned = latest is not None and latest.action == "returned"
+        form = SubmitForm(which, self.detail.ref, self.detail.title, self.app.today, again=returned,
+                          returned_because=latest.note if returned else None)
+        if latest is not None and latest.action == "submitted":
+            form.unavailable = t("submission_pending", ref=self.detail.ref, on=latest.on.isoformat())
+        elif latest is not None and latest.action == "accepted":
+            form.unavailable = t("submission_accepted", ref=self.detail.ref)
+        if form.unavailable:
+            self.notify(form.unavailable, markup=False, severity="warning")
+        else:
+            self.app.push_screen(form, self.form_closed)
 
     def action_sign(self) -> None:
         if self.detail is None:

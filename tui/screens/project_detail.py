@@ -22,7 +22,7 @@ from tui.screens.project_base import ProjectScreen
 from tui.widgets import tables
 from tui.widgets.key_bar import KeyBar
 
-TABS = ("steps", "followups", "problems", "figures", "statuses")
+TABS = ("steps", "followups", "problems", "figures", "supervision", "statuses")
 
 
 def latest_first(records: list[dict]) -> list[dict]:
@@ -73,6 +73,10 @@ class ProjectDetailScreen(ProjectScreen):
         Binding("k", "correct_record", "correct record", show=False, id="project.correct_record"),
         Binding("w", "retract_record", "retract record", show=False, id="project.retract_record"),
         Binding("o", "reopen", "reopen", show=False, id="project.reopen"),
+        # Reporting the project up (上报) and ordering a unit to act on it (督办); the page says "u 上报" beside
+        # where its reporting stands (the footer is full at 80 columns in English).
+        Binding("u", "submit", "submit", show=False, id="project.submit"),
+        Binding("D", "order", "order", show=False, id="project.order"),
         *TAB_BINDINGS,
     ]
 
@@ -91,7 +95,7 @@ class ProjectDetailScreen(ProjectScreen):
             for tab, zh, en in (
                 ("steps", "阶段记录", "stage history"), ("followups", "跟踪服务", "follow-ups"),
                 ("problems", "困难问题", "problems"), ("figures", "资金与投资", "funds & investment"),
-                ("statuses", "状态变更", "status changes"),
+                ("supervision", "督办", "orders"), ("statuses", "状态变更", "status changes"),
             ):
                 with TabPane(pick(zh, en), id=f"tab-{tab}"):
                     yield DataTable(id=f"table-{tab}", cursor_type="row", zebra_stripes=True)
@@ -173,7 +177,8 @@ class ProjectDetailScreen(ProjectScreen):
             title.append(f" {word('colour', 'green')}", style="green")
         self.query_one("#project-title", Static).update(title)
         self.query_one("#project-fields", Static).update(self._fields(d))
-        self.query_one("#project-timeline", Static).update(Group(self._timeline(view), Text(""), self._service(d)))
+        self.query_one("#project-timeline", Static).update(Group(self._timeline(view), Text(""), self._service(d),
+                                                                 self._reporting(view)))
         self._fill_tables(d)
         self.data_shown("project")
 
@@ -249,6 +254,71 @@ class ProjectDetailScreen(ProjectScreen):
                      Text(str(open_count), style="bold yellow" if open_count else "green"))
         return grid
 
+    @staticmethod
+    def _reporting(view: ProjectView) -> Table:
+        """Where its reporting up stands (the latest step, and why it was returned), and its open orders."""
+        from crm.labels import submission_status_label
+
+        grid = Table.grid(padding=(0, 1))
+        grid.add_column(style="dim", no_wrap=True)
+        grid.add_column(overflow="fold")
+        latest = view.submission[-1] if view.submission else None
+        if latest is None:
+            signed = view.detail["signed_on"] is not None  # only a signed project is reported
+            shown = Text(pick("未上报（u 上报）", "not yet (u submits)") if signed else pick("未签约", "not signed"),
+                         style="dim")
+        else:
+            style = {"submitted": "yellow", "returned": "bold red", "accepted": "green"}[latest.action]
+            shown = Text.assemble((submission_status_label(latest.action), style), f" {latest.on}")
+            if latest.action == "returned":
+                if latest.note:
+                    shown.append(pick(f" 退回原因：{latest.note}", f" because: {latest.note}"))
+                shown.append(pick("（u 再次上报）", " (u submits again)"), style="dim")
+        grid.add_row(Text(pick("上报", "reported")), shown)
+        orders = [o for o in view.detail.get("supervision", []) if o["state"] != "closed"]
+        if orders:
+            red = sum(1 for o in orders if o["state"] == "red")
+            grid.add_row(Text(pick("督办", "orders")), Text(
+                pick(f"{len(orders)} 张未办结", f"{len(orders)} open") + (pick(f"，{red} 张严重逾期", f", {red} red") if red else ""),
+                style="bold red" if red else "yellow"))
+        return grid
+
+    def action_submit(self) -> None:
+        from crm.i18n import t
+        from tui.forms.reporting import SubmitForm
+
+        view = self.view
+        if view is None:
+            return
+        latest = view.submission[-1] if view.submission else None
+        form = SubmitForm("project", view.ref, view.detail["name"], self.app.today,
+                          again=latest is not None and latest.action == "returned",
+                          returned_because=latest.note if latest is not None and latest.action == "returned" else None)
+        if latest is not None and latest.action == "submitted":
+            form.unavailable = t("submission_pending", ref=view.ref, on=latest.on.isoformat())
+        elif latest is not None and latest.action == "accepted":
+            form.unavailable = t("submission_accepted", ref=view.ref)
+        self._push(form)
+
+    def action_order(self) -> None:
+        from crm.services.project_query import filter_choices
+        from tui.forms.reporting import OrderForm
+
+        view, today = self.view, self.app.today
+        if view is None:
+            return
+        d = view.detail
+        targets = [(f"{d['ref']} {d['name']}", d["ref"])] + [
+            (f"#{p['id']} {p['description']}", f"#{p['id']}") for p in d["problems"] if p["resolved_on"] is None]
+        problem = self.selected_problem() if (self.query_one(TabbedContent).active or "") == "tab-problems" else None
+        target = f"#{problem}" if problem is not None and f"#{problem}" in {v for _, v in targets} else d["ref"]
+
+        def chosen(choices) -> None:
+            self._push(OrderForm(choices, today, targets=targets, target=target, unit=d["responsible_unit"],
+                                 about=Text.assemble((d["ref"], "bold"), " ", d["name"])))
+
+        self.run_db("order-choices", filter_choices, chosen)
+
     def _fill_tables(self, d: dict) -> None:
         def fill(tab: str, columns: list[str], rows: list[tuple[str, list[Text]]]) -> None:
             tables.fill(self.query_one(f"#table-{tab}", DataTable), columns, [cells for _, cells in rows],
@@ -285,10 +355,27 @@ class ProjectDetailScreen(ProjectScreen):
             (str(i), [text.day(c["on"]), text.labelled("status", c["status"]), text.plain(c["reason"])])
             for i, c in enumerate(d["status_history"])
         ])
+        self._fill_orders(d)
         open_count = sum(1 for p in d["problems"] if p["resolved_on"] is None)
         tabs = self.query_one(TabbedContent)
         tabs.get_tab("tab-followups").label = pick(f"跟踪服务 ({len(d['followups'])})", f"follow-ups ({len(d['followups'])})")
         tabs.get_tab("tab-problems").label = pick(f"困难问题 ({open_count} 未办结)", f"problems ({open_count} open)")
+
+    def _fill_orders(self, d: dict) -> None:
+        from crm.services.supervision import OrderRow
+        from tui.screens.supervision import order_rows, reply_line
+
+        orders = [OrderRow(**o) for o in d.get("supervision", [])]
+        headers, rows = order_rows(orders, with_project=False)
+        headers.append(pick("最近回复", "latest reply"))
+        for order, cells in zip(orders, rows):
+            cells.append(reply_line(order.replies[-1]) if order.replies else text.plain(None))
+        tables.fill(self.query_one("#table-supervision", DataTable), headers, rows, [o.ref for o in orders],
+                    keep_cursor=True)
+        open_orders = sum(1 for o in orders if o.state != "closed")
+        # The open ones counted (a closed order is history); the tabs keep within 80 columns.
+        self.query_one(TabbedContent).get_tab("tab-supervision").label = (
+            f"{pick('督办', 'orders')} ({open_orders})" if open_orders else pick("督办", "orders"))
 
     @staticmethod
     def _step_kind(step: dict) -> Text:

@@ -1,0 +1,105 @@
+"""crm targets set|progress|rank: annual targets, 序时进度 and the ranking of the cities (晾晒)."""
+from __future__ import annotations
+
+from crm.cli.context import print_json, print_table
+from crm.i18n import pick, t
+from crm.labels import amount_text, indicator_label
+
+INDICATORS = ("signed_projects", "signed_amount", "funds_in_place", "started")
+
+
+def register(commands) -> None:
+    top = commands.add_parser("targets", help=pick("目标任务、序时进度与排名", "targets, progress against the year, ranking"))
+    sub = top.add_subparsers(dest="targets_command", metavar=pick("操作", "ACTION"), required=True)
+    p = sub.add_parser("set", help=pick("设置（或更改）一个单位的年度目标", "set a unit's target for a year"))
+    p.add_argument("--year", required=True, metavar=pick("年度", "YEAR"))
+    p.add_argument("--unit", required=True, metavar=pick("单位", "UNIT"), help=pick("设区市或园区", "a city or a park"))
+    p.add_argument("--indicator", required=True, choices=INDICATORS, metavar=pick("指标", "INDICATOR"),
+                   help=pick("signed_projects 签约项目数 | signed_amount 签约金额（万元） | funds_in_place 到位资金（万元） | "
+                             "started 开工项目数", "signed_projects | signed_amount | funds_in_place | started"))
+    p.add_argument("--value", required=True, metavar=pick("目标值", "VALUE"))
+    p.add_argument("--industry", metavar=pick("产业", "IND"), help=pick("某一产业的目标（默认全部产业）", "for one industry"))
+    p.set_defaults(handler=set_)
+    for name, zh, en, handler in (("progress", "各目标的完成率与序时进度", "completion against each target and the year",
+                                   progress),
+                                  ("rank", "设区市排名（按加权得分）", "the cities ranked by weighted score", rank)):
+        p = sub.add_parser(name, help=pick(zh, en))
+        p.add_argument("--year", metavar=pick("年度", "YEAR"), help=pick("默认截至日期所在年度", "default: the as-of year"))
+        p.add_argument("--as-of", metavar=pick("日期", "DATE"))
+        if name == "progress":
+            p.add_argument("--by-days", action="store_true",
+                           help=pick("序时进度按天计（默认按月，如 5 月 31 日为 5/12）", "share of the year by days (default: months)"))
+        p.add_argument("--json", action="store_true")
+        p.set_defaults(handler=handler)
+
+
+def set_(ctx) -> int:
+    from crm.services.targets import set_target
+
+    a = ctx.args
+    with ctx.db.unit_of_work() as session:
+        target = set_target(session, year=a.year, unit=a.unit, indicator=a.indicator, value=a.value,
+                            industry=a.industry)
+        shown = (target.year, target.unit.name, target.industry.name if target.industry else None, target.value)
+    print(t("target_set", year=shown[0], unit=shown[1] + (f"（{shown[2]}）" if shown[2] else ""),
+            indicator=indicator_label(a.indicator), value=_value(a.indicator, shown[3])))
+    return 0
+
+
+def _year_and_day(ctx):
+    from crm.services.values import parse_integer
+
+    as_of = ctx.as_of(ctx.args.as_of)
+    return (parse_integer(ctx.args.year, low=2000, high=2100) if ctx.args.year else as_of.year), as_of
+
+
+def progress(ctx) -> int:
+    from crm.services.targets import progress as read
+
+    year, as_of = _year_and_day(ctx)
+    with ctx.db.unit_of_work(write=False) as session:
+        rows = read(session, year, as_of, by="days" if ctx.args.by_days else "months")
+    if ctx.args.json:
+        print_json({"year": year, "as_of": as_of.isoformat(), "rows": [r.as_dict() for r in rows]})
+        return 0
+    print(pick(f"{year} 年目标任务完成情况（截至 {as_of.isoformat()}）", f"Targets {year} as of {as_of.isoformat()}"))
+    print_table(
+        [pick("单位", "unit"), pick("产业", "industry"), pick("指标", "indicator"), pick("目标", "target"),
+         pick("完成", "actual"), pick("完成率", "done"), pick("序时进度", "year gone"), pick("超序时进度（百分点）", "ahead (points)")],
+        [[r.unit, r.industry or pick("全部", "all"), indicator_label(r.indicator), _value(r.indicator, r.target),
+          _value(r.indicator, r.actual),
+          _pct(r.completion), _pct(r.share_of_year), "—" if r.points_ahead is None else f"{r.points_ahead:+}"]
+         for r in rows],
+    )
+    return 0
+
+
+def rank(ctx) -> int:
+    from crm.rules.targets import ranking_settings
+    from crm.services.targets import ranking
+
+    year, as_of = _year_and_day(ctx)
+    weights, rule = ranking_settings(ctx.config)
+    with ctx.db.unit_of_work(write=False) as session:
+        rows = ranking(session, year, as_of, weights=weights, rule=rule)
+    if ctx.args.json:
+        print_json({"year": year, "as_of": as_of.isoformat(), "rule": rule,
+                    "weights": {k: float(v) for k, v in weights.items()}, "cohort": [r.unit for r in rows],
+                    "rows": [r.as_dict() for r in rows]})
+        return 0
+    indicators = list(rows[0].completion) if rows else []
+    print(pick(f"{year} 年设区市排名（截至 {as_of.isoformat()}，{len(rows)} 个设区市，{'功效系数法' if rule == 'efficacy' else '完成率封顶'}）",
+               f"Cities {year} as of {as_of.isoformat()} ({len(rows)} cities, {rule})"))
+    print_table([pick("名次", "rank"), pick("单位", "unit"), pick("得分", "score"),
+                 *(indicator_label(i) + pick("完成率", " done") for i in indicators)],
+                [[str(r.rank), r.unit, f"{r.score}", *(_pct(r.completion[i]) for i in indicators)] for r in rows])
+    return 0
+
+
+def _value(indicator: str, value) -> str:
+    """A count as a whole number, an amount (万元) as amounts read everywhere."""
+    return f"{int(value):,}" if indicator in ("signed_projects", "started") else amount_text(value)
+
+
+def _pct(value) -> str:
+    return "—" if value is None else f"{value}%"
