@@ -44,11 +44,11 @@ def add_staff_and_orders(database: str) -> None:
     db = Database(database)
     try:
         with db.unit_of_work(actor=None) as session:
-            if session.scalar(select(func.count()).select_from(Staff).where(Staff.login.like("bench%"))):
+            if session.scalar(select(Staff.id).where(Staff.login == "zs000")) is not None:
                 return
             units = list(session.scalars(select(Unit).where(Unit.kind.in_((UnitKind.OFFICE, UnitKind.CITY)))
                                          .order_by(Unit.id)))
-            people = [Staff(login=f"bench{n:03d}", name=f"测试人员{n:03d}", unit_id=units[n % len(units)].id)
+            people = [Staff(login=f"zs{n:03d}", name=f"测试人员{n:03d}", unit_id=units[n % len(units)].id)
                       for n in range(STAFF)]
             session.add_all(people)
             session.flush()
@@ -76,7 +76,7 @@ def write_config(path: Path, database: str) -> None:
     db = Database(database)
     try:
         with db.unit_of_work(write=False) as session:
-            logins = session.scalars(select(Staff.login).where(Staff.login.like("bench%")).order_by(Staff.login)).all()
+            logins = session.scalars(select(Staff.login).where(Staff.login.like("zs%")).order_by(Staff.login)).all()
             cities = session.scalars(select(Unit.name).where(Unit.kind == UnitKind.CITY).order_by(Unit.id)).all()
             offices = session.scalars(select(Unit.name).where(Unit.kind == UnitKind.OFFICE).order_by(Unit.id)).all()
     finally:
@@ -93,12 +93,21 @@ def write_config(path: Path, database: str) -> None:
 
 
 def timed(cmd: list[str], env: dict) -> float:
+    return measure(cmd, env)[0]
+
+
+def measure(cmd: list[str], env: dict) -> tuple[float, float]:
+    """Wall and CPU seconds of one run (the CPU time is the figure a busy machine leaves alone)."""
+    import resource
+
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     done = subprocess.run(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     seconds = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
     if done.returncode:
         raise SystemExit(f"failed: {' '.join(cmd)}\n{done.stderr}")
-    return seconds
+    return seconds, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
 
 
 def main() -> int:
@@ -124,15 +133,16 @@ def main() -> int:
         write_config(config, database)
         command = [crm, "--db", database, "remind", "--dry-run"]
         timed(command, env)  # warm the file and bytecode caches (and migrate an older database)
-        runs = [timed(command, env) for _ in range(RUNS)]
+        measured = [measure(command, env) for _ in range(RUNS)]
+        runs, cpu = [m[0] for m in measured], [m[1] for m in measured]
         report = json.loads(subprocess.run([*command, "--json"], env=env, capture_output=True, text=True).stdout)
     recipients = report["recipients"]
     figure = statistics.median(runs)
     print(f"{len(recipients)} recipients ({sum(1 for r in recipients if r['channel'] == 'email')} by e-mail), "
           f"{report['would_send']:,} items; median of {RUNS} runs; load average {os.getloadavg()[0]:.2f} "
           f"on {os.cpu_count()} cores")
-    print(f"crm remind --dry-run: {figure:.2f} s (min {min(runs):.2f}, max {max(runs):.2f}; target < {TARGET_S:g} s): "
-          f"{'met' if figure < TARGET_S else 'NOT met'}")
+    print(f"crm remind --dry-run: {figure:.2f} s wall, {statistics.median(cpu):.2f} s CPU (wall min {min(runs):.2f}, "
+          f"max {max(runs):.2f}; target < {TARGET_S:g} s): {'met' if figure < TARGET_S else 'NOT met'}")
     return 0 if figure < TARGET_S else 1
 
 

@@ -251,6 +251,56 @@ def time_cli(login: str, runs: int, out_dir: Path) -> dict:
     return f
 
 
+def dashboard_statement(login: str) -> str:
+    """The dashboard's slowest statement as `login` runs it (crm.services.dashboard, with the CLI's scope),
+    its parameters inlined."""
+    import datetime as dt
+
+    import psycopg
+    from sqlalchemy import event
+
+    from crm.rules.scope import scope_of
+    from crm.services.dashboard import dashboard
+    from db.session import Database
+
+    password = OWNER_PASSWORD if login == OWNER else CITY_PASSWORD
+    database = Database(f"postgresql://{login}:{password}@{HOST}:{PORT}/{DATABASE}",
+                        scope=lambda session: scope_of(session, login))
+    seen: list[tuple[float, str, object]] = []
+
+    @event.listens_for(database.engine, "before_cursor_execute")
+    def before(conn, cursor, statement, parameters, context, many):
+        conn.info["bench_started"] = time.perf_counter()
+
+    @event.listens_for(database.engine, "after_cursor_execute")
+    def after(conn, cursor, statement, parameters, context, many):
+        seen.append((time.perf_counter() - conn.info["bench_started"], statement, parameters))
+
+    with database.unit_of_work(write=False) as session:
+        dashboard(session, dt.date.fromisoformat(TODAY))
+    database.dispose()
+    _, statement, parameters = max(seen, key=lambda s: s[0])
+    with psycopg.connect(host=HOST, port=PORT, dbname=DATABASE, user=login, password=password) as conn:
+        return psycopg.ClientCursor(conn).mogrify(statement, parameters)
+
+
+def explain(login: str, statement: str, runs: int, pgoptions: str = "") -> dict:
+    """EXPLAIN ANALYZE of `statement` as `login`, `runs` times: planner's cost, execution and JIT times."""
+    import psycopg
+
+    password = OWNER_PASSWORD if login == OWNER else CITY_PASSWORD
+    executions, jits, cost, rows = [], [], None, None
+    with psycopg.connect(host=HOST, port=PORT, dbname=DATABASE, user=login, password=password,
+                         options=pgoptions or None) as conn:
+        for _ in range(runs):
+            plan = conn.execute("EXPLAIN (ANALYZE, FORMAT JSON) " + statement).fetchone()[0][0]
+            executions.append(plan["Execution Time"])
+            jits.append(plan.get("JIT", {}).get("Timing", {}).get("Total", 0.0))
+            cost, rows = plan["Plan"]["Total Cost"], plan["Plan"]["Actual Rows"]
+    return {"cost": cost, "rows": rows, "execution": statistics.median(executions), "best": min(executions),
+            "jit": statistics.median(jits)}
+
+
 # --- printing ---------------------------------------------------------------------------------------------
 
 def figure(value, unit="ms") -> str:
@@ -303,6 +353,16 @@ def report(results: dict, args, loads: list[float], elapsed: float, rls_only: bo
     for i, name in enumerate(SEARCHES):
         print(row(f"  search service alone p95, {name}", o["contacts"][f"service{i}_p95"],
                   c["contacts"][f"service{i}_p95"]))
+    if "explain" in o:
+        print(f"the dashboard's project-state query (crm.services.snapshot), EXPLAIN ANALYZE as each login, "
+              f"median of {args.explain_runs} (best)")
+        for label, key in (("server defaults", "explain"), ("SET jit = off", "explain_nojit")):
+            eo, ec = o[key], c[key]
+            print(f"  {label:<44}{figure(eo['execution']):>11}  {figure(ec['execution']):>11}   "
+                  f"best {figure(eo['best'])} | {figure(ec['best'])}")
+            print(f"    {'planner cost | JIT compile':<42}{eo['cost']:>11,.0f}  {ec['cost']:>11,.0f}   "
+                  f"JIT {figure(eo['jit'])} | {figure(ec['jit'])}")
+        print(f"    {'rows':<42}{eo['rows']:>11,}  {ec['rows']:>11,}   (jit_above_cost {o['jit_above_cost']})")
     print(f"command line (new process each, median of {args.cli_runs}), wall")
     print(row("  crm projects list --json", o["cli"]["list"], c["cli"]["list"]))
     print(row("  crm report kpi --json", o["cli"]["kpi"], c["cli"]["kpi"]))
@@ -321,6 +381,8 @@ def main() -> int:
     parser.add_argument("--rounds", type=int, default=3, help="bench_contacts.py: times every query is typed")
     parser.add_argument("--stock", action="store_true", help="bench_contacts.py's stock DataTable baseline too")
     parser.add_argument("--cli-runs", type=int, default=3)
+    parser.add_argument("--explain-runs", type=int, default=5,
+                        help="EXPLAIN ANALYZE the dashboard's slowest statement as each login (0: not)")
     parser.add_argument("--rls-only", action="store_true", help="the bench scripts without the app's own filter")
     parser.add_argument("--pgoptions", default="", help="PGOPTIONS for the measured connections of both logins, "
                         "e.g. '-c jit=off' (the server's settings otherwise)")
@@ -357,6 +419,12 @@ def main() -> int:
             out, seconds = run_bench(who, login, script, argv, args.rls_only)
             results[who][key] = parse(out)
             print(f"  {script} as {who}: {seconds:.0f} s (load {os.getloadavg()[0]:.1f})", flush=True)
+    if args.explain_runs:
+        for who, login in whos:
+            statement = dashboard_statement(login)
+            results[who]["explain"] = explain(login, statement, args.explain_runs, PGOPTIONS)
+            results[who]["explain_nojit"] = explain(login, statement, args.explain_runs, "-c jit=off")
+            results[who]["jit_above_cost"] = sql_as(login, "SELECT current_setting('jit_above_cost')")
     for who, login in whos:
         results[who]["cli"] = time_cli(login, args.cli_runs, out_dir)
         print(f"  command line as {who} done (load {os.getloadavg()[0]:.1f})", flush=True)

@@ -180,6 +180,32 @@ _INDICATORS = {"signed_projects": ("签约项目数", "projects signed"), "signe
                "funds_in_place": ("到位资金", "funds in place"), "started": ("开工项目数", "projects started")}
 
 
+_ORIGINS = {"inside": ("省内", "inside the province"), "outside": ("省外", "another province"), "abroad": ("境外", "abroad")}
+_MILESTONES = {"in_statistics": ("入库纳统", "in the statistics"), "above_size": ("入规", "above designated size"),
+               "full_capacity": ("达产", "at design capacity")}
+
+
+_CURRENCIES = {"CNY": ("人民币", "CNY"), "USD": ("美元", "USD")}
+# crm.rules.trips: a trip not begun, under way, back.
+_TRIP_STATES = {"planned": ("计划中", "planned"), "under_way": ("进行中", "under way"), "done": ("已返回", "back")}
+
+
+def trip_state_label(state: str) -> str:
+    return pick(*_TRIP_STATES.get(state, (state, state)))
+
+
+def currency_label(currency: str) -> str:
+    return pick(*_CURRENCIES[currency])
+
+
+def origin_label(origin: str) -> str:
+    return pick(*_ORIGINS[origin])
+
+
+def milestone_label(kind: str) -> str:
+    return pick(*_MILESTONES[kind])
+
+
 def indicator_label(indicator: str) -> str:
     return pick(*_INDICATORS[indicator])
 
@@ -292,7 +318,7 @@ _MERGE_FIELDS = {
 def choice_labels(choices: Sequence[str]) -> list[str] | None:
     """What each of an option's choices means when they are codes of one vocabulary (help texts), else None."""
     for table in (_SIGNING_FORMS, _PROJECT_STATUSES, _FOLLOWUP_KINDS, _INVITATION_STATUSES, _ORG_KINDS,
-                  _MERGE_FIELDS, _SUBMISSION_KINDS, _SUBMISSION_STATUSES, _ORDER_STATES, _INDICATORS):
+                  _MERGE_FIELDS, _SUBMISSION_KINDS, _SUBMISSION_STATUSES, _ORDER_STATES, _INDICATORS, _ORIGINS, _MILESTONES):
         if all(choice in table for choice in choices):
             return [pick(*table[choice]) for choice in choices]
     from crm.rules.stages import STAGE_ORDER
@@ -340,6 +366,9 @@ _FIELDS: dict[str, dict[str, tuple[str, str]]] = {
         "stage_on": ("进入该阶段日期", "stage reached on"), "status": ("状态", "status"),
         "status_reason": ("状态原因", "status reason"), "funds_in_place": _in_wan("到位资金", "funds in place"),
         "investment_completed": _in_wan("累计完成投资", "investment completed"),
+        "currency": ("币种", "currency"), "amount_usd": ("合同外资（万美元）", "contracted (10k USD)"),
+        "exchange_rate": ("汇率", "exchange rate"), "trip": ("来源小分队", "from the trip"),
+        "milestones": ("入库/入规/达产", "milestones"),
     },
     "events": {
         "programme_group": ("板块", "programme section"), "position": ("顺序", "position"),
@@ -349,6 +378,16 @@ _FIELDS: dict[str, dict[str, tuple[str, str]]] = {
         "description": ("备注", "notes"), "plan_due": ("方案截止", "plan due"), "summary_due": ("总结截止", "summary due"),
         "plan_submitted_on": ("方案报送日期", "plan filed on"),
         "summary_submitted_on": ("总结报送日期", "summary filed on"),
+    },
+    "supervision_orders": {
+        "project": ("项目", "project"), "problem": ("问题", "problem"), "unit": ("责任单位", "unit"),
+        "issued_on": ("督办日期", "issued on"), "due_on": ("回复期限", "reply due"), "note": ("督办事项", "ordered"),
+        "issued_by": ("督办人", "issued by"), "closed_on": ("办结日期", "closed on"), "closed_by": ("认可人", "closed by"),
+    },
+    "supervision_replies": {
+        "order": ("督办单", "order"), "replied_on": ("回复日期", "replied on"), "note": ("回复", "reply"),
+        "replied_by": ("回复人", "replied by"), "accepted": ("认可", "accepted"), "decided_on": ("审核日期", "decided on"),
+        "decided_by": ("审核人", "decided by"), "reason": ("不予认可的原因", "reason"),
     },
     "submissions": {
         "kind": ("类型", "kind"), "event": ("活动", "event"), "unit": ("上报单位", "unit"),
@@ -364,7 +403,8 @@ _FIELDS: dict[str, dict[str, tuple[str, str]]] = {
     },
     "contacts": {"name_key": ("姓名（比对用）", "name key"), "mobile_key": ("手机（比对用）", "mobile key"),
                  "email_key": ("邮箱（比对用）", "email key")},
-    "organizations": {"name_key": ("名称（比对用）", "name key"), "industry": ("产业", "industry")},
+    "organizations": {"name_key": ("名称（比对用）", "name key"), "industry": ("产业", "industry"),
+                      "origin": ("客商来源", "origin")},
     "invitations": {"event": ("活动", "event"), "contact": ("联系人", "contact")},
     "problems": {
         "description": ("问题", "problem"), "raised_on": ("提出日期", "raised on"), "responsible_unit": ("责任单位", "unit"),
@@ -375,6 +415,13 @@ _FIELDS: dict[str, dict[str, tuple[str, str]]] = {
         "on": ("日期", "date"), "happened_on": ("日期", "date"), "kind": ("方式", "kind"), "content": ("内容", "content"),
         "next_step": ("下步", "next step"), "next_on": ("下次", "next"),
     },
+    "project_milestones": {"kind": ("节点", "milestone"), "reached_on": ("达到日期", "reached on")},
+    "promotion_trips": {
+        "destination": ("目的地", "destination"), "starts_on": ("出发日期", "first day"), "ends_on": ("返回日期", "last day"),
+        "members": ("成员", "members"), "purpose": ("任务", "purpose"), "visits": ("走访单位", "visits"),
+    },
+    "trip_visits": {"trip": ("小分队", "trip"), "organization": ("走访单位", "organization"),
+                    "visited_on": ("走访日期", "visited on")},
     "project_figures": {
         "on": ("截至", "as of"), "reported_on": ("截至", "as of"), "kind": ("数据", "figure"),
         "amount": ("万元", _UNITS["万元"]),
@@ -418,11 +465,11 @@ def _listed(value: str) -> str:
 _CODED: dict[str, dict[str, Callable[[object], str | None]]] = {
     "projects": {"signing_form": signing_form_label, "stage": _stage_label, "status": project_status_label,
                  "amount": amount_text, "contracted_amount": amount_text, "funds_in_place": amount_text,
-                 "investment_completed": amount_text},
+                 "investment_completed": amount_text, "amount_usd": amount_text, "currency": currency_label},
     "project_figures": {"amount": amount_text},
     "events": {"level": event_level_label, "kind": event_kind_label, "date_precision": precision_label,
                "programme_group": group_label, "date_fixed": yes_no, "invitee_types": _listed},
-    "organizations": {"kind": org_kind_label},
+    "organizations": {"kind": org_kind_label, "origin": origin_label},
     "invitations": {"status": invitation_status_label, "category": category_label},
     "problems": {"retracted": yes_no},
 }

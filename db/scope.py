@@ -21,17 +21,20 @@ from db.models import (
     Problem,
     Project,
     ProjectFigure,
+    ProjectMilestone,
+    PromotionTrip,
     StageStep,
     StatusChange,
     Submission,
     SupervisionOrder,
     SupervisionReply,
     Target,
+    TripVisit,
 )
 
 SCOPE_KEY = "crm_scope"
 ALL_UNITS = {"crm_all_units": True}  # execution option: a query that must see past the scope (a rule's check)
-_OF_PROJECTS = (FollowUp, Problem, ProjectFigure, StageStep, StatusChange)
+_OF_PROJECTS = (FollowUp, Problem, ProjectFigure, ProjectMilestone, StageStep, StatusChange)
 _OF_EVENTS = (EventOrganizer, EventIndustry, EventQuota)
 
 
@@ -64,6 +67,7 @@ def _keep_to_scope(state) -> None:
     options = [
         with_loader_criteria(Project, lambda cls: cls.owner_unit_id.in_(units), include_aliases=True),
         with_loader_criteria(Invitation, lambda cls: cls.owner_unit_id.in_(units), include_aliases=True),
+        with_loader_criteria(PromotionTrip, lambda cls: cls.owner_unit_id.in_(units), include_aliases=True),
         with_loader_criteria(Event, lambda cls: cls.owner_unit_id.in_(events), include_aliases=True),
         with_loader_criteria(Submission, lambda cls: cls.unit_id.in_(units), include_aliases=True),
         with_loader_criteria(Target, lambda cls: cls.unit_id.in_(units), include_aliases=True),
@@ -74,6 +78,8 @@ def _keep_to_scope(state) -> None:
                 for model in _OF_PROJECTS]
     options += [with_loader_criteria(model, model.event_id.in_(seen_events), include_aliases=True)
                 for model in _OF_EVENTS]
+    own_trips = select(PromotionTrip.id).where(PromotionTrip.owner_unit_id.in_(units)).scalar_subquery()
+    options.append(with_loader_criteria(TripVisit, TripVisit.trip_id.in_(own_trips), include_aliases=True))
     # Supervision orders: addressed to one of the units, or about one of their projects.
     own_orders = select(SupervisionOrder.id).where(
         or_(SupervisionOrder.unit_id.in_(units), SupervisionOrder.project_id.in_(own_projects))).scalar_subquery()

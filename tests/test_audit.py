@@ -72,7 +72,7 @@ def edit(db, ref: str, version: int, who: str, changes: dict) -> Project:
 def test_every_versioned_model_is_tracked():
     assert tracked_tables() == {"projects", "contacts", "organizations", "events", "invitations", "problems",
                                 "programmes", "submissions", "supervision_orders",
-                                "supervision_replies"}
+                                "supervision_replies", "targets", "promotion_trips"}
 
 
 def test_creation_and_edit_record_who_field_old_and_new(db):

@@ -7,13 +7,28 @@ import re
 import pytest
 
 from db.audit import UNTRACKED_FIELDS
-from db.models import Contact, Event, FollowUp, Invitation, Organization, Problem, Programme, Project, ProjectFigure
+from db.models import (
+    Contact,
+    Event,
+    FollowUp,
+    Invitation,
+    Organization,
+    Problem,
+    Programme,
+    Project,
+    ProjectFigure,
+    ProjectMilestone,
+    PromotionTrip,
+    SupervisionOrder,
+    SupervisionReply,
+)
 from db.models import enums
 
 from crm.cli.main import build_parser
 from crm.rules import deadlines
 
-SHOWN = (Project, Event, Programme, Contact, Organization, Invitation, Problem, FollowUp, ProjectFigure)
+SHOWN = (Project, Event, Programme, Contact, Organization, Invitation, Problem, FollowUp, ProjectFigure,
+         SupervisionOrder, SupervisionReply, ProjectMilestone, PromotionTrip)
 _WORD = re.compile(r"[a-z][a-z0-9_]*")
 # A code stands alone: not inside a longer ASCII word, an option (--planned-construction) or a data code
 # (the industry mobile-phones).
@@ -87,7 +102,8 @@ def test_every_code_has_a_label():
         enums.SigningForm: labels.signing_form_label, enums.ProjectStatus: labels.project_status_label,
         enums.StepKind: labels.step_kind_label, enums.FigureKind: labels.figure_kind_label,
         enums.FollowUpKind: labels.followup_kind_label, enums.SubmissionKind: labels.submission_kind_label,
-        enums.SubmissionOutcome: labels.submission_status_label,
+        enums.SubmissionOutcome: labels.submission_status_label, enums.InvestorOrigin: labels.origin_label,
+        enums.MilestoneKind: labels.milestone_label, enums.Currency: labels.currency_label,
     }
     assert set(label_of) == set(_vocabularies())
     for vocabulary, label in label_of.items():

@@ -447,6 +447,24 @@ def test_a_robot_out_of_reach_fails_without_showing_its_token(cli, world, server
     assert _remind(cli, world, "--channel", "webhook", "--json").json()["sent"] == 11
 
 
+def test_a_returned_submission_is_due_again_for_its_unit_and_person(cli, backend):
+    build_world(cli, backend.url)
+    for step in [("staff", "add", "rev", "--name", "审核人", "--unit", "省工信委综合处", "--reviewer"),
+                 ("submit", "project", "P00002", "--on", "2026-11-20"),
+                 ("--user", "rev", "review", "return", "project", "P00002", "--on", "2026-11-24", "--reason", "缺少合同")]:
+        assert cli("--db", backend.url, *step).code == 0, step
+    report = cli("--db", backend.url, "remind", "--dry-run", "--json").json()
+    returned = {r["recipient"]: [i for i in r["items"] if i["kind"] == "resubmit"] for r in report["recipients"]}
+    assert {who for who, items in returned.items() if items} == {"li", "unit:南昌市政府"}
+    item = returned["li"][0]
+    assert (item["ref"], item["state"], item["since"], item["detail"]) == ("P00002", "returned", "2026-11-24", "缺少合同")
+    out = cli("--db", backend.url, "remind", "--dry-run").out
+    assert "[已退回] 签约项目退回待重报 P00002 硅片厂（2026-11-24 退回） — 缺少合同" in out
+    assert cli("--db", backend.url, "submit", "project", "P00002", "--on", "2026-11-26").code == 0
+    again = cli("--db", backend.url, "remind", "--dry-run", "--json").json()
+    assert not [i for r in again["recipients"] for i in r["items"] if i["kind"] == "resubmit"]
+
+
 def test_abandoned_claims_are_taken_over_and_live_ones_left_alone(cli, world, servers):
     smtp, _robots = servers
     db = Database(world.url)
@@ -647,6 +665,8 @@ def test_demo_events_and_problems_reach_their_units(demo_database):
     ({"webhooks": [{"kind": "slack", "url": "https://x", "unit": "u"}]}, "wecom"),
     ({"webhooks": [{"kind": "wecom", "url": "file:///etc/passwd", "unit": "u"}]}, "https://"),
     ({"addresses": {"zhang": "zhang@x\nBcc: y@z.cn"}}, "zhang"),
+    ({"adresses": {"zhang": "zhang@x.cn"}}, "adresses"),
+    ({"email": {"host": "h", "sender": "a@b.cn", "pasword_file": "/p"}}, "pasword_file"),
 ])
 def test_settings_are_checked(table, reason):
     from crm.errors import CrmError

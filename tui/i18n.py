@@ -43,16 +43,20 @@ VOCABULARY: dict[str, dict[str, tuple[str, str]]] = {
               "cooperation": ("四个合作推进会（以省政府名义）", "four cooperation promotion meetings"),
               "": ("其他活动", "other events")},
     # What is due for the user (crm.services.mine): warnings' kinds are crm.labels.deadline_kind_label's.
-    "mine_kind": {"problem": ("困难问题", "problem"), "order": ("督办回复", "order to answer"),
-                  "resubmit": ("重报", "resubmit"), "review": ("审核", "review"),
-                  "order_review": ("审核督办回复", "review a reply")},
+    # (The warnings' kinds as crm.labels.deadline_kind_label says them, shorter in English for 80 columns.)
+    "mine_kind": {"plan": ("工作方案", "plan"), "summary": ("工作总结", "summary"), "construction": ("计划开工", "start"),
+                  "production": ("计划投产", "production"), "followup": ("下次跟进", "follow-up"),
+                  "stale": ("久未跟进", "no follow-up"), "lead_assess": ("线索研判", "assess lead"),
+                  "lead_feedback": ("在谈反馈", "lead feedback"), "lead_report": ("线索报送", "lead report"),
+                  "problem": ("困难问题", "problem"), "order": ("督办回复", "order"), "resubmit": ("重报", "resubmit"),
+                  "review": ("审核", "review"), "order_review": ("审核督办回复", "review reply")},
     # What was submitted, where a short word is needed (重报项目, 审核方案).
     "submission_short": {"plan": ("方案", "plan"), "summary": ("总结", "summary"), "project": ("项目", "project")},
     # A supervision order's state in a list (crm.labels.order_state_label says it in full).
-    "order_state_short": {"red": ("严重逾期", "long overdue"), "yellow": ("已逾期", "overdue"), "open": ("办理中", "open"),
+    "order_state_short": {"red": ("严重逾期", "red"), "yellow": ("已逾期", "yellow"), "open": ("办理中", "open"),
                           "replied": ("待审核", "to review"), "closed": ("已办结", "closed")},
-    "mine_state": {"overdue": ("已超期", "overdue"), "due": ("即将到期", "due soon"), "red": ("严重逾期", "long overdue"),
-                   "yellow": ("逾期未回复", "reply overdue"), "open": ("未办结", "open"), "returned": ("已退回", "returned"),
+    "mine_state": {"overdue": ("已超期", "overdue"), "due": ("即将到期", "due soon"), "red": ("严重逾期", "red"),
+                   "yellow": ("逾期未回复", "yellow"), "open": ("未办结", "open"), "returned": ("已退回", "returned"),
                    "submitted": ("待审核", "to review"), "replied": ("已回复待审", "replied")},
     "precision": {"day": ("日期已定", "date fixed"), "month": ("月份已定，日期未定", "month known, date not fixed"),
                   "quarter": ("季度已定，日期未定", "quarter known, date not fixed"),

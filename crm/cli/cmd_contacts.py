@@ -46,6 +46,8 @@ ORGANIZATION_OPTIONS = (
                         "kind: multinational, central_soe, private, research, financial, government, association, other")),
     ("--region", "region", ("所在城市、省份或国家", "city, province or country")),
     ("--address", "address", ("地址", "address")),
+    ("--origin", "origin", ("客商来源：省内、省外、境外，计省外资金、境外资金",
+                            "where the investor is from: inside, outside (the province), abroad")),
     ("--notes", "notes", ("备注", "notes")),
 )
 

@@ -11,12 +11,19 @@ def register(commands) -> None:
                                                      "export the weekly sheet, event summary, event plan (Excel, Word)"))
     sub = export.add_subparsers(dest="export_command", metavar=pick("内容", "WHAT"), required=True)
 
-    p = sub.add_parser("weekly", help=pick("项目推进周报", "weekly progress sheet"))
+    p = sub.add_parser("weekly", help=pick("项目推进周报（--month 月报，--quarter 季报）",
+                                           "weekly progress sheet (--month monthly, --quarter quarterly)"))
     when = p.add_mutually_exclusive_group()
     when.add_argument("--as-of", metavar=pick("日期", "DATE"), help=pick("截至日期（默认今天），本周即其所在周",
                                                            "as-of date (default today); the week is the one it falls in"))
     when.add_argument("--week", metavar=pick("周次", "YYYY-Www"), help=pick("ISO 周次，如 2026-W48（截至该周周日）",
                                                               "ISO week, e.g. 2026-W48 (as of its Sunday)"))
+    when.add_argument("--month", metavar=pick("月份", "YYYY-MM"), help=pick(
+        "月报：该月的变化，截至月末（当月截至今天），如 2026-11", "monthly form: the month's changes, as of its last day "
+        "(today while it runs), e.g. 2026-11"))
+    when.add_argument("--quarter", metavar=pick("季度", "YYYY-Qn"), help=pick(
+        "季报：该季度的变化，截至季末（当季截至今天），如 2026-Q4", "quarterly form: the quarter's changes, as of its last "
+        "day (today while it runs), e.g. 2026-Q4"))
     p.add_argument("--city", metavar=pick("城市", "CITY"), help=pick("只看一个设区市", "one city only"))
     p.add_argument("--industry", metavar=pick("产业", "IND"), help=pick("只看一个产业", "one industry only"))
     counting = p.add_mutually_exclusive_group()
@@ -79,11 +86,13 @@ def weekly(ctx) -> int:
     with batch():
         from crm.exporting.weekly import report_week, weekly_report, write_weekly
         from crm.rules.supervision import red_after_days
+        from crm.rules.targets import ranking_settings
 
-        week = report_week(as_of=ctx.as_of(a.as_of) if a.as_of else None, week=a.week, today=ctx.today)
+        week = report_week(as_of=ctx.as_of(a.as_of) if a.as_of else None, week=a.week, month=a.month,
+                           quarter=a.quarter, today=ctx.today)
         with ctx.db.unit_of_work(write=False) as session:
             report = weekly_report(session, week, city=a.city, industry=a.industry, confirmed=a.confirmed,
-                                   red_after=red_after_days(ctx.config))
+                                   red_after=red_after_days(ctx.config), ranking=ranking_settings(ctx.config))
         write_weekly(report, a.out)  # the read transaction has ended: nothing left to fail but the file
     _written(a.out, pick(f"{len(report.projects)} 个项目", f"{len(report.projects)} projects"))
     return 0

@@ -11,6 +11,7 @@ from crm.labels import (
     field_value,
     figure_kind_label,
     followup_kind_label,
+    milestone_label,
     order_state_label,
     project_status_label,
     signing_form_label,
@@ -29,6 +30,9 @@ def register(commands) -> None:
     p.add_argument("--industry", required=True, metavar=pick("产业", "IND"))
     p.add_argument("--city", metavar=pick("城市", "CITY"), required=True)
     p.add_argument("--amount", metavar=pick("金额", "WAN"), help=field_label("projects", "amount"))
+    p.add_argument("--amount-usd", metavar=pick("万美元", "WAN_USD"),
+                   help=pick("以美元签约的外资项目：合同外资（万美元），与 --rate 一起给出", "signed in dollars: 万美元, with --rate"))
+    p.add_argument("--rate", metavar=pick("汇率", "RATE"), help=pick("签约日汇率（每美元合人民币元）", "the signing day's yuan per dollar"))
     p.add_argument("--signed-on", metavar=pick("日期", "DATE"))
     p.add_argument("--event", metavar=pick("活动编号", "REF"))
     p.add_argument("--form", metavar=pick("形式", None), choices=("contract", "agreement"), default="contract",
@@ -43,6 +47,8 @@ def register(commands) -> None:
                    help=pick("责任人（登录名或姓名）", "responsible person (login or name)"))
     p.add_argument("--planned-construction", metavar=pick("日期", "DATE"))
     p.add_argument("--planned-production", metavar=pick("日期", "DATE"))
+    p.add_argument("--trip", metavar=pick("小分队编号", "TRIP"),
+                   help=pick("项目来自的招商小分队（如 T0001）", "the promotion trip it came of (T0001)"))
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=add)
 
@@ -123,7 +129,8 @@ def add(ctx) -> int:
         responsible_staff=a.owner,
         planned_construction_on=parse_optional_date(a.planned_construction),
         planned_production_on=parse_optional_date(a.planned_production),
-        entered_on=parse_optional_date(a.entered_on),
+        entered_on=parse_optional_date(a.entered_on), amount_usd=a.amount_usd, exchange_rate=a.rate,
+        trip=a.trip,
     )
     with ctx.db.unit_of_work() as session:
         ref = add_project(session, new, actor=ctx.actor(session), today=ctx.today).ref
@@ -295,6 +302,9 @@ def show(ctx) -> int:
     print_table(headers("problems", "description", "raised_on", "responsible_unit", "resolved_on"),
                 [[p["id"], p["description"], p["raised_on"], p["responsible_unit"], p["resolved_on"], *links(p)]
                  for p in row["problems"]])
+    if row["milestones"]:
+        print_table(headers("project_milestones", "kind", "reached_on", "note"),
+                    [[m["id"], milestone_label(m["kind"]), m["on"], m["note"], *links(m)] for m in row["milestones"]])
     if row["supervision"]:
         print_table([pick("督办单", "order"), pick("责任单位", "unit"), pick("回复期限", "due"), pick("状态", "state"),
                      pick("督办事项", "ordered")],

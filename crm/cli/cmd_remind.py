@@ -72,16 +72,17 @@ def remind(ctx) -> int:
     if a.json:
         print_json(report.as_dict())
     elif a.dry_run:
+        lines = []  # tens of thousands of lines on a large database: written at once
         for outcome in recipients:
             if not outcome.pending:
                 continue
             target = outcome.target
-            print(t("remind_dry_target", who=_who(outcome), channel=_where(target), count=len(outcome.pending))
-                  + (pick(f"（补发 {target.day}）", f" (resent from {target.day})") if target.retry else ""))
-            for item in outcome.pending:
-                print(f"    {item_text(item)}")
-        print(t("remind_dry_summary", items=report.would_send, skipped=report.skipped,
-                recipients=sum(1 for o in recipients if o.pending)))
+            lines.append(t("remind_dry_target", who=_who(outcome), channel=_where(target), count=len(outcome.pending))
+                         + (pick(f"（补发 {target.day}）", f" (resent from {target.day})") if target.retry else ""))
+            lines += [f"    {item_text(item)}" for item in outcome.pending]
+        lines.append(t("remind_dry_summary", items=report.would_send, skipped=report.skipped,
+                       recipients=sum(1 for o in recipients if o.pending)))
+        sys.stdout.write("\n".join(lines) + "\n")
     else:
         print(t("remind_summary", sent=report.sent, skipped=report.skipped, failed=report.failed,
                 recipients=sum(1 for o in recipients if o.sent)))

@@ -27,6 +27,8 @@ COMMAND_MODULES = (
     "crm.cli.cmd_review",
     "crm.cli.cmd_supervise",
     "crm.cli.cmd_targets",
+    "crm.cli.cmd_milestones",
+    "crm.cli.cmd_trips",
     "crm.cli.cmd_remind",
     "crm.cli.cmd_reference",
     "crm.cli.cmd_export",

@@ -1,4 +1,6 @@
-"""The weekly progress workbook (周报 / 项目推进表): 项目推进表, 本周变化, 问题清单, 活动与时限, 汇总."""
+"""The weekly progress workbook (周报 / 项目推进表): 项目推进表, 本周变化, 问题清单, 督办事项, 活动与时限, 汇总;
+and its monthly and quarterly forms (月报, 季报: 本月变化, 本季度变化), whose 汇总 also shows the year's
+targets against 序时进度, the ranking of the cities and a chart of both when the year has targets."""
 from __future__ import annotations
 
 import datetime as dt
@@ -11,7 +13,10 @@ from crm.exporting.workbook import (
     CENTER,
     COUNT,
     DATE,
+    DECIMAL,
+    INTEGER,
     PERCENT,
+    POINTS,
     SIGNAL_FILLS,
     STAGE_FILLS,
     TEXT,
@@ -24,13 +29,17 @@ from crm.exporting.workbook import (
     yi,
 )
 from crm.i18n import pick
-from crm.labels import deadline_label, followup_kind_label, order_state_label, signal_label
+from crm.labels import deadline_label, followup_kind_label, indicator_label, order_state_label, signal_label
 from crm.rules import deadlines
+from crm.rules.targets import CAPPED
 from crm.rules.stages import PIPELINE_STAGES, stage_label
 from crm.services.weekly import (
+    MONTH,
+    QUARTER,
     KpiRow,
     OpenProblem,
-    ReportWeek,
+    ReportPeriod,
+    TargetsSummary,
     WeeklyReport,
     WeekItem,
     report_week,
@@ -48,10 +57,14 @@ def export_weekly(
     city: str | None = None,
     industry: str | None = None,
     confirmed: bool | None = None,
+    month: str | None = None,
+    quarter: str | None = None,
+    ranking: tuple | None = None,
 ) -> WeeklyReport:
-    """Write the weekly workbook to `path` (whole or not at all) and return the report it shows."""
-    report = weekly_report(session, report_week(as_of=as_of, week=week, today=today), city=city, industry=industry,
-                           confirmed=confirmed)
+    """Write the weekly (monthly, quarterly) workbook to `path` (whole or not at all) and return the report
+    it shows. `ranking`: (weights, rule) of crm.rules.targets.ranking_settings."""
+    period = report_week(as_of=as_of, week=week, today=today, month=month, quarter=quarter)
+    report = weekly_report(session, period, city=city, industry=industry, confirmed=confirmed, ranking=ranking)
     write_weekly(report, path)
     return report
 
@@ -67,20 +80,36 @@ def write_weekly(report: WeeklyReport, path: str | os.PathLike) -> None:
         _summary_sheet(book, report, subtitle)
 
 
-def _week_title(week: ReportWeek) -> str:
-    year, number, _ = week.monday.isocalendar()
-    return pick(f"招商签约项目推进周报（{year}年第{number}周）", f"Weekly progress of signed projects ({week.label})")
+_QUARTER_NAMES = "一二三四"
+
+
+def _week_title(period: ReportPeriod) -> str:
+    if period.kind == MONTH:
+        return pick(f"招商签约项目推进月报（{period.first.year}年{period.first.month}月）",
+                    f"Monthly progress of signed projects ({period.label})")
+    if period.kind == QUARTER:
+        quarter = (period.first.month - 1) // 3
+        return pick(f"招商签约项目推进季报（{period.first.year}年第{_QUARTER_NAMES[quarter]}季度）",
+                    f"Quarterly progress of signed projects ({period.label})")
+    year, number, _ = period.monday.isocalendar()
+    return pick(f"招商签约项目推进周报（{year}年第{number}周）", f"Weekly progress of signed projects ({period.label})")
+
+
+def _this(period: ReportPeriod) -> tuple[str, str]:
+    """本周 / 本月 / 本季度, and the English word (week, month, quarter)."""
+    return {MONTH: ("本月", "month"), QUARTER: ("本季度", "quarter")}.get(period.kind, ("本周", "week"))
 
 
 def _subtitle(report: WeeklyReport) -> str:
-    week = report.week
+    period = report.week
+    this, word = _this(period)
     scope = "、".join(x for x in (report.city, report.industry) if x) or pick("全部", "all")
     counting = pick("已认定项目", "confirmed projects") if report.confirmed else pick("上报项目", "reported projects")
     return pick(
-        f"截至 {week.as_of.isoformat()}　本周：{week.monday.isoformat()} 至 {week.sunday.isoformat()}　范围：{scope}"
+        f"截至 {period.as_of.isoformat()}　{this}：{period.first.isoformat()} 至 {period.last.isoformat()}　范围：{scope}"
         f"　口径：{counting}",
-        f"As of {week.as_of.isoformat()}   week: {week.monday.isoformat()} to {week.sunday.isoformat()}   scope: {scope}"
-        f"   counting: {counting}",
+        f"As of {period.as_of.isoformat()}   {word}: {period.first.isoformat()} to {period.last.isoformat()}   "
+        f"scope: {scope}   counting: {counting}",
     )
 
 
@@ -103,7 +132,8 @@ def _week_line(item: WeekItem) -> str:
 STAGE_COLUMN, SIGNAL_COLUMN = 8, 16  # of the progress sheet
 
 
-def _progress_columns() -> list[Column]:
+def _progress_columns(period: ReportPeriod) -> list[Column]:
+    this, word = _this(period)
     return [
         common.number(),
         common.project(),
@@ -115,7 +145,7 @@ def _progress_columns() -> list[Column]:
         common.signed_at(),
         common.stage(),
         common.stage_date(),
-        Column(pick("本周进展", "This week"), WRAP, 30),
+        Column(pick(f"{this}进展", f"This {word}"), WRAP, 30),
         Column(pick("存在问题", "Open problems"), WRAP, 24),
         Column(pick("下步计划", "Next step"), WRAP, 20),
         common.responsible_unit(),
@@ -130,7 +160,7 @@ def _stage_fill(stage) -> tuple[str, str | None] | None:
 
 
 def _progress_sheet(book: ExportBook, report: WeeklyReport, subtitle: str) -> None:
-    columns = _progress_columns()
+    columns = _progress_columns(report.week)
     sheet = book.sheet(pick("项目推进表", "Progress"), title=pick("签约项目推进表", "Progress of signed projects"),
                        subtitle=subtitle + pick(f"　共 {len(report.projects)} 个项目", f"   {len(report.projects)} projects"),
                        width=len(columns), freeze_columns=2)
@@ -180,7 +210,9 @@ def _changes_sheet(book: ExportBook, report: WeeklyReport, subtitle: str) -> Non
         Column(pick("说明", "Note"), WRAP, 30),
     ]
     signings = sum(1 for c in report.changes if c.stage.value == "signed")
-    sheet = book.sheet(pick("本周变化", "Changes"), title=pick("本周新签约与阶段变化", "New signings and stage steps this week"),
+    this, word = _this(report.week)
+    sheet = book.sheet(pick(f"{this}变化", "Changes"),
+                       title=pick(f"{this}新签约与阶段变化", f"New signings and stage steps this {word}"),
                        subtitle=subtitle + pick(f"　新签约 {signings} 个，阶段变化 {len(report.changes) - signings} 个",
                                                 f"   {signings} signed, {len(report.changes) - signings} stage steps"),
                        width=len(columns))
@@ -298,7 +330,11 @@ def _summary_sheet(book: ExportBook, report: WeeklyReport, subtitle: str) -> Non
     by_industry = [Column(pick("产业", "Industry"), TEXT, 22), *signed, *stage_columns,
                    Column(pick("已终止\n（个）", "Terminated\n(count)"), COUNT), *rates]
     by_city = [Column(pick("设区市", "City"), TEXT, 22), *signed, *rates]
-    # The two tables and the chart fill one page: leaders read the summary at a glance.
+    # The tables and the charts fill one page: leaders read the summary at a glance.
+    targets = report.targets
+    if targets is not None:
+        subtitle += pick(f"　目标：{targets.year} 年度，截至 {targets.as_of.isoformat()}，排名参评设区市 {len(targets.ranking)} 个",
+                         f"   targets: {targets.year}, as of {targets.as_of.isoformat()}, {len(targets.ranking)} cities ranked")
     sheet = book.sheet(pick("汇总", "Summary"), title=pick("签约项目推进情况汇总", "Signed projects: summary"),
                        subtitle=subtitle, width=len(by_industry), one_page=True)
 
@@ -324,6 +360,9 @@ def _summary_sheet(book: ExportBook, report: WeeklyReport, subtitle: str) -> Non
                     rows=rows)
         sheet.skip(max(0, chart_row + 1 + rows - sheet.next_row))
 
+    if targets is not None:
+        _targets_tables(book, sheet, targets)
+
     sheet.skip()
     sheet.note(pick(
         f"统计口径：截至 {report.week.as_of.isoformat()} 已签约的全部项目（含已终止），按首次签约计一次；"
@@ -333,6 +372,8 @@ def _summary_sheet(book: ExportBook, report: WeeklyReport, subtitle: str) -> Non
         "at its first signing; each rate's denominator is the signed projects of the cohort (funds in place ÷ "
         "signed investment; problems resolved ÷ raised). 'At a stage' counts projects not terminated.",
     ))
+    if targets is not None:
+        sheet.note(_targets_note(targets))
 
 
 def _rate_values(row: KpiRow) -> list:
@@ -373,3 +414,125 @@ def _pipeline_chart(book: ExportBook, sheet: Sheet, first_row: int, last_row: in
     chart.set_legend({"position": "top", "font": {"name": "宋体", "size": 9}})
     chart.set_title({"none": True})
     return chart
+
+
+# --- targets, 序时进度 and the ranking of the cities -------------------------------------------------------
+_COUNTED = ("signed_projects", "started")  # indicators that count projects; the others are amounts (万元)
+_SERIES_COLOURS = ("#5B9BD5", "#ED7D31", "#A5A5A5", "#FFC000")
+_SCHEDULE_COLOUR = "#C00000"
+
+
+def _indicator_heading(indicator: str) -> str:
+    return indicator_label(indicator) + (pick("（个）", " (count)") if indicator in _COUNTED else pick("（亿元）", " (亿元)"))
+
+
+def _measured(indicator: str, value):
+    """A count as it is, an amount (万元) in 亿元 as the workbook shows amounts."""
+    return value if indicator in _COUNTED else yi(value)
+
+
+def _fraction(percent):
+    """The services' percentages (41.67) as the fractions a percent cell shows (0.4167 → 41.67%)."""
+    return "—" if percent is None else percent / 100
+
+
+def _targets_tables(book: ExportBook, sheet: Sheet, targets: TargetsSummary) -> None:
+    """目标完成情况 (every target row in scope) and 设区市排名 with a chart of the cities' 完成率 by
+    indicator against the 序时进度 line. Numbers are numbers: rates as fractions in percent cells, points
+    ahead as signed numbers."""
+    as_of, share = targets.as_of.isoformat(), targets.share_of_year
+    if targets.progress:
+        sheet.skip()
+        sheet.caption(pick(f"{targets.year}年度目标任务完成情况（截至 {as_of}，序时进度 {share}%）",
+                           f"Targets {targets.year} as of {as_of} (share of the year gone {share}%)"))
+        sheet.table([
+            Column(pick("单位", "Unit"), TEXT, 22), Column(pick("产业", "Industry"), TEXT),
+            Column(pick("指标", "Indicator"), TEXT), Column(pick("目标", "Target"), YI),
+            Column(pick("完成", "Actual"), YI), Column(pick("完成率", "Done"), PERCENT),
+            Column(pick("序时进度", "Year gone"), PERCENT), Column(pick("超序时进度\n（百分点）", "Ahead\n(points)"), POINTS),
+        ], main=False)
+        for r in targets.progress:
+            ahead = r.points_ahead
+            sheet.row(
+                (r.unit, r.industry or pick("全部", "all"), _indicator_heading(r.indicator),
+                 _measured(r.indicator, r.target), _measured(r.indicator, r.actual), _fraction(r.completion),
+                 _fraction(r.share_of_year), "—" if ahead is None else ahead),
+                kinds={3: COUNT, 4: COUNT} if r.indicator in _COUNTED else None,
+                fills=None if ahead is None else {7: SIGNAL_FILLS["green" if ahead >= 0 else "red"]},
+            )
+    if not targets.ranking:
+        return
+    sheet.skip()
+    columns = [Column(pick("名次", "Rank"), INTEGER), Column(pick("单位", "Unit"), TEXT, 22),
+               Column(pick("得分", "Score"), DECIMAL),
+               *(Column(indicator_label(i) + pick("\n完成率", "\ndone"), PERCENT) for i in targets.indicators),
+               Column(pick("序时进度", "Year gone"), PERCENT)]
+    chart_row, chart_column = sheet.next_row, len(columns) + 1
+    sheet.caption(pick("各设区市目标完成率与序时进度", "Cities: completion against the share of the year"),
+                  column=chart_column, advance=False)
+    sheet.caption(pick(f"设区市排名（截至 {as_of}，参评 {len(targets.ranking)} 个设区市）",
+                       f"Ranking of the cities as of {as_of} ({len(targets.ranking)} cities)"))
+    sheet.table(columns, main=False)
+    first = sheet.next_row
+    for r in targets.ranking:
+        sheet.row((r.rank, r.unit, r.score, *(_fraction(r.completion[i]) for i in targets.indicators), _fraction(share)))
+    last = sheet.next_row - 1
+    rows = max(sheet.next_row - chart_row - 1, 16)
+    sheet.chart(_targets_chart(book, sheet, targets, first, last), row=chart_row + 1, column=chart_column, rows=rows)
+    sheet.skip(max(0, chart_row + 1 + rows - sheet.next_row))
+
+
+def _targets_chart(book: ExportBook, sheet: Sheet, targets: TargetsSummary, first: int, last: int):
+    """Columns: each city's 完成率 by indicator (the ranking table's cells); a line: 序时进度 (its last column)."""
+    chart = book.chart({"type": "column"})
+    categories = [sheet.name, first, 1, last, 1]
+    for i, indicator in enumerate(targets.indicators):
+        column = 3 + i
+        chart.add_series({
+            "name": indicator_label(indicator),
+            "categories": categories,
+            "values": [sheet.name, first, column, last, column],
+            "fill": {"color": _SERIES_COLOURS[i % len(_SERIES_COLOURS)]},
+            "gap": 80,
+        })
+    schedule = 3 + len(targets.indicators)
+    line = book.chart({"type": "line"})
+    line.add_series({
+        "name": pick("序时进度", "Share of the year"),
+        "categories": categories,
+        "values": [sheet.name, first, schedule, last, schedule],
+        "line": {"color": _SCHEDULE_COLOUR, "width": 1.5, "dash_type": "dash"},
+        "marker": {"type": "diamond", "size": 6, "fill": {"color": _SCHEDULE_COLOUR},
+                   "border": {"color": _SCHEDULE_COLOUR}},
+    })
+    chart.combine(line)
+    font = {"name": "宋体", "size": 9}
+    chart.set_y_axis({"num_format": "0%", "num_font": font, "major_gridlines": {"visible": True}})
+    chart.set_x_axis({"num_font": font})
+    chart.set_legend({"position": "top", "font": font})
+    chart.set_title({"none": True})
+    return chart
+
+
+def _targets_note(targets: TargetsSummary) -> str:
+    weights = "、".join(f"{indicator_label(i)} {targets.weights[i]:g}" for i in targets.indicators)
+    weights_en = ", ".join(f"{indicator_label(i)} {targets.weights[i]:g}" for i in targets.indicators)
+    cohort = "、".join(r.unit for r in targets.ranking)
+    if targets.rule == CAPPED:
+        rule = pick("完成率 × 权重，至多为权重", "completion × weight, at most the weight")
+    else:
+        rule = pick("功效系数法，权重 ×（0.6 + 0.4 ×（完成率 − 最低）÷（最高 − 最低））",
+                    "efficacy coefficient, weight × (0.6 + 0.4 × (x − min) ÷ (max − min))")
+    return pick(
+        f"目标任务：{targets.year} 年度，截至 {targets.as_of.isoformat()}；各单位的完成数含所属园区的项目，签约项目数与签约金额"
+        "按年内首次签约计，到位资金为年内新增，开工项目数为年内开工；完成率 = 完成 ÷ 目标；序时进度按月计；"
+        "超序时进度 = 完成率 − 序时进度（百分点）。"
+        + (f"排名：参评设区市为有 {targets.year} 年度目标的 {len(targets.ranking)} 个（{cohort}），"
+           f"得分按{rule}计，权重：{weights}。" if targets.ranking else ""),
+        f"Targets: {targets.year}, as of {targets.as_of.isoformat()}; a unit's figures include its parks' projects; "
+        "projects and amounts signed count first signings in the year, funds in place the year's gain, projects "
+        "started those started in the year; done = actual ÷ target; the share of the year gone counts months; "
+        "ahead = done − share, in percentage points."
+        + (f" Ranking: the {len(targets.ranking)} cities with {targets.year} targets ({cohort}), scored by "
+           f"{rule}; weights: {weights_en}." if targets.ranking else ""),
+    )

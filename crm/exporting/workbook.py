@@ -40,9 +40,11 @@ A4 = 9  # XlsxWriter's paper code
 
 # Column kinds: how a value is written, aligned and formatted.
 TEXT, WRAP, CENTER, INTEGER, COUNT, YI, DATE, PERCENT = "text", "wrap", "center", "integer", "count", "yi", "date", "percent"
-_NUMBER_FORMATS = {INTEGER: "0", COUNT: "#,##0", YI: "#,##0.00", DATE: "yyyy-mm-dd", PERCENT: "0.00%"}
+DECIMAL, POINTS = "decimal", "points"  # a number with two decimals (a score); percentage points, signed
+_NUMBER_FORMATS = {INTEGER: "0", COUNT: "#,##0", YI: "#,##0.00", DATE: "yyyy-mm-dd", PERCENT: "0.00%",
+                   DECIMAL: "#,##0.00", POINTS: "+0.00;-0.00;0.00"}
 _ALIGN = {TEXT: "left", WRAP: "left", CENTER: "center", INTEGER: "center", COUNT: "right", YI: "right",
-          DATE: "center", PERCENT: "right"}
+          DATE: "center", PERCENT: "right", DECIMAL: "right", POINTS: "right"}
 # Widest a column grows (in '0' widths) before its text wraps; numbers get what they need.
 _WIDTH_CAP = {TEXT: 24, WRAP: 36, CENTER: 12}
 _NUMBER_WIDTH = {DATE: 10, PERCENT: 7}
@@ -202,13 +204,21 @@ class Sheet:
             self.main_width = len(columns)
         self.next_row += 1
 
-    def row(self, values: Sequence[object], *, fills: Mapping[int, Fill] | None = None, total: bool = False) -> None:
+    def row(self, values: Sequence[object], *, fills: Mapping[int, Fill] | None = None, total: bool = False,
+            kinds: Mapping[int, str] | None = None) -> None:
         """One row of the current table; a total row is bold and stays out of the autofilter's range.
+        `kinds` overrides a column's kind for this row's cell (a count in a column of amounts).
         The row is laid out here as sheet XML (see _Worksheet); only its height waits for finish()."""
         if total:
             self._in_main = False
         r = self.next_row
-        xf, kinds, widths, caps, plain = self.book.xf, self._kinds, self.widths, self._caps, self._plain_xf
+        xf, widths, caps = self.book.xf, self.widths, self._caps
+        if kinds:
+            overridden = dict(kinds)
+            kinds = [overridden.get(c, kind) for c, kind in enumerate(self._kinds)]
+            plain = [xf(kind, None, False) for kind in kinds]
+        else:
+            kinds, plain = self._kinds, self._plain_xf
         shared = self.book.xlsx.str_table._get_shared_string_index
         fills = fills or {}
         number = str(r + 1)
@@ -304,7 +314,8 @@ class Sheet:
             self.widths[c] = max(current, min(display_width(text), cap))
 
     def _measure_number(self, c: int, kind: str, number: float) -> None:
-        shown = _NUMBER_WIDTH.get(kind) or len(f"{number:,.2f}" if kind == YI else f"{number:,.0f}")
+        shown = _NUMBER_WIDTH.get(kind) or len(
+            f"{number:,.2f}" if kind in (YI, DECIMAL) else f"{number:+,.2f}" if kind == POINTS else f"{number:,.0f}")
         if shown > self.widths[c]:
             self.widths[c] = shown
 

@@ -94,6 +94,14 @@ def _bad(section: str, reason: str) -> CrmError:
     return CrmError("remind_bad_config", section=section, reason=reason)
 
 
+def _known(section: str, table: dict, names: tuple[str, ...]) -> None:
+    """A misspelt setting is refused, not ignored (a reminder that silently never goes is worse)."""
+    unknown = sorted(str(name) for name in table if name not in names)
+    if unknown:
+        raise _bad(section, pick(f"未知的设置 {', '.join(unknown)}（可用：{', '.join(names)}）",
+                                 f"unknown setting {', '.join(unknown)} (known: {', '.join(names)})"))
+
+
 def _text(section: str, table: dict, name: str, *, required: bool = False) -> str | None:
     value = table.get(name)
     if value is None or (isinstance(value, str) and not value.strip()):
@@ -119,6 +127,7 @@ def remind_settings(config: dict) -> RemindSettings:
         return RemindSettings()
     if not isinstance(remind, dict):
         raise _bad("remind", pick("应为一个表", "must be a table"))
+    _known("remind", remind, ("email", "addresses", "unit_addresses", "webhooks", "retry_days"))
     email = _email(remind.get("email"))
     addresses = _addresses("remind.addresses", remind.get("addresses"))
     unit_addresses = _addresses("remind.unit_addresses", remind.get("unit_addresses"))
@@ -148,6 +157,10 @@ def _email(table) -> EmailSettings | None:
         return None
     if not isinstance(table, dict):
         raise _bad(section, pick("应为一个表", "must be a table"))
+    if "password" in table:
+        raise _bad(section, pick(f"密码不写在 config.toml 中：请用环境变量 {ENV_PASSWORD} 或 password_file",
+                                 f"no password in config.toml: use {ENV_PASSWORD} or password_file"))
+    _known(section, table, ("host", "port", "security", "user", "sender", "password_file", "cafile", "timeout"))
     host = _text(section, table, "host", required=True)
     security = (_text(section, table, "security") or "ssl").lower()
     if security not in SECURITY:
@@ -155,9 +168,6 @@ def _email(table) -> EmailSettings | None:
     port = table.get("port", DEFAULT_PORTS[security])
     if not isinstance(port, int) or isinstance(port, bool) or not 1 <= port <= 65535:
         raise _bad(section, pick("port 应为 1 至 65535 的整数", "port must be a whole number from 1 to 65535"))
-    if "password" in table:
-        raise _bad(section, pick(f"密码不写在 config.toml 中：请用环境变量 {ENV_PASSWORD} 或 password_file",
-                                 f"no password in config.toml: use {ENV_PASSWORD} or password_file"))
     timeout = table.get("timeout", SMTP_TIMEOUT_S)
     if not isinstance(timeout, (int, float)) or isinstance(timeout, bool) or not 1 <= timeout <= 600:
         raise _bad(section, pick("timeout 应为 1 至 600 秒", "timeout must be 1 to 600 seconds"))
@@ -185,6 +195,7 @@ def _webhook(n: int, table) -> Webhook:
     section = f"remind.webhooks #{n}"
     if not isinstance(table, dict):
         raise _bad(section, pick("应为一个表", "must be a table"))
+    _known(section, table, ("kind", "url", "unit", "secret", "timeout"))
     kind = (_text(section, table, "kind", required=True) or "").lower()
     if kind not in ROBOTS:
         raise _bad(section, pick(f"kind 应为 {' | '.join(ROBOTS)}", f"kind must be {' | '.join(ROBOTS)}"))

@@ -58,6 +58,7 @@ class EmailChannel:
         message["To"] = target.address
         message["Date"] = formatdate(localtime=True)
         message["Message-ID"] = make_msgid(domain=self.settings.sender.rpartition("@")[2])
+        message["Auto-Submitted"] = "auto-generated"  # RFC 3834: no out-of-office replies to it
         message.set_content(plain_text(target.whose, target.day, items, retry=target.retry))
         return message
 

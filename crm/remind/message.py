@@ -13,6 +13,10 @@ _KINDS = {
     "problem": ("困难问题", "open problem"),
     "order": ("督办待回复", "supervision order"),
     "resubmit": ("退回待重报", "returned, to resubmit"),
+    # What was returned, from the item's key (resubmit:REF:KIND:ID).
+    "resubmit:plan": ("工作方案退回待重报", "work plan returned, to resubmit"),
+    "resubmit:summary": ("工作总结退回待重报", "summary returned, to resubmit"),
+    "resubmit:project": ("签约项目退回待重报", "project returned, to resubmit"),
 }
 _STATES = {
     "red": ("严重逾期", "long overdue"), "overdue": ("已超期", "overdue"), "yellow": ("逾期未回复", "reply overdue"),
@@ -23,6 +27,15 @@ _CONTROL = dict.fromkeys(range(0x20), " ") | {0x7F: " ", 0x2028: " ", 0x2029: " 
 # Markdown's own characters in users' text are shown, not obeyed (full-width look-alikes).
 _MARKDOWN = str.maketrans({"*": "＊", "_": "＿", "`": "｀", "[": "［", "]": "］", "<": "＜", ">": "＞", "#": "＃",
                            "~": "～", "|": "｜"})
+
+
+def item_kind_label(item: Item) -> str:
+    if item.kind == "resubmit":
+        parts = item.key.split(":")
+        what = f"resubmit:{parts[2]}" if len(parts) > 2 else ""
+        if what in _KINDS:
+            return pick(*_KINDS[what])
+    return kind_label(item.kind)
 
 
 def kind_label(kind: str) -> str:
@@ -57,7 +70,7 @@ def _when(item: Item) -> str:
 def item_text(item: Item) -> str:
     title = clean(item.title, TITLE_LIMIT)
     when = _when(item)
-    line = f"[{state_label(item.state)}] {kind_label(item.kind)} {item.ref} {title}".rstrip()
+    line = f"[{state_label(item.state)}] {item_kind_label(item)} {item.ref} {title}".rstrip()
     if when:
         line += pick(f"（{when}）", f" ({when})")
     if item.detail:
@@ -68,7 +81,7 @@ def item_text(item: Item) -> str:
 def item_markdown(item: Item) -> str:
     title = clean(item.title, TITLE_LIMIT).translate(_MARKDOWN)
     when = _when(item)
-    line = f"- **{state_label(item.state)}** {kind_label(item.kind)} {item.ref} {title}".rstrip()
+    line = f"- **{state_label(item.state)}** {item_kind_label(item)} {item.ref} {title}".rstrip()
     if when:
         line += pick(f"（{when}）", f" ({when})")
     if item.detail:

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from crm.errors import CrmError
 from crm.remind.config import CHANNELS, ROBOTS, RemindSettings, remind_settings, smtp_password
 from crm.services import reminders as service
-from crm.services.reminders import Outcome, Target, Whose
+from crm.services.reminders import Outcome, Target
 
 CHOICES = ("email", "webhook", *ROBOTS, "stdout")  # webhook: every group robot configured
 

@@ -8,13 +8,15 @@ from dataclasses import dataclass, field, fields
 from decimal import Decimal
 from typing import Protocol
 
-from db.models.enums import SigningForm, Stage
+from db.models.enums import InvestorOrigin, MilestoneKind, SigningForm, Stage
 
 from crm.rules.stages import rank
 
 # 万元 thresholds of the size tiers leaders ask for: 亿元以上, 5亿元以上, 10亿元以上, 50亿元以上, 100亿元以上.
 SIZE_TIERS_WAN: tuple[int, ...] = (10_000, 50_000, 100_000, 500_000, 1_000_000)
 _CONSTRUCTION, _PRODUCTION, _RESULTS = rank(Stage.CONSTRUCTION), rank(Stage.PRODUCTION), rank(Stage.RESULTS)
+OUTSIDE, ABROAD = InvestorOrigin.OUTSIDE.value, InvestorOrigin.ABROAD.value
+IN_STATISTICS, ABOVE_SIZE, FULL_CAPACITY = MilestoneKind
 
 
 @dataclass(frozen=True)
@@ -32,6 +34,9 @@ class ProjectFacts:
     problems_resolved: int
     industry: str | None = None
     city: str | None = None
+    origin: str | None = None  # the investor's: inside | outside | abroad
+    amount_usd: Decimal | None = None  # 万美元, for a project signed in dollars
+    milestones: frozenset = frozenset()  # MilestoneKind values reached
 
 
 class Facts(Protocol):
@@ -46,6 +51,9 @@ class Facts(Protocol):
     funds_in_place: Decimal
     problems_raised: int
     problems_resolved: int
+    origin: str | None
+    amount_usd: Decimal | None
+    milestones: frozenset
 
 
 def _rate(numerator: Decimal | int, denominator: Decimal | int) -> float | None:
@@ -67,6 +75,17 @@ class Kpi:
     agreements_converted: int = 0
     problems_raised: int = 0
     problems_resolved: int = 0
+    # Foreign investment as assessed: 万美元 of the projects signed in dollars.
+    signed_amount_usd: Decimal = Decimal(0)
+    # 省外资金 and 境外资金: amounts signed and funds in place by investors from other provinces and abroad.
+    amount_outside: Decimal = Decimal(0)
+    amount_abroad: Decimal = Decimal(0)
+    funds_outside: Decimal = Decimal(0)
+    funds_abroad: Decimal = Decimal(0)
+    # Post-landing milestones reached by the as-of date.
+    in_statistics: int = 0
+    above_size: int = 0
+    full_capacity: int = 0
     tiers: dict[int, list] = field(default_factory=lambda: {t: [0, Decimal(0)] for t in SIZE_TIERS_WAN})
 
     def add(self, p: Facts) -> None:
@@ -83,6 +102,18 @@ class Kpi:
             self.agreements_converted += p.converted_on is not None
         self.problems_raised += p.problems_raised
         self.problems_resolved += p.problems_resolved
+        if p.amount_usd is not None:
+            self.signed_amount_usd += p.amount_usd
+        if p.origin == OUTSIDE:
+            self.amount_outside += p.amount
+            self.funds_outside += p.funds_in_place
+        elif p.origin == ABROAD:
+            self.amount_abroad += p.amount
+            self.funds_abroad += p.funds_in_place
+        if p.milestones:
+            self.in_statistics += IN_STATISTICS in p.milestones
+            self.above_size += ABOVE_SIZE in p.milestones
+            self.full_capacity += FULL_CAPACITY in p.milestones
         for threshold in SIZE_TIERS_WAN:  # ascending: the first tier not reached ends the search
             if p.amount < threshold:
                 break
@@ -116,6 +147,14 @@ class Kpi:
             "problems_raised": self.problems_raised,
             "problems_resolved": self.problems_resolved,
             "problems_resolved_rate": _rate(self.problems_resolved, self.problems_raised),
+            "signed_amount_usd": float(self.signed_amount_usd),
+            "amount_outside_province": float(self.amount_outside),
+            "amount_abroad": float(self.amount_abroad),
+            "funds_outside_province": float(self.funds_outside),
+            "funds_abroad": float(self.funds_abroad),
+            "in_statistics": self.in_statistics,
+            "above_size": self.above_size,
+            "full_capacity": self.full_capacity,
             "size_tiers": [
                 {"min_wan": threshold, "count": count, "amount": float(amount)}
                 for threshold, (count, amount) in self.tiers.items()

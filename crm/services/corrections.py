@@ -9,7 +9,7 @@ import datetime as dt
 from sqlalchemy.orm import Session
 
 from db.audit import annotate, is_tracked
-from db.models import FollowUp, FollowUpKind, Problem, ProjectFigure, Staff
+from db.models import FollowUp, FollowUpKind, Problem, ProjectFigure, ProjectMilestone, Staff
 
 from crm.errors import NotFound, RuleViolation
 from crm.i18n import pick, t
@@ -22,10 +22,12 @@ from crm.services.projects import check_figure_date
 from crm.services.reference import find_unit
 from crm.services.values import parse_amount, row_id, text_for
 
-KINDS = {"followup": FollowUp, "figure": ProjectFigure, "problem": Problem}
-_MISSING = {FollowUp: "unknown_followup", ProjectFigure: "unknown_figure", Problem: "unknown_problem"}
+KINDS = {"followup": FollowUp, "figure": ProjectFigure, "problem": Problem, "milestone": ProjectMilestone}
+_MISSING = {FollowUp: "unknown_followup", ProjectFigure: "unknown_figure", Problem: "unknown_problem",
+            ProjectMilestone: "unknown_milestone_row"}
 # Who recorded a row: the correction names who recorded the correction; the original keeps its own.
-_RECORDER = {FollowUp: "staff_id", ProjectFigure: "recorded_by_id", Problem: "recorded_by_id"}
+_RECORDER = {FollowUp: "staff_id", ProjectFigure: "recorded_by_id", Problem: "recorded_by_id",
+             ProjectMilestone: "recorded_by_id"}
 # Columns a new row does not take over from the one it replaces: its identity and bookkeeping.
 _OWN = frozenset({"id", "version", "recorded_at", "corrects_id", "retracted", "effective_on", "superseded_on",
                   "correction_note"})
@@ -117,6 +119,24 @@ def correct_figure(session: Session, figure_id: int | str, changes: dict, *, why
     values = _changes(original, values)
     if "reported_on" in values:
         check_figure_date(original.project, values["reported_on"], today)
+    return _replace(session, original, values, why=why, actor=actor, on=today)
+
+
+def correct_milestone(session: Session, milestone_id: int | str, changes: dict, *, why: str | None, actor: Staff,
+                      today: dt.date) -> ProjectMilestone:
+    """changes: "reached_on" and/or "note"; the milestone stays of its kind."""
+    from crm.services.milestones import check_milestone_date
+
+    original = _current(session, ProjectMilestone, milestone_id)
+    values = {}
+    for name, value in changes.items():
+        if name not in ("reached_on", "note"):
+            raise ValueError(f"not a correctable milestone field: {name}")
+        values[name] = value if name == "reached_on" else text_for(ProjectMilestone.__table__.c.note, value,
+                                                                      pick("说明", "note"))
+    values = _changes(original, values)
+    if "reached_on" in values:
+        check_milestone_date(original.project, values["reached_on"], today)
     return _replace(session, original, values, why=why, actor=actor, on=today)
 
 

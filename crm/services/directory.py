@@ -21,7 +21,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from db.audit import annotate
-from db.models import Contact, Organization, OrgKind, Region
+from db.models import Contact, InvestorOrigin, Organization, OrgKind, Region
 
 from crm.errors import CrmError, NotFound, RuleViolation
 from crm.i18n import pick, t
@@ -39,7 +39,7 @@ _CONTACTS = Contact.__table__.c
 _ORGANIZATIONS = Organization.__table__.c
 _ORGANIZATION_LABELS = {
     "name": ("单位名称", "organization name"), "kind": ("单位类型", "kind"), "region": ("地区", "region"),
-    "address": ("地址", "address"), "notes": ("备注", "notes"),
+    "address": ("地址", "address"), "origin": ("客商来源", "origin"), "notes": ("备注", "notes"),
 }
 CONTACT, ORGANIZATION = "contact", "organization"
 _RECORD_WORDS = {CONTACT: ("联系人", "contact"), ORGANIZATION: ("单位", "organization")}
@@ -75,6 +75,7 @@ class OrganizationInput:
     kind: str | OrgKind | None = None  # the code (private) or the word (民企); "" is 其他
     region: str | None = None  # a city, province or country (a new one is added, outside the province)
     address: str | None = None
+    origin: str | None = None  # inside | outside | abroad, or 省内 / 省外 / 境外; "" is not known
     notes: str | None = None
 
     def given(self) -> list[str]:
@@ -312,12 +313,13 @@ def current_organization(session: Session, organization_id: int) -> tuple[Organi
     organization = get_organization(session, organization_id)
     values = OrganizationInput(organization.name, organization.kind.value,
                                organization.region.name if organization.region else "",
-                               organization.address or "", organization.notes or "")
+                               organization.address or "", organization.origin.value if organization.origin else "",
+                               organization.notes or "")
     return values, organization.version
 
 
 _ORGANIZATION_COLUMNS = {
-    "name": {"name", "name_key"}, "kind": {"kind"}, "region": {"region_id"}, "address": {"address"},
+    "name": {"name", "name_key"}, "kind": {"kind"}, "region": {"region_id"}, "address": {"address"}, "origin": {"origin"},
     "notes": {"notes"},
 }
 
@@ -333,12 +335,30 @@ def _organization_columns(session: Session, values: OrganizationInput, *, new: b
             return {"name": text, "name_key": key_for(_ORGANIZATIONS.name_key, organization_key(text), label)}
         if name == "kind":
             return {"kind": parse_org_kind(value)}
+        if name == "origin":
+            return {"origin": parse_origin(value)}
         if name == "region":
             text = text_for(Region.__table__.c.name, value, label)
             return {"region_id": find_region(session, text, create=True).id if text else None}
         return {name: text_for(_ORGANIZATIONS[name], value, label)}
 
     return _columns(values, new, organization_field_label, read)
+
+
+_ORIGIN_WORDS = {"省内": InvestorOrigin.INSIDE, "本省": InvestorOrigin.INSIDE, "省外": InvestorOrigin.OUTSIDE,
+                 "外省": InvestorOrigin.OUTSIDE, "境外": InvestorOrigin.ABROAD, "国外": InvestorOrigin.ABROAD,
+                 "外资": InvestorOrigin.ABROAD, "港澳台": InvestorOrigin.ABROAD}
+
+
+def parse_origin(value: str | None) -> InvestorOrigin | None:
+    """inside / outside / abroad, or the words reports use (省内, 省外, 境外, 港澳台 …); blank: not known."""
+    text = (value or "").strip()
+    if not text:
+        return None
+    found = _ORIGIN_WORDS.get(text) or next((o for o in InvestorOrigin if o.value == text.lower()), None)
+    if found is None:
+        raise CrmError("unknown_origin", value=text)
+    return found
 
 
 def parse_org_kind(value: str | OrgKind | None) -> OrgKind:

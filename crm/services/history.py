@@ -13,7 +13,8 @@ from sqlalchemy.orm import Session
 from db.audit import UNTRACKED_FIELDS, as_text
 from db.base import Base
 from db.models import (
-    AuditEntry, Contact, Event, ImportBatch, Invitation, Organization, Problem, Programme, Project, Staff,
+    AuditEntry, Contact, Event, ImportBatch, Invitation, Organization, Problem, Programme, Project,
+    PromotionTrip, Staff, SupervisionOrder,
 )
 
 from crm.errors import NotFound
@@ -29,7 +30,12 @@ ENTITY_LABELS = {
     "organizations": ("单位", "organization"),
     "invitations": ("邀请", "invitation"),
     "problems": ("问题", "problem"),
+    "promotion_trips": ("招商小分队", "trip"),
+    "supervision_orders": ("督办单", "supervision order"),
 }
+# Records numbered with a letter of their own, found when no project or event has the ref (T0001, D0001).
+NUMBERED = {"T": PromotionTrip, "D": SupervisionOrder}
+_NUMBERED_REF = re.compile(r"^([TD])(\d+)$", re.IGNORECASE)
 # Records without a reference of their own are named by id with a prefix; `#7` is how problems are
 # already named on the command line.
 ID_PREFIXES = {"C#": Contact, "O#": Organization, "I#": Invitation, "#": Problem}
@@ -50,6 +56,9 @@ def record_ref(record) -> str:
         return record.ref
     if isinstance(record, Programme):
         return record.code
+    letter = next((k for k, model in NUMBERED.items() if isinstance(record, model)), None)
+    if letter is not None:
+        return f"{letter}{record.id:04d}"
     prefix = next(p for p, model in ID_PREFIXES.items() if isinstance(record, model))
     return f"{prefix}{record.id}"
 
@@ -80,6 +89,10 @@ def find_record(session: Session, ref: str, *, entity: str | None = None):
             record = session.scalar(select(Event).where(Event.ref == text))
         if record is None and entity is None:
             record = session.scalar(select(Programme).where(Programme.code == text))
+        numbered = _NUMBERED_REF.match(text)
+        if record is None and numbered and entity in (None, NUMBERED[numbered.group(1).upper()].__tablename__):
+            record = session.get(NUMBERED[numbered.group(1).upper()],
+                                 row_id(numbered.group(2), "unknown_record", ref=shown(ref)))
     if record is None or (entity is not None and record.__tablename__ != entity):
         raise NotFound("unknown_record", ref=shown(ref))
     return record

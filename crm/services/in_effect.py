@@ -11,7 +11,8 @@ from crm.i18n import pick
 from crm.rules import corrections
 
 # How a row of each kind is named in messages: 跟踪服务 #12, 问题 #7.
-_LABELS = {"followups": ("跟踪服务", "follow-up"), "project_figures": ("资金数据", "figure"), "problems": ("问题", "problem")}
+_LABELS = {"followups": ("跟踪服务", "follow-up"), "project_figures": ("资金数据", "figure"), "problems": ("问题", "problem"),
+           "project_milestones": ("入库/入规/达产记录", "milestone")}
 
 
 def label(model) -> str:

@@ -46,6 +46,9 @@ def facts(state: ProjectState) -> kpi.ProjectFacts:
         problems_resolved=state.problems_resolved,
         industry=state.industry,
         city=state.city,
+        origin=state.origin,
+        amount_usd=state.amount_usd,
+        milestones=state.milestones,
     )
 
 

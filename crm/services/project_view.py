@@ -9,6 +9,15 @@ from crm.services.projects import latest_figure
 from crm.services.supervision import project_orders
 
 
+def milestones_of(project: Project) -> list:
+    from sqlalchemy import select
+    from sqlalchemy.orm import object_session
+
+    from db.models import ProjectMilestone
+
+    return list(object_session(project).scalars(select(ProjectMilestone).where(ProjectMilestone.project_id == project.id)))
+
+
 def _iso(day) -> str | None:
     return day.isoformat() if day else None
 
@@ -26,6 +35,10 @@ def project_summary(project: Project) -> dict:
         "contract_on": _iso(project.contract_on),
         "event": project.signing_event.ref if project.signing_event else None,
         "amount": float(project.contracted_amount) if project.contracted_amount is not None else None,
+        "currency": project.currency.value,
+        "trip": f"T{project.trip_id:04d}" if project.trip_id else None,
+        "amount_usd": float(project.amount_usd) if project.amount_usd is not None else None,
+        "exchange_rate": float(project.exchange_rate) if project.exchange_rate is not None else None,
         "stage": project.stage.value,
         "stage_on": _iso(project.stage_on),
         "status": project.status.value,
@@ -107,6 +120,10 @@ def project_detail(project: Project, *, with_corrections: bool = False) -> dict:
                 **chain(p),
             }
             for p in rows(project.problems, lambda p: p.id)
+        ],
+        "milestones": [
+            {"id": m.id, "kind": m.kind.value, "on": m.reached_on.isoformat(), "note": m.note, **chain(m)}
+            for m in rows(milestones_of(project), lambda m: (m.reached_on, m.id))
         ],
         # Supervision orders about the project, as they stand today (crm.rules.supervision).
         "supervision": [row.as_dict() for row in project_orders(project, dates.today())],

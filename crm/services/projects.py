@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from db.audit import annotate
 from db.models import (
+    Currency,
     AuditEntry,
     Event,
     FigureKind,
@@ -44,7 +45,7 @@ from crm.services.reference import find_industry, find_region, find_staff, find_
 from crm.services.editing import update_fields
 from crm.services.events import event_when, get_event
 from crm.rules.scope import owner_of_project
-from crm.services.values import key_for, parse_amount, parse_jobs, shown, text_for
+from crm.services.values import in_yuan, key_for, parse_amount, parse_jobs, parse_rate, shown, text_for
 
 _PROJECTS = Project.__table__.c
 _ORGANIZATIONS = Organization.__table__.c
@@ -134,16 +135,27 @@ class NewProject:
     planned_construction_on: dt.date | None = None
     planned_production_on: dt.date | None = None
     entered_on: dt.date | None = None  # date of the first step for a lead
+    # Foreign investment signed in dollars: 万美元 and the rate of the signing day; the 万元 follow.
+    amount_usd: str | Decimal | None = None
+    exchange_rate: str | Decimal | None = None
+    trip: str | None = None  # the outbound trip (招商小分队, T0001) the project came of
 
 
 def add_project(session: Session, new: NewProject, *, actor: Staff, today: dt.date) -> Project:
     name = text_for(_PROJECTS.name, new.name, pick("项目名称", "project name"), required=True)
     signed = new.stage not in stages.PRE_SIGNING_STAGES
     amount = parse_amount(new.amount, positive=True) if new.amount not in (None, "") else None
+    usd = rate = None
+    if new.amount_usd not in (None, "") or new.exchange_rate not in (None, ""):
+        if amount is not None or new.amount_usd in (None, "") or new.exchange_rate in (None, ""):
+            raise CrmError("usd_needs_rate")
+        usd, rate = parse_amount(new.amount_usd, positive=True), parse_rate(new.exchange_rate)
+        amount = parse_amount(in_yuan(usd, rate), positive=True)
     if signed and new.signed_on is None:
         raise CrmError("bad_date", value="--signed-on")
     first_on = new.signed_on if signed else (new.entered_on or today)
     check_not_future(first_on, today)
+    trip_id = _came_of_trip(session, new.trip, first_on) if new.trip else None
     check_planned(new.planned_construction_on, new.planned_production_on)
     event = get_event(session, new.event_ref) if new.event_ref else None
     if signed:
@@ -159,6 +171,9 @@ def add_project(session: Session, new: NewProject, *, actor: Staff, today: dt.da
                                        signing_event_owner=event.owner_unit_id if event else None),
         park=text_for(_PROJECTS.park, new.park, pick("园区", "park")),
         contracted_amount=amount,
+        currency=Currency.USD if usd is not None else Currency.CNY,
+        amount_usd=usd,
+        exchange_rate=rate,
         signing_form=new.signing_form if signed else None,
         contract_on=new.signed_on if signed and new.signing_form == SigningForm.CONTRACT else None,
         signing_event=event,
@@ -168,6 +183,7 @@ def add_project(session: Session, new: NewProject, *, actor: Staff, today: dt.da
         planned_construction_on=new.planned_construction_on,
         planned_production_on=new.planned_production_on,
         status=ProjectStatus.ACTIVE,
+        trip_id=trip_id,
     )
     first_stage = Stage.SIGNED if signed else new.stage
     project.steps.append(StageStep(stage=first_stage, happened_on=first_on, recorded_by=actor))
@@ -243,6 +259,12 @@ def correct_step(
     _refresh_stage_cache(project)
     session.flush()
     return correction
+
+
+def _came_of_trip(session: Session, ref: str, first_on: dt.date) -> int:
+    from crm.services.trips import trip_for_project  # trips find organizations here
+
+    return trip_for_project(session, ref, first_on)
 
 
 def _check_signed_at(event: Event | None, signed_on: dt.date) -> None:

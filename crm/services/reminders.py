@@ -31,7 +31,6 @@ from sqlalchemy.orm import Session, selectinload
 
 from db.base import utcnow
 from db.models import (
-    Problem,
     Project,
     ReminderDelivery,
     Staff,
@@ -49,7 +48,7 @@ from crm.rules.scope import SCOPED_KINDS
 from crm.services import events as event_service
 from crm.services.followups import open_problems
 from crm.services.snapshot import project_states
-from crm.services.supervision import order_ref, order_row
+from crm.services.supervision import order_row
 from crm.services.warnings import event_warnings, state_warnings
 
 # Item states, the most urgent first: deadlines (crm.rules.deadlines), supervision orders
@@ -77,7 +76,7 @@ class Item:
     channel; a new due date makes a new item)."""
 
     key: str
-    kind: str  # crm.services.warnings kinds | problem | order | resubmit
+    kind: str  # crm.services.warnings kinds | problem | order | resubmit (its key: resubmit:REF:plan|summary|project:ID)
     ref: str  # the project (P00012), event (A5) or order (D0003)
     title: str
     due: str | None  # ISO date the item falls due (None for an open problem, a returned submission)
@@ -245,9 +244,8 @@ def _returned(session: Session, as_of: dt.date, live: dict, owners: dict) -> lis
                 continue
             record, title, staff_id = submission.event, submission.event.title, None
         found.append(_Owned(
-            Item(f"resubmit:{record.ref}:{submission.kind.value}:{submission.id}", "resubmit", record.ref, title, None,
-                 RETURNED, since=submission.decided_on.isoformat(),
-                 detail=f"{submission.kind.value}: {submission.reason or ''}".rstrip(": ")),
+            Item(f"resubmit:{record.ref}:{submission.kind.value}:{submission.id}", "resubmit",
+                 record.ref, title, None, RETURNED, since=submission.decided_on.isoformat(), detail=submission.reason),
             staff_id, (submission.unit_id,)))
     return found
 
@@ -475,5 +473,7 @@ def key_item(key: str) -> Item:
     parts = key.split(":")
     kind = parts[0]
     ref = parts[1] if len(parts) > 1 else ""
-    due = parts[2] if len(parts) > 2 and len(parts[2]) == 10 and kind not in ("problem", "resubmit") else None
+    if kind == "resubmit":
+        return Item(key, kind, ref, "", None, RETURNED)
+    due = parts[2] if len(parts) > 2 and len(parts[2]) == 10 and kind != "problem" else None
     return Item(key, kind, ref, "", due, OVERDUE if due else OPEN)

@@ -11,13 +11,16 @@ from sqlalchemy import case, func, select, true
 from sqlalchemy.orm import Session, aliased
 
 from db.models import (
+    Currency,
     FigureKind,
     FollowUp,
     Industry,
+    MilestoneKind,
     Organization,
     Problem,
     Project,
     ProjectFigure,
+    ProjectMilestone,
     ProjectStatus,
     Region,
     Staff,
@@ -61,6 +64,9 @@ class ProjectState:
     next_step: str | None = None  # written with the latest follow-up
     owner_unit_id: int | None = None  # the unit whose project it is (crm.rules.scope)
     started_on: dt.date | None = None  # the day construction began (开工), if it has by the as-of date
+    origin: str | None = None  # the investor's: inside | outside (the province) | abroad
+    amount_usd: Decimal | None = None  # 万美元, for a project signed in dollars
+    milestones: frozenset = frozenset()  # post-landing milestones reached by the as-of date (MilestoneKind)
 
     @property
     def signed(self) -> bool:
@@ -117,7 +123,17 @@ def project_states(session: Session, as_of: dt.date, project_ids: list[int] | No
     if project_ids is not None:  # a page of 100 projects must not group every step of the database
         reached = reached.where(StageStep.project_id.in_(project_ids))
         problems = problems.where(Problem.project_id.in_(project_ids))
-    reached, problems = reached.subquery(), problems.subquery()
+    milestones = (
+        select(
+            ProjectMilestone.project_id.label("project_id"),
+            *(func.max(case((ProjectMilestone.kind == kind, 1), else_=0)).label(kind.value) for kind in MilestoneKind),
+        )
+        .where(ProjectMilestone.reached_on <= as_of, rows_in_effect(ProjectMilestone, as_of))
+        .group_by(ProjectMilestone.project_id)
+    )
+    if project_ids is not None:
+        milestones = milestones.where(ProjectMilestone.project_id.in_(project_ids))
+    reached, problems, milestones = reached.subquery(), problems.subquery(), milestones.subquery()
 
     def latest(model, day, *columns, where=()):
         """Each project's latest row of model on or before as_of (the highest id on the latest day)."""
@@ -163,7 +179,8 @@ def project_states(session: Session, as_of: dt.date, project_ids: list[int] | No
             Project.id, Project.ref, Project.name, Project.signing_event_id, Project.signing_form,
             Project.contract_on, Project.contracted_amount, Project.planned_construction_on,
             Project.planned_production_on, Industry.name, Region.name, Organization.name, Unit.name, Staff.name,
-            Project.owner_unit_id,
+            Project.owner_unit_id, Organization.origin, Project.currency, Project.amount_usd,
+            *(milestones.c[kind.value] for kind in MilestoneKind),
             last_status.c.status, last_funds.c.amount, last_invested.c.amount,
             problems.c.raised, problems.c.resolved,
             followup.c.happened_on, followup.c.next_on, followup.c.next_step,
@@ -171,6 +188,7 @@ def project_states(session: Session, as_of: dt.date, project_ids: list[int] | No
         )
         .join(reached, reached.c.project_id == Project.id)
         .outerjoin(problems, problems.c.project_id == Project.id)
+        .outerjoin(milestones, milestones.c.project_id == Project.id)
         .outerjoin(last_status, last_status.c.project_id == Project.id)
         .outerjoin(last_funds, last_funds.c.project_id == Project.id)
         .outerjoin(last_invested, last_invested.c.project_id == Project.id)
@@ -192,12 +210,15 @@ def project_states(session: Session, as_of: dt.date, project_ids: list[int] | No
     # once, and every keyword, is work for the garbage collector and the interpreter on ten thousand rows.
     order, furthest, zero, active = stages.STAGE_ORDER, stages.furthest, Decimal(0), ProjectStatus.ACTIVE
     started = order.index(Stage.CONSTRUCTION)
+    kinds, no_milestones = tuple(MilestoneKind), frozenset()
+    kinds_count = len(kinds)
     result = []
     append = result.append
     for (pid, ref, name, signing_event_id, signing_form, contract_on, amount, planned_construction_on,
-         planned_production_on, industry, city, investor, unit, staff, owner_unit_id, status, funds_in_place,
-         investment_completed,
-         raised, resolved, last, next_on, next_step, signed_on, *days) in connection.execute(query):
+         planned_production_on, industry, city, investor, unit, staff, owner_unit_id, origin, currency, amount_usd,
+         *rest) in connection.execute(query):
+        (status, funds_in_place, investment_completed, raised, resolved, last, next_on, next_step, signed_on,
+         *days) = rest[kinds_count:]
         stage = furthest(compress(order, days))  # the stages with a day
         append(ProjectState(
             pid, ref, name, industry, city, signing_event_id, signing_form, signed_on,
@@ -211,5 +232,9 @@ def project_states(session: Session, as_of: dt.date, project_ids: list[int] | No
             raised or 0, resolved or 0,  # problems raised, resolved
             last, next_on,  # last_followup_on, next_followup_on
             investor, unit, staff, next_step, owner_unit_id, days[started],
+            origin.value if origin is not None else None,
+            amount_usd if currency == Currency.USD else None,
+            frozenset(kind for kind, flag in zip(kinds, rest[:kinds_count]) if flag) if any(rest[:kinds_count])
+            else no_milestones,
         ))
     return result

@@ -87,6 +87,23 @@ def search_text(value: object) -> str | None:
     return text if text is None else _encodable(text)
 
 
+# 元 per US dollar as people write it (7.1023); a rate outside (0, 100) is a typing error.
+_RATE = re.compile(r"\d{1,2}(?:\.\d{1,6})?")
+
+
+def parse_rate(value: str | Decimal | None) -> Decimal:
+    """An exchange rate: 元 per dollar, at most six decimals, above 0 and below 100."""
+    text = unicodedata.normalize("NFKC", str(value if value is not None else "")).strip()
+    if not _RATE.fullmatch(text) or not Decimal(text):
+        raise CrmError("bad_rate", value=shown(value))
+    return Decimal(text)
+
+
+def in_yuan(amount_usd: Decimal, rate: Decimal) -> Decimal:
+    """万美元 at a rate, in 万元 (two decimals, as every amount)."""
+    return (amount_usd * rate).quantize(_CENT)
+
+
 def parse_amount(value: str | Decimal | int | float | None, *, positive: bool = False) -> Decimal:
     """万元, exact, at most two decimals, below AMOUNT_LIMIT; at least 0, or above 0 when `positive` (a
     contracted amount; funds in place may be 0). Full-width digits are read as digits."""

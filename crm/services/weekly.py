@@ -4,6 +4,7 @@ the as-of date, what happened to it in the week, open problems, event deadlines 
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -11,12 +12,13 @@ from decimal import Decimal
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from db.models import Event, FollowUp, FollowUpKind, Industry, ProjectStatus, Region, Stage, StageStep
+from db.models import Event, FollowUp, FollowUpKind, Industry, ProjectStatus, Region, Stage, StageStep, Unit
 
-from crm.dates import parse_week, week_of
+from crm.dates import FIRST_YEAR, LAST_YEAR, month_span, parse_week, quarter_span, week_of
 from crm.errors import CrmError
 from crm.labels import event_period_label
 from crm.rules import deadlines, kpi
+from crm.rules import targets as target_rules
 from crm.rules.scope import who
 from crm.rules.supervision import CLOSED, RED_AFTER_DAYS
 from crm.rules.stages import PIPELINE_STAGES, rank
@@ -28,37 +30,93 @@ from crm.services.reference import find_industry, find_region
 from crm.services.snapshot import ProjectState, project_states
 from crm.services.submissions import counted
 from crm.services.supervision import OrderRow, list_orders
+from crm.services.targets import ProgressRow as TargetRow, RankRow
+from crm.services.targets import progress as target_progress, ranking as target_ranking
 from crm.services.warnings import STATUS_ORDER, event_deadlines
 
 
+WEEK, MONTH, QUARTER = "week", "month", "quarter"
+
+
 @dataclass(frozen=True)
-class ReportWeek:
-    """The ISO week reported on and the as-of date (never later than today for a week chosen by number)."""
+class ReportPeriod:
+    """The period reported on — an ISO week, a month or a quarter — and the as-of date (never later than
+    today for a period chosen by name; the period's last day once it is over)."""
 
     as_of: dt.date
-    monday: dt.date
-    sunday: dt.date
+    first: dt.date
+    last: dt.date
+    kind: str = WEEK
+
+    @property
+    def monday(self) -> dt.date:  # the names of the weekly form
+        return self.first
+
+    @property
+    def sunday(self) -> dt.date:
+        return self.last
 
     @property
     def last_day(self) -> dt.date:
-        """The week's days counted: up to the as-of date."""
-        return min(self.sunday, self.as_of)
+        """The period's days counted: up to the as-of date."""
+        return min(self.last, self.as_of)
 
     @property
     def label(self) -> str:
-        year, week, _ = self.monday.isocalendar()
+        if self.kind == MONTH:
+            return f"{self.first.year}-{self.first.month:02d}"
+        if self.kind == QUARTER:
+            return f"{self.first.year}-Q{(self.first.month - 1) // 3 + 1}"
+        year, week, _ = self.first.isocalendar()
         return f"{year}-W{week:02d}"
 
 
-def report_week(*, as_of: dt.date | None, week: str | None, today: dt.date) -> ReportWeek:
-    if week:
-        monday, sunday = parse_week(week)
-        if monday > today:
-            raise CrmError("week_in_future", value=week, today=today.isoformat())
-        return ReportWeek(min(sunday, today), monday, sunday)
+ReportWeek = ReportPeriod  # the name it had while there were only weeks
+
+_MONTH = (re.compile(r"^(\d{4})-(\d{1,2})$"), re.compile(r"^(\d{4})年(\d{1,2})月$"))
+_QUARTER = (re.compile(r"^(\d{4})-?Q(\d)$", re.IGNORECASE), re.compile(r"^(\d{4})年第?([1-4一二三四])季度?$"))
+_CHINESE_DIGITS = {"一": 1, "二": 2, "三": 3, "四": 4}
+
+
+def _year_and_part(value: str, forms, high: int, error: str) -> tuple[int, int]:
+    text = (value or "").strip()
+    for form in forms:
+        match = form.match(text)
+        if match:
+            year, part = int(match.group(1)), match.group(2)
+            part = _CHINESE_DIGITS[part] if part in _CHINESE_DIGITS else int(part)
+            if FIRST_YEAR <= year <= LAST_YEAR and 1 <= part <= high:
+                return year, part
+            break
+    raise CrmError(error, value=value)
+
+
+def parse_month(value: str) -> tuple[dt.date, dt.date]:
+    """YYYY-MM (or 2026年11月) → (its first day, its last day)."""
+    return month_span(*_year_and_part(value, _MONTH, 12, "bad_month"))
+
+
+def parse_quarter(value: str) -> tuple[dt.date, dt.date]:
+    """YYYY-Qn (or 2026Q4, 2026年第四季度) → (its first day, its last day)."""
+    return quarter_span(*_year_and_part(value, _QUARTER, 4, "bad_quarter"))
+
+
+def report_week(*, as_of: dt.date | None, week: str | None, today: dt.date, month: str | None = None,
+                quarter: str | None = None) -> ReportPeriod:
+    """The period a report covers: the ISO week, month or quarter named (as of its last day, or today
+    while it runs; one not yet begun is refused), else the week `as_of` (default today) falls in."""
+    for value, parse, kind, error in ((week, parse_week, WEEK, "week_in_future"),
+                                      (month, parse_month, MONTH, "month_in_future"),
+                                      (quarter, parse_quarter, QUARTER, "quarter_in_future")):
+        if value:
+            first, last = parse(value)
+            if first > today:
+                raise CrmError(error, value=value, today=today.isoformat())
+            return ReportPeriod(min(last, today), first, last, kind)
     day = as_of or today
     monday, sunday = week_of(day)
-    return ReportWeek(day, monday, sunday)
+    return ReportPeriod(day, monday, sunday)
+
 
 
 @dataclass(frozen=True)
@@ -126,9 +184,24 @@ class KpiRow:
     by_stage: dict[Stage, StageCount]  # live projects at each stage on the as-of date (industries, overall)
 
 
+@dataclass(frozen=True)
+class TargetsSummary:
+    """The year's targets as of the report's day (crm.services.targets): every target row in the report's
+    scope, and the ranking of the cities with targets (the cohort), by the configured rule and weights."""
+
+    year: int
+    as_of: dt.date
+    share_of_year: Decimal  # 序时进度, %
+    progress: list[TargetRow]
+    ranking: list[RankRow]
+    indicators: list[str]  # the ranking's, in INDICATORS order
+    rule: str
+    weights: dict[str, Decimal]
+
+
 @dataclass
 class WeeklyReport:
-    week: ReportWeek
+    week: ReportPeriod  # a week, month or quarter (see period)
     city: str | None
     industry: str | None
     confirmed: bool  # only projects the province confirmed (认定) count, else every reported one
@@ -140,14 +213,21 @@ class WeeklyReport:
     by_industry: list[KpiRow]
     by_city: list[KpiRow]
     overall: KpiRow
+    targets: TargetsSummary | None = None  # None when the year has no targets
+
+    @property
+    def period(self) -> ReportPeriod:
+        return self.week
 
 
 def weekly_report(
-    session: Session, week: ReportWeek, *, city: str | None = None, industry: str | None = None,
+    session: Session, week: ReportPeriod, *, city: str | None = None, industry: str | None = None,
     confirmed: bool | None = None, red_after: int = RED_AFTER_DAYS,
+    ranking: tuple[dict[str, Decimal], str] | None = None,
 ) -> WeeklyReport:
     """city and industry as users type them (南昌, 光伏, pv); unknown ones are refused. `confirmed`: count
-    only confirmed projects; by default the province's staff get those, units what they reported."""
+    only confirmed projects; by default the province's staff get those, units what they reported.
+    `ranking`: (weights, rule) of crm.rules.targets.ranking_settings (default: its defaults)."""
     city_name = find_region(session, city).name if city else None
     industry_name = find_industry(session, industry).name if industry else None
     confirmed = who(session).provincial_staff if confirmed is None else confirmed
@@ -212,11 +292,46 @@ def weekly_report(
                 if o.project in refs and (o.state != CLOSED or o.closed_on >= week.monday.isoformat())],
         deadlines=_event_deadlines(session, as_of, events, city_name, industry_name),
         **_kpi_tables(cohort_facts, industries, cities),
+        targets=_targets(session, as_of, city_name, industry_name, ranking or target_rules.ranking_settings({})),
     )
 
 
-def _week_items(session: Session, week: ReportWeek, steps: list) -> list[tuple[int, WeekItem]]:
-    """Follow-ups and stage steps of the week, oldest first, as (project id, item)."""
+def _targets(session: Session, as_of: dt.date, city: str | None, industry: str | None,
+             settings: tuple[dict[str, Decimal], str]) -> TargetsSummary | None:
+    """The targets of the as-of year. With a city or industry filter the target rows are that city's
+    (its own and its parks') or that industry's; the ranking is always the province's."""
+    year = as_of.year
+    rows = target_progress(session, year, as_of)
+    if not rows:
+        return None
+    weights, rule = settings
+    ranked = target_ranking(session, year, as_of, weights=weights, rule=rule)
+    if city:
+        regions = _unit_regions(session)
+        rows = [r for r in rows if regions.get(r.unit) == city]
+    if industry:
+        rows = [r for r in rows if r.industry == industry]
+    return TargetsSummary(year, as_of, target_rules.percent(target_rules.share_of_year(as_of)), rows, ranked,
+                          list(ranked[0].completion) if ranked else [], rule, weights)
+
+
+def _unit_regions(session: Session) -> dict[str, str]:
+    """Each unit's city (region) by name: its own, else the nearest one above it."""
+    units = {uid: (name, parent, region) for uid, name, parent, region in session.execute(
+        select(Unit.id, Unit.name, Unit.parent_id, Region.name).outerjoin(Region, Unit.region_id == Region.id))}
+    found = {}
+    for name, parent, region in units.values():
+        seen = set()
+        while region is None and parent in units and parent not in seen:
+            seen.add(parent)
+            _, parent, region = units[parent]
+        if region is not None:
+            found[name] = region
+    return found
+
+
+def _week_items(session: Session, week: ReportPeriod, steps: list) -> list[tuple[int, WeekItem]]:
+    """Follow-ups and stage steps of the period, oldest first, as (project id, item)."""
     items = [
         (pid, WeekItem(on, None, kind, content))
         for pid, on, kind, content in session.execute(
@@ -230,8 +345,8 @@ def _week_items(session: Session, week: ReportWeek, steps: list) -> list[tuple[i
     return items
 
 
-def _week_steps(session: Session, week: ReportWeek) -> list[tuple[int, Stage, dt.date, str | None]]:
-    """Signings and stage steps that happened in the week (the effective history, corrections applied)."""
+def _week_steps(session: Session, week: ReportPeriod) -> list[tuple[int, Stage, dt.date, str | None]]:
+    """Signings and stage steps that happened in the period (the effective history, corrections applied)."""
     return list(
         session.execute(
             select(StageStep.project_id, StageStep.stage, StageStep.happened_on, StageStep.note)

@@ -6,7 +6,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from db.base import Base, SoftDeletable, Timestamped, Versioned
 from db.pinyin import contact_pinyin, organization_pinyin
-from db.models.enums import OrgKind, enum_column_type
+from db.models.enums import InvestorOrigin, OrgKind, enum_column_type
 from db.models.reference import Industry, Region
 
 
@@ -21,6 +21,8 @@ class Organization(Base, Versioned, Timestamped, SoftDeletable):
     region_id: Mapped[int | None] = mapped_column(ForeignKey("regions.id"), index=True)
     industry_id: Mapped[int | None] = mapped_column(ForeignKey("industries.id"), index=True)
     address: Mapped[str | None] = mapped_column(String(255))
+    # Where the investor comes from, for 省外资金 and 境外资金 (None: not known yet).
+    origin: Mapped[InvestorOrigin | None] = mapped_column(enum_column_type(InvestorOrigin, "investor_origin"))
     notes: Mapped[str | None] = mapped_column(Text)
     # Derived from name_key (db.pinyin): " tengxunkeji txkj ", what pinyin searches scan.
     pinyin: Mapped[str | None] = mapped_column(Text)

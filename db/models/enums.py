@@ -117,6 +117,23 @@ class SubmissionOutcome(enum.StrEnum):
     RETURNED = "returned"  # 退回, with a reason
 
 
+class InvestorOrigin(enum.StrEnum):
+    INSIDE = "inside"  # 省内
+    OUTSIDE = "outside"  # 省外: another province (省外资金)
+    ABROAD = "abroad"  # 境外, Hong Kong, Macao and Taiwan included (境外资金)
+
+
+class Currency(enum.StrEnum):
+    CNY = "CNY"
+    USD = "USD"
+
+
+class MilestoneKind(enum.StrEnum):
+    IN_STATISTICS = "in_statistics"  # 入库 / 纳统: entered the statistics
+    ABOVE_SIZE = "above_size"  # 入规: became an enterprise above the designated size (规上)
+    FULL_CAPACITY = "full_capacity"  # 达产: reached design capacity
+
+
 def enum_column_type(enum_cls: type[enum.StrEnum], name: str) -> Enum:
     """A portable VARCHAR + named CHECK constraint holding the enum's values (not its member names)."""
     return Enum(

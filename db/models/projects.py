@@ -4,12 +4,14 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from sqlalchemy import ForeignKey, Index, String, Text, false
+from sqlalchemy import ForeignKey, Index, Numeric, String, Text, false
 from sqlalchemy.orm import Mapped, declared_attr, mapped_column, relationship
 
 from db.base import Base, SoftDeletable, Timestamped, Versioned, utcnow, UnitOwned
 from db.models.contacts import Organization
 from db.models.enums import (
+    Currency,
+    MilestoneKind,
     FigureKind,
     FollowUpKind,
     ProjectStatus,
@@ -37,7 +39,15 @@ class Project(Base, Versioned, Timestamped, SoftDeletable, UnitOwned):
     # The day a framework agreement became a contract (协议转化).
     contract_on: Mapped[dt.date | None]
     signing_event_id: Mapped[int | None] = mapped_column(ForeignKey("events.id"), index=True)
-    contracted_amount: Mapped[Decimal | None]  # 合同引资额, 万元
+    contracted_amount: Mapped[Decimal | None]  # 合同引资额, 万元 (for a project signed in dollars: at its rate)
+    # Foreign investment is assessed in US dollars: the amount as signed (万美元) and the rate of its signing
+    # day (元 per dollar), kept as the user gave them.
+    currency: Mapped[Currency] = mapped_column(enum_column_type(Currency, "currency"), default=Currency.CNY,
+                                               server_default=Currency.CNY.value)
+    amount_usd: Mapped[Decimal | None]
+    exchange_rate: Mapped[Decimal | None] = mapped_column(Numeric(12, 6))
+    # The outbound promotion trip (招商小分队) the project came of, if any.
+    trip_id: Mapped[int | None] = mapped_column(ForeignKey("promotion_trips.id"), index=True)
     jobs: Mapped[int | None]
     responsible_unit_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"), index=True)
     responsible_staff_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"), index=True)
@@ -189,3 +199,20 @@ class Problem(Base, Versioned, Correctable):
     @property
     def audit_unit_id(self) -> int | None:
         return self.project.owner_unit_id
+
+
+class ProjectMilestone(Base, Correctable):
+    """A dated milestone after landing — 入库/纳统, 入规, 达产 — recorded, correctable, read as of a date."""
+
+    __tablename__ = "project_milestones"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    project_id: Mapped[int] = mapped_column(ForeignKey("projects.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[MilestoneKind] = mapped_column(enum_column_type(MilestoneKind, "milestone_kind"))
+    reached_on: Mapped[dt.date]
+    note: Mapped[str | None] = mapped_column(Text)
+    recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
+    recorded_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+    project: Mapped[Project] = relationship()
+    recorded_by: Mapped[Staff | None] = relationship()

@@ -250,12 +250,15 @@ async def test_an_order_is_issued_replied_to_and_accepted_with_its_colours(team)
         form = app.screen
         assert isinstance(form, OrderForm)
         await fill(pilot, "target", red_ref)
-        form.control("unit").value = CITY
         await fill(pilot, "due_on", days_ago(20).isoformat())
         await fill(pilot, "note", "加快办理用地手续")
-        await fill(pilot, "on", days_ago(10).isoformat())  # issued after it was due: refused beside the due date
-        await press(pilot, "ctrl+s")
+        await fill(pilot, "on", days_ago(10).isoformat())
+        await press(pilot, "ctrl+s")  # no unit chosen (none is proposed): refused beside it
+        assert app.screen is form and form.query_one("#error-unit").has_class("-shown")
+        form.control("unit").value = CITY
+        await press(pilot, "ctrl+s")  # issued after it was due: refused beside the due date, nothing lost
         assert app.screen is form and form.query_one("#error-due_on").has_class("-shown")
+        assert form.control("note").value == "加快办理用地手续"
         await fill(pilot, "on", days_ago(30).isoformat())
         await press(pilot, "ctrl+s")
         assert isinstance(app.screen, SupervisionScreen)

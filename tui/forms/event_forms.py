@@ -1,5 +1,6 @@
 """Events by hand (new, edited: every field as `crm events add/edit` takes it) and the recorded actions
-on an event: fix its date, mark its plan or summary filed, sign a project there."""
+on an event: fix its date, sign a project there. Its plan and summary are reported up (上报) through
+tui.forms.reporting.SubmitForm."""
 from __future__ import annotations
 
 import datetime as dt
@@ -25,8 +26,6 @@ from tui.forms.answering import AnsweringForm
 from tui.forms.base import Field, FormScreen, Recorder
 from tui import text
 from tui.i18n import word
-
-PLAN, SUMMARY = "plan", "summary"
 
 
 def _about(event: EventDetail) -> Text:
@@ -54,24 +53,6 @@ class FixDateForm(FormScreen):
         check_version(event_service.get_event(session, self.event.ref), self.event.version, self.event.ref)
         fixed = event_service.fix_date(session, self.event.ref, values["starts_on"], values["ends_on"])
         return f"{fixed.ref}: {text.span(fixed.starts_on, fixed.ends_on)}"
-
-
-class SubmittedForm(FormScreen):
-    def __init__(self, event: EventDetail, which: str, today: dt.date) -> None:
-        super().__init__(
-            pick(f"标记{word('deadline_kind', which)}已报送", f"Mark the {word('deadline_kind', which)} submitted"),
-            [Field("on", pick("报送日期", "submitted on"), "date", required=True, value=today)],
-            about=_about(event),
-        )
-        self.event = event
-        self.which = which
-
-    def save(self, session: Session, values: dict[str, Any], who: Recorder) -> str:
-        check_version(event_service.get_event(session, self.event.ref), self.event.version, self.event.ref)
-        mark = event_service.mark_plan_submitted if self.which == PLAN else event_service.mark_summary_submitted
-        mark(session, self.event.ref, values["on"])
-        return pick(f"{self.event.ref}：{word('deadline_kind', self.which)}已于 {values['on']} 报送",
-                    f"{self.event.ref}: {word('deadline_kind', self.which)} submitted on {values['on']}")
 
 
 class SignProjectForm(FormScreen):

@@ -10,6 +10,7 @@ from typing import Any
 
 from rich.text import Text
 from sqlalchemy.orm import Session
+from textual.widgets import Select
 
 from crm.i18n import pick, t
 from crm.labels import order_state_label, submission_kind_label
@@ -49,7 +50,8 @@ class SubmitForm(ReportingForm):
         super().__init__(
             pick(f"再次上报{label}", f"Submit the {label} again") if again else pick(f"上报{label}", f"Submit the {label}"),
             [Field("on", pick("上报日期", "submission date"), "date", required=True, value=today),
-             Field("note", pick("说明", "note"), placeholder=pick("如：已补充合同扫描件", "e.g. contract scan added"))],
+             Field("note", pick("说明", "note"),
+                   placeholder=pick("如：按退回意见补充了什么", "e.g. what was added as asked") if again else "")],
             about=about,
         )
         self.kind, self.ref = kind, ref
@@ -118,6 +120,15 @@ class OrderForm(ReportingForm):
             about=about,
         )
         self.saved_ref: str | None = None  # the new order's ref, once saved
+
+    def _control(self, spec: Field):
+        if spec.name != "unit":
+            return super()._control(spec)
+        # The unit is chosen, never taken from the top of the list: a required Select without a blank would
+        # propose the first unit of the province to every order.
+        return Select([(Text(label), value) for label, value in spec.choices],
+                      value=spec.value if spec.value not in (None, "") else Select.NULL, allow_blank=True,
+                      prompt=pick("（请选择）", "(choose)"), id=f"field-{spec.name}", compact=True)
 
     def save(self, session: Session, values: dict[str, Any], who: Recorder) -> str:
         order = supervision.add_order(session, values["target"], unit=values["unit"], due_on=values["due_on"],

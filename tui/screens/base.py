@@ -39,19 +39,19 @@ _SCOPE_TITLES: WeakKeyDictionary = WeakKeyDictionary()
 
 
 def scope_words(scope) -> str | None:
-    """The user's scope as the header names it: their unit (with 全省 where they see every unit's records; 全省
-    alone without a unit) and 审核人 for a provincial reviewer. None where no scope applies (the database was
-    opened without one: every record, as before units)."""
+    """The user's scope as the header names it: their unit, with 全省 where they see every unit's records (the
+    province's own staff), and 审核人 for a provincial reviewer. None where there is no unit to name: no scope
+    applies (the database was opened without one), or the login is no staff member of a unit, who sees
+    everything as a team database did before units."""
     from crm.i18n import pick
 
-    if scope is None or scope.login is None:
+    if scope is None or scope.login is None or not scope.unit_name:
         return None
-    whole = pick("全省", "whole province")
-    words = scope.unit_name or whole
-    if scope.unit_name and scope.visible is None:
-        words += pick(f"（{whole}）", f" ({whole})")
+    words = scope.unit_name
+    if scope.visible is None:
+        words += pick("（全省）", " (province)")
     if scope.reviewer:
-        words += pick("· 审核人" if words.endswith("）") else " · 审核人", " · reviewer")
+        words += pick("· 审核人", " · reviewer")
     return words
 
 

@@ -41,12 +41,11 @@ def kind_label(item: MineItem) -> str:
 
 
 def when(item: MineItem) -> Text:
-    """The day it falls due, or since when it waits."""
+    """The day it falls due; dimmed, the day it has waited since (raised, returned, submitted, replied): the
+    column says 期限/起始."""
     if item.due:
         return Text(item.due)
-    if item.since:
-        return Text(pick(f"{item.since} 起", f"since {item.since}"), style="dim")
-    return text.plain(None)
+    return Text(item.since, style="dim") if item.since else text.plain(None)
 
 
 def row_key(item: MineItem) -> str:
@@ -80,7 +79,7 @@ class MineScreen(WorkbenchScreen):
         self.work = work
         self.query_one("#mine-who", Static).update(self._who(work))
         table = self.query_one("#mine", DataTable)
-        tables.fill(table, [pick("事项", "what"), pick("编号", "ref"), pick("名称", "title"), pick("期限", "due"),
+        tables.fill(table, [pick("事项", "what"), pick("编号", "ref"), pick("名称", "title"), pick("期限/起始", "due/since"),
                             pick("状态", "state"), pick("说明", "note")],
                     [(Text(kind_label(i)), Text(i.ref, style="bold"), Text(i.title), when(i),
                       Text(word("mine_state", i.state), style=STATE_STYLE.get(i.state, "")), text.plain(i.detail))

@@ -78,7 +78,7 @@ class ReviewScreen(WorkbenchScreen):
         yield KeyBar()
 
     def on_mount(self) -> None:
-        self.sub_title = pick("上报与审核", "submissions and review")
+        self.sub_title = pick("上报与审核", "submissions")
         self.query_one("#queue-history").border_title = pick("上报记录", "history")
         self.reload()
 

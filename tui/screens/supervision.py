@@ -114,7 +114,7 @@ class SupervisionScreen(WorkbenchScreen):
         yield KeyBar()
 
     def on_mount(self) -> None:
-        self.sub_title = pick("督办事项", "supervision orders")
+        self.sub_title = pick("督办事项", "orders")
         self.query_one("#order-detail").border_title = pick("督办单", "order")
         self.reload()
 
@@ -144,8 +144,9 @@ class SupervisionScreen(WorkbenchScreen):
         line = Text(pick(f" 共 {len(loaded.rows)} 张", f" {len(loaded.rows)} orders"))
         for state in (rules.RED, rules.YELLOW, rules.AWAITING_REVIEW):
             line.append(" · ")
-            line.append(f"{order_state_label(state)} {counts[state]}", style=STATE_STYLE[state] if counts[state] else "dim")
-        line.append(pick(f"  （逾期超过 {self.red_after()} 天为红色）", f"  (red: overdue by more than {self.red_after()} days)"),
+            line.append(f"{word('order_state_short', state)} {counts[state]}",
+                        style=STATE_STYLE[state] if counts[state] else "dim")
+        line.append(pick(f"  （逾期超过 {self.red_after()} 天为红）", f"  (red: over {self.red_after()} days late)"),
                     style="dim")
         self.query_one("#orders-status", StatusLine).text = line
         self.refresh_bindings()

@@ -32,6 +32,15 @@ def key_display(app, binding: Binding) -> str:
             "pgup": "PgUp", "pgdn": "PgDn", "delete": "Del", "insert": "Ins"}.get(shown, shown)
 
 
+def _app_rank(item: Item) -> float:
+    """Where a workbench-wide key goes in the footer: F2 … F8, Ctrl+Q, F9 … (a section given another key in
+    config.toml after them)."""
+    key, action, _node = item.keys[0]
+    if action == "quit":
+        return 8.5
+    return int(key[1:]) if _FUNCTION_KEY.fullmatch(key.lower()) else 99
+
+
 def group_label(group: Binding.Group) -> str:
     return binding_label(group.description) or group.description
 
@@ -91,9 +100,9 @@ class KeyBar(Widget):
                 help_item = item
             else:
                 items.append(item)
-        # The App's keys after the screen's, the sections in their order and Ctrl+Q (a priority binding,
-        # which Textual lists first) last.
-        items.sort(key=lambda item: (item.keys[0][2] is self.app, item.keys[0][1] == "quit"))
+        # The App's keys after the screen's: F2 … F8 in their order, Ctrl+Q (a priority binding, which Textual
+        # lists first), then the sections that came later (F9 待办, F10 审核, F12 督办) while there is room.
+        items.sort(key=lambda item: (item.keys[0][2] is self.app, _app_rank(item) if item.keys[0][2] is self.app else 0))
         return items, help_item
 
     def render(self) -> Text:
