@@ -1,14 +1,15 @@
-"""The workbench and the contact search under PostgreSQL row-level security (issue 14): the owner beside a
-city login, on `crm demo --size large`.
+"""The workbench and the contact search under PostgreSQL row-level security (issue 14), owner beside city login.
 
-Makes (or with --reuse keeps) a database crm_rls_bench owned by crm_rls_bench_owner (CREATEROLE), loads the
-large demo as the owner, adds a park under 南昌市政府 and the staff member nc_bench of 南昌市政府 with a login
-of their own (`crm db create-login`), then runs, once as the owner and once as nc_bench (connected as
-nc_bench, CRM_USER=nc_bench):
+On `crm demo --size large`: makes (or with --reuse keeps) a database crm_rls_bench owned by
+crm_rls_bench_owner (CREATEROLE), loads the large demo as the owner, adds a park under 南昌市政府 and the
+staff member nc_bench of 南昌市政府 with a login of their own (`crm db create-login`), then runs, once as
+the owner and once as nc_bench (connected as nc_bench, CRM_USER=nc_bench):
 
   * bench/bench_tui.py       start → dashboard / project list painted, key → paint in the project list
   * bench/bench_contacts.py  contacts first paint, End → last row, keystroke → search results painted
   * crm projects list --json, crm report kpi --json, crm export weekly (wall time, median of --cli-runs)
+  * EXPLAIN ANALYZE of the dashboard's slowest statement as each login, with the server's settings and
+    with jit off (the planner's cost, execution and JIT compile times)
 
 and prints the figures side by side (owner | city login | target | met?) with how many projects each sees.
 
@@ -17,7 +18,7 @@ in a child process whose Database asks for the scope of CRM_USER as the CLI does
 city login is measured as `crm tui` runs for it: the app's own filter (db.scope) and the database's policies
 together. --rls-only leaves the app's filter out (policies alone).
 
-    python bench/bench_rls.py                 # first run: the demo load takes several minutes
+    python bench/bench_rls.py                 # first run: setup and demo load, about a minute
     python bench/bench_rls.py --reuse         # later runs keep the database (left in place for them)
 
 Only 127.0.0.1; the cluster's superuser `postgres` (trust) creates and drops only crm_rls_bench,
@@ -29,6 +30,7 @@ import argparse
 import json
 import os
 import re
+import shutil
 import statistics
 import subprocess
 import sys
@@ -116,7 +118,7 @@ def setup(reuse: bool) -> None:
     step("crm db upgrade", lambda: crm(OWNER, "db", "upgrade"))
     projects = sql_as(OWNER, "SELECT count(*) FROM projects")
     if projects < 10_000:
-        step("crm demo --size large (several minutes on PostgreSQL)",
+        step("crm demo --size large (under a minute here)",
              lambda: crm(OWNER, "demo", "--size", "large", *(["--force"] if projects else [])))
     if not sql_as(OWNER, "SELECT 1 FROM units WHERE name = :n", {"n": PARK_UNIT}):
         step(f"crm units add {PARK_UNIT} --kind park --parent {CITY_UNIT}",
@@ -215,7 +217,8 @@ def parse_contacts(out: str) -> dict:
     f = {"contacts": int(re.search(r"([\d,]+) contacts;", out).group(1).replace(",", "")),
          "load": float(re.search(r"load average ([\d.]+)", out).group(1))}
     f["first"] = float(re.search(r"contacts screen, [\d,]+ rows\s+" + NUMBER + " ms", out).group(1).replace(",", ""))
-    f["last"] = float(re.search(r"End → last row painted \(median\)\s+" + NUMBER + " ms", out).group(1).replace(",", ""))
+    last = re.search(r"End → last row painted \(median\)\s+" + NUMBER + " ms", out)
+    f["last"] = float(last.group(1).replace(",", ""))
     section = None
     for raw in out.splitlines():
         if raw.startswith("key → search results painted"):
@@ -349,7 +352,8 @@ def report(results: dict, args, loads: list[float], elapsed: float, rls_only: bo
     print(row("  contacts screen first paint (median)", o["contacts"]["first"], c["contacts"]["first"], 300))
     print(row("  End → last row painted (median)", o["contacts"]["last"], c["contacts"]["last"], 100))
     for i, name in enumerate(SEARCHES):
-        print(row(f"  keystroke → results p95, {name}", o["contacts"][f"key{i}_p95"], c["contacts"][f"key{i}_p95"], 100))
+        print(row(f"  keystroke → results p95, {name}", o["contacts"][f"key{i}_p95"],
+                  c["contacts"][f"key{i}_p95"], 100))
     for i, name in enumerate(SEARCHES):
         print(row(f"  search service alone p95, {name}", o["contacts"][f"service{i}_p95"],
                   c["contacts"][f"service{i}_p95"]))
@@ -428,6 +432,7 @@ def main() -> int:
     for who, login in whos:
         results[who]["cli"] = time_cli(login, args.cli_runs, out_dir)
         print(f"  command line as {who} done (load {os.getloadavg()[0]:.1f})", flush=True)
+    shutil.rmtree(out_dir, ignore_errors=True)  # the weekly workbooks written
     sampler.stop.set()
     loads = sampler.samples or [os.getloadavg()[0]]
     if args.only:

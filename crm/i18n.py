@@ -558,6 +558,42 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "batch {batch} undone: {events} events, {units} units and {industries} industries removed, "
         "{restored} events restored",
     ),
+    # --- target tables (crm targets import) ---
+    "import_refused_no_targets_header": (
+        "{path} 中找不到目标任务表的表头（如 单位/设区市、签约项目数、签约金额、到位资金、开工项目数）",
+        "{path}: no target table header found (such as 单位/Unit, 签约项目数, 签约金额/Signed amount, 到位资金/Funds, "
+        "开工项目数/Started)",
+    ),
+    "import_targets_no_year": (
+        "工作表 {sheet} 没有年度列，标题中也没有（唯一的）年度：请用 --year 指明目标年度",
+        "sheet {sheet} has no year column and its title names no single year: say the year with --year",
+    ),
+    "import_targets_other_year": ("年度为 {value}，与 --year {year} 不符", "the year is {value}, not --year {year}"),
+    "import_targets_one_industry": (
+        "一行只能是一个产业的目标：{value}（若此列不是目标所属产业，用 --map \"列名=ignore\" 忽略）",
+        "one industry per row: {value} (if this column is not the target's industry, drop it with "
+        "--map \"COLUMN=ignore\")",
+    ),
+    "import_targets_same_unit": (
+        "与 {sheet} 第 {row} 行是同一单位（{unit}）、同一年度和产业的目标",
+        "the same unit ({unit}), year and industry as {sheet} row {row}",
+    ),
+    "import_targets_summary_created": ("新建目标 {targets} 项", "created: {targets} targets"),
+    "import_targets_summary_would_create": ("将新建目标 {targets} 项", "would create: {targets} targets"),
+    "import_targets_summary_updated": (
+        "更改已有目标 {targets} 项；拒绝 {errors} 行", "{targets} known targets changed; {errors} rows rejected",
+    ),
+    "import_targets_amount_stated": (
+        "工作表 {sheet}：［{column}］按{unit}读取，折算为万元", "sheet {sheet}: [{column}] read in {unit}, as 万元",
+    ),
+    "import_targets_amount_assumed": (
+        "工作表 {sheet}：［{column}］未注明金额单位，按万元读取（如为亿元，请在表头写明“（亿元）”）",
+        "sheet {sheet}: [{column}] names no unit: read as 万元 (if it is 亿元, write “（亿元）” in its header)",
+    ),
+    "import_targets_undone": (
+        "已撤销批次 {batch}：删除目标 {targets} 项，恢复原值 {restored} 项",
+        "batch {batch} undone: {targets} targets removed, {restored} set back to their old values",
+    ),
     # --- corrections of appended records ---
     "unknown_followup": ("找不到跟踪服务记录：{ref}", "no such follow-up: {ref}"),
     "unknown_figure": ("找不到资金数据：{ref}", "no such figure: {ref}"),

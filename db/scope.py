@@ -6,6 +6,7 @@ on the connected login enforces the same, whatever program connects (migration 0
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 from sqlalchemy import event, or_, select
 from sqlalchemy.orm import Session, with_loader_criteria
@@ -60,6 +61,12 @@ def _keep_to_scope(state) -> None:
     visible = getattr(state.session.info.get(SCOPE_KEY), "visible", None)
     if visible is None or not state.is_select or state.execution_options.get("crm_all_units"):
         return
+    state.statement = state.statement.options(*_criteria(visible))
+
+
+@lru_cache(maxsize=32)
+def _criteria(visible: Visible) -> tuple:
+    """The loader criteria of one scope, built once per scope rather than for every query."""
     units = tuple(sorted(visible.units))
     events = tuple(sorted(visible.units | visible.shared_event_units))
     own_projects = select(Project.id).where(Project.owner_unit_id.in_(units)).scalar_subquery()
@@ -88,4 +95,4 @@ def _keep_to_scope(state) -> None:
             select(Project.id).where(Project.owner_unit_id.in_(units)).scalar_subquery())), include_aliases=True),
         with_loader_criteria(SupervisionReply, SupervisionReply.order_id.in_(own_orders), include_aliases=True),
     ]
-    state.statement = state.statement.options(*options)
+    return tuple(options)

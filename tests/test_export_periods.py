@@ -11,8 +11,8 @@ import subprocess
 import pytest
 from sqlalchemy import select
 
-from crm.services.weekly import parse_month, parse_quarter, report_week
 from crm.errors import CrmError
+from crm.services.weekly import parse_month, parse_quarter, report_week
 from db.models import Stage, StageStep
 from db.session import Database
 from tests.test_export_weekly import WEEKLY_SHEETS
@@ -254,6 +254,8 @@ def test_same_data_gives_the_same_monthly_file(cli, with_targets, tmp_path):
     (["--quarter", "2011-Q5"], "季度无效"),
     (["--quarter", "2011-11"], "季度无效"),
     (["--quarter", "2027-Q1"], "尚未开始"),
+    (["--month", "9" * 40 + "-01"], "月份无效"),
+    (["--quarter", "2011-Q4\x00; DROP TABLE projects"], "季度无效"),
 ])
 def test_bad_periods_are_one_line_and_leave_the_file(cli, demo_backend, tmp_path, args, message):
     path = tmp_path / "month.xlsx"

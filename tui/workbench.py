@@ -58,6 +58,10 @@ class CrmApp(DbClient, App):
             from crm.services.actor import staff_for
 
             database.actor = lambda session: staff_for(session, login)
+        if database.scope is None:  # whose records every screen keeps to (the CLI's Database already says)
+            from crm.rules.scope import scope_of
+
+            database.scope = lambda session: scope_of(session, login)
         self.login = login
         self.config = config if config is not None else {}
         self.offline = False

@@ -1,6 +1,7 @@
-"""crm targets set|progress|rank: annual targets, 序时进度 and the ranking of the cities (晾晒)."""
+"""crm targets set|import|progress|rank: annual targets, 序时进度 and the ranking of the cities (晾晒)."""
 from __future__ import annotations
 
+from crm.cli.cmd_import import _file_argument, _import_options
 from crm.cli.context import print_json, print_table
 from crm.i18n import pick, t
 from crm.labels import amount_text, indicator_label
@@ -20,6 +21,15 @@ def register(commands) -> None:
     p.add_argument("--value", required=True, metavar=pick("目标值", "VALUE"))
     p.add_argument("--industry", metavar=pick("产业", "IND"), help=pick("某一产业的目标（默认全部产业）", "for one industry"))
     p.set_defaults(handler=set_)
+    p = sub.add_parser("import", help=pick(
+        "导入委办印发的目标任务分解表（每个单位一行，每项指标一列）",
+        "import a commission's target table (a row per unit, a column per indicator)"))
+    _file_argument(p)
+    p.add_argument("--year", metavar=pick("年度", "YEAR"),
+                   help=pick("目标年度（表中无年度列、标题也未写明时必填）",
+                             "the targets' year (needed when neither a 年度 column nor the title says it)"))
+    _import_options(p, "seq unit year industry signed_projects signed_amount funds_in_place started notes ignore")
+    p.set_defaults(handler=import_)
     for name, zh, en, handler in (("progress", "各目标的完成率与序时进度", "completion against each target and the year",
                                    progress),
                                   ("rank", "设区市排名（按加权得分）", "the cities ranked by weighted score", rank)):
@@ -44,6 +54,36 @@ def set_(ctx) -> int:
     print(t("target_set", year=shown[0], unit=shown[1] + (f"（{shown[2]}）" if shown[2] else ""),
             indicator=indicator_label(a.indicator), value=_value(a.indicator, shown[3])))
     return 0
+
+
+def import_(ctx) -> int:
+    from crm.cli.cmd_import import _read_ahead, _run
+
+    ahead = _read_ahead(ctx.args)  # the file is read in a thread while the database layer loads
+
+    from crm.importing.targets import TARGET_TABLE
+    from crm.importing.targets_import import TargetOptions, import_targets
+    from crm.services.values import parse_integer
+
+    a = ctx.args
+    options = TargetOptions(year=parse_integer(a.year, low=2000, high=2100) if a.year else None, sheets=a.sheet,
+                            mapping=TARGET_TABLE.parse_mapping(a.map), dry_run=a.dry_run, strict=a.strict)
+    return _run(ctx, lambda progress: import_targets(ctx.db, a.file, options, login=ctx.login, progress=progress,
+                                                     ahead=ahead),
+                _import_counts, _amount_notices)
+
+
+def _import_counts(result) -> list[str]:
+    key = "import_targets_summary_would_create" if result.dry_run else "import_targets_summary_created"
+    return [t(key, **result.created),
+            t("import_targets_summary_updated", targets=result.updated["targets"], errors=len(result.errors))]
+
+
+def _amount_notices(result) -> list[str]:
+    """How each amount column was read, where it was not plainly 万元: a table in 亿元 must not pass unnoticed."""
+    return [t("import_targets_amount_stated" if c.stated else "import_targets_amount_assumed", sheet=c.sheet,
+              column=c.column, unit=c.unit)
+            for c in result.amount_columns if not (c.stated and c.unit == "万元")]
 
 
 def _year_and_day(ctx):

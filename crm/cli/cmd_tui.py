@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from crm.i18n import language, pick
 
-SCREENS = ("dashboard", "projects", "events", "contacts", "organizations")
+SCREENS = ("dashboard", "projects", "events", "contacts", "organizations", "mine", "review", "supervision")
 
 
 def register(commands) -> None:

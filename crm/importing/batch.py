@@ -13,6 +13,7 @@ from crm.importing.parse import ParsedFile, SheetReport
 from db.models import ImportBatch
 
 INVITEES, PROGRAMME = "invitees", "programme"  # ImportBatch.kind, and the command that imports it
+TARGETS = "targets"  # crm targets import
 
 
 @dataclass

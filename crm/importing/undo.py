@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 from crm.errors import NotFound, RuleViolation
 from crm.i18n import t
 from crm.importing import bulk
-from crm.importing.batch import PROGRAMME
+from crm.importing.batch import PROGRAMME, TARGETS
 from crm.importing.service import CONTACT, INVITATION, ORG
 from crm.importing.trail import Trail
 from db.audit import actor_id, tracked_tables
@@ -47,6 +47,7 @@ class UndoRules:
     restored_columns: Callable[[Entity, dict], Iterable[str]]
     referenced: str = "import_undo_referenced"  # the refusal when others use what the batch created
     undone: str = "import_undone"  # the message of a done undo: batch, removed counts, restored
+    check: Callable[[Session], None] | None = None  # who may undo such a batch (raises when not)
 
 
 @dataclass
@@ -98,10 +99,9 @@ def undo_batch(session: Session, batch_id: int, *, staff_id: int | None = None) 
     if batch.undone_at is not None:
         raise RuleViolation("import_already_undone", batch=batch_id, at=batch.undone_at.strftime("%Y-%m-%d %H:%M"))
     rules = undo_rules(batch.kind)
-    created = {
-        entity.name: list(session.scalars(select(entity.table.c.id).where(entity.table.c.import_batch_id == batch_id)))
-        for entity in rules.entities
-    }
+    if rules.check is not None:
+        rules.check(session)
+    created = {entity.name: _created_ids(session, entity, batch_id) for entity in rules.entities}
     left_at: dict[tuple[str, int], int] = {}  # the version a batch left a row it created at, when not 1
     updated: dict[str, list[tuple[int, dict]]] = {entity.name: [] for entity in rules.entities}
     for change in session.scalars(select(ImportChange).where(ImportChange.batch_id == batch_id)):
@@ -143,7 +143,21 @@ def undo_rules(kind: str) -> UndoRules:
         from crm.importing.programme_import import UNDO
 
         return UNDO
+    if kind == TARGETS:
+        from crm.importing.targets_import import UNDO
+
+        return UNDO
     return INVITEES_UNDO
+
+
+def _created_ids(session: Session, entity: Entity, batch_id: int) -> list[int]:
+    """The rows of an entity a batch created: they name it (import_batch_id), or, in a table without that
+    column (targets), the batch's own record of its creations says which."""
+    table = entity.table
+    if "import_batch_id" in table.c:
+        return list(session.scalars(select(table.c.id).where(table.c.import_batch_id == batch_id)))
+    return list(session.scalars(select(ImportChange.entity_id).where(
+        ImportChange.batch_id == batch_id, ImportChange.entity == entity.name, ImportChange.action == "create")))
 
 
 def _restore_columns(session: Session, entity: Entity, items: list[tuple[int, dict]], trail: Trail,

@@ -15,6 +15,7 @@ from decimal import Decimal
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from db.audit import annotate
 from db.models import Target, Unit, UnitKind
 
 from crm.errors import CrmError, RuleViolation
@@ -62,11 +63,18 @@ def parse_indicator(value: str) -> str:
     return value
 
 
-def set_target(session: Session, *, year: int | str, unit: str, indicator: str, value: str,
-               industry: str | None = None) -> Target:
-    """Set (or replace) a unit's target for the year: the province's to set."""
+def require_province(session: Session) -> None:
+    """Targets are the province's to set (set_target asks it of every target; an import asks it first,
+    so a city's login is refused in one line before any row is looked at)."""
     if who(session).visible is not None:
         raise RuleViolation("targets_provincial")
+
+
+def set_target(session: Session, *, year: int | str, unit: str, indicator: str, value: str,
+               industry: str | None = None, note: str | None = None) -> Target:
+    """Set (or replace) a unit's target for the year: the province's to set. `note` goes with the
+    change into the audit trail (the import batch that set it)."""
+    require_province(session)
     year = parse_integer(str(year), low=2000, high=2100)
     indicator = parse_indicator(indicator)
     holder = find_unit(session, unit)
@@ -81,6 +89,8 @@ def set_target(session: Session, *, year: int | str, unit: str, indicator: str, 
     if target is None:
         target = Target(year=year, unit=holder, indicator=indicator, industry_id=industry_id)
         session.add(target)
+    if note:
+        annotate(target, note)
     target.value = Decimal(amount)
     session.flush()
     return target
