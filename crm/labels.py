@@ -93,7 +93,8 @@ _UNIT_KINDS = {
     "office": ("处室", "office"), "city": ("设区市", "city"), "park": ("园区/县区", "park or county"),
     "collective": ("泛指单位", "group of units"),
 }
-_IMPORT_KINDS = {"invitees": ("邀请名单", "invitee list"), "programme": ("活动安排表", "programme table")}
+_IMPORT_KINDS = {"invitees": ("邀请名单", "invitee list"), "programme": ("活动安排表", "programme table"),
+                 "targets": ("目标任务表", "target table")}
 # What happened to a record in its trail (db.audit).
 _HISTORY_ACTIONS = {
     "create": ("新建", "created"),

@@ -92,6 +92,8 @@ def test_a_commission_table_lands_as_progress_shows_it(cli, db, tmp_path):
     row = next(r for r in progress["rows"] if (r["unit"], r["indicator"]) == ("南昌市政府", "signed_projects"))
     assert (row["actual"], row["completion"], row["share_of_year"], row["points_ahead"]) == (0, 0.0, 41.67, -41.67)
     assert [(b["kind"], b["counts"]["created"]) for b in _batches(cli, db)] == [("targets", {"targets": 16})]
+    listed = cli("--db", db, "import", "list")
+    assert listed.code == 0 and "目标" in listed.out and "16" in listed.out, listed.out + listed.err
     said = _import(cli, db, commission_table(tmp_path / "again.xlsx"))
     assert said.code == 0 and t("import_nothing_changed") in said.out
     assert "［签约资金（亿元）］按亿元读取" in said.out  # how the amounts were read is said

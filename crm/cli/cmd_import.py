@@ -237,6 +237,7 @@ def undo(ctx) -> int:
 CREATED_LABELS = {
     "invitees": (("contacts", "客商", "contacts"), ("organizations", "单位", "orgs"), ("invitations", "邀请", "invitations")),
     "programme": (("events", "活动", "events"), ("units", "单位", "units"), ("industries", "产业", "industries")),
+    "targets": (("targets", "目标", "targets"),),
 }
 
 

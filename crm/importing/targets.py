@@ -150,7 +150,7 @@ class TargetRow:
 
 class TargetRules:
     """The target table's row rules (parse.RowRules) for one file. What the lines above a sheet's header
-    say (the year in its title, 单位：亿元) is seen through WatchedBook, which shows each sheet to
+    say (the year in its title, 单位：亿元) is seen through WatchedRead, which shows each sheet to
     `sheet_read` as it is read."""
 
     vocabulary = TARGET_TABLE
