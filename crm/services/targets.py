@@ -113,10 +113,11 @@ def progress(session: Session, year: int, as_of: dt.date, *, by: str = "months")
 
 
 def ranking(session: Session, year: int, as_of: dt.date, *, weights: dict[str, Decimal],
-            rule: str = rules.EFFICACY) -> list[RankRow]:
+            rule: str = rules.EFFICACY, rows: list[ProgressRow] | None = None) -> list[RankRow]:
     """The cities with targets for the year, ranked by their weighted score over the indicators (ties share a
-    rank); each indicator's completion scored over the cohort of cities assessed."""
-    rows = [r for r in progress(session, year, as_of) if r.industry is None]
+    rank); each indicator's completion scored over the cohort of cities assessed. `rows`: the year's progress
+    as of the day, when the caller has read it already (monthly sheets)."""
+    rows = [r for r in (progress(session, year, as_of) if rows is None else rows) if r.industry is None]
     cities = {u.name for u in session.scalars(select(Unit).where(Unit.kind == UnitKind.CITY))}
     completion: dict[str, dict[str, Decimal | None]] = defaultdict(dict)
     for r in rows:

@@ -305,7 +305,7 @@ def _targets(session: Session, as_of: dt.date, city: str | None, industry: str |
     if not rows:
         return None
     weights, rule = settings
-    ranked = target_ranking(session, year, as_of, weights=weights, rule=rule)
+    ranked = target_ranking(session, year, as_of, weights=weights, rule=rule, rows=rows)
     if city:
         regions = _unit_regions(session)
         rows = [r for r in rows if regions.get(r.unit) == city]
