@@ -31,8 +31,13 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "remind_unknown_staff": ("注意：[remind.addresses] 中的 {login} 不是工作人员，已跳过",
                              "note: {login} in [remind.addresses] is no staff member: skipped"),
     "remind_unknown_unit": ("注意：config.toml 中的单位 {unit} 不存在，已跳过", "note: the unit {unit} in config.toml does not exist: skipped"),
-    "remind_without_address": ("注意：{count} 位工作人员有待办事项，但 [remind.addresses] 中没有其邮箱：{logins}",
-                               "note: {count} staff members have items due but no address in [remind.addresses]: {logins}"),
+    "remind_without_address": ("注意：{count} 位工作人员有待办事项，但没有邮箱（crm staff edit 登录名 --email 邮箱，"
+                               "或 config.toml 的 [remind.addresses]）：{logins}",
+                               "note: {count} staff members have items due but no e-mail address (crm staff edit LOGIN "
+                               "--email E, or [remind.addresses] in config.toml): {logins}"),
+    "remind_bad_staff_address": ("注意：工作人员 {login} 的邮箱不是一个有效地址，改用 [remind.addresses]（如有）",
+                                 "note: the e-mail address of staff member {login} is not a valid address: "
+                                 "[remind.addresses] is used where it has one"),
     "remind_failed": ("提醒发送失败：{who} · {channel}：{reason}（已记录，下次运行时重发）",
                       "reminder not sent: {who} · {channel}: {reason} (recorded; the next run sends it again)"),
     "remind_summary": ("已发送 {sent} 项（{recipients} 个收件人），今日已发送而跳过 {skipped} 项，失败 {failed} 项",
@@ -50,6 +55,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "unknown_project": ("找不到项目：{ref}", "no such project: {ref}"),
     "unknown_problem": ("找不到问题：{ref}", "no such problem: {ref}"),
     "target_set": ("已设置 {year} 年目标：{unit} {indicator} {value}", "target {year} set: {unit} {indicator} {value}"),
+    "target_needs_holder": ("请给出 --city（设区市或园区）或 --industry（全省某产业）", "give --city (a city or park) or --industry (the province's target for an industry)"),
+    "target_needs_value": ("请至少给出一项指标：--signed-projects、--signed-amount、--funds、--started",
+                           "give at least one of --signed-projects, --signed-amount, --funds, --started"),
     "unknown_indicator": ("未知的指标：{value}（可选：{choices}）", "unknown indicator: {value} (known: {choices})"),
     "targets_provincial": ("目标任务由省级下达：只有省级工作人员可以设置", "targets are set by the province's staff"),
     "target_unit_kind": ("目标任务下达给设区市或园区，不能给 {unit}", "targets go to cities and parks, not to {unit}"),
@@ -100,6 +108,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "bad_login": ("登录名无效：{value}（不能为空、不能含空格，最多 {limit} 个字符）",
                   "invalid login: {value} (not empty, no spaces, at most {limit} characters)"),
     "staff_exists": ("工作人员 {login} 已存在", "staff member {login} already exists"),
+    "staff_edited": ("已修改工作人员 {login}：{name}，邮箱 {email}", "staff member {login} changed: {name}, e-mail {email}"),
     "login_needs_postgresql": ("本人登录名只用于 PostgreSQL 团队数据库（SQLite 文件只有一个用户）",
                                "logins of their own are for a PostgreSQL team database (a SQLite file has one user)"),
     "login_not_staff": ("{login} 不是工作人员：先运行 crm staff add {login} --unit 单位",

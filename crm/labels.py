@@ -178,7 +178,7 @@ _ORDER_STATES = {"open": ("办理中", "open"), "yellow": ("逾期未回复", "r
 
 
 _INDICATORS = {"signed_projects": ("签约项目数", "projects signed"), "signed_amount": ("签约金额", "amount signed"),
-               "funds_in_place": ("到位资金", "funds in place"), "started": ("开工项目数", "projects started")}
+               "funds": ("到位资金", "funds in place"), "started": ("开工项目数", "projects started")}
 
 
 _ORIGINS = {"inside": ("省内", "inside the province"), "outside": ("省外", "another province"), "abroad": ("境外", "abroad")}

@@ -33,7 +33,7 @@ TARGETS = [
     ("宜春市政府", "signed_projects", "4", None),
     ("南昌市政府", "signed_projects", "2", "光伏"),
 ]
-INDICATOR_LABELS = {"signed_projects": "签约项目数", "signed_amount": "签约金额", "funds_in_place": "到位资金",
+INDICATOR_LABELS = {"signed_projects": "签约项目数", "signed_amount": "签约金额", "funds": "到位资金",
                     "started": "开工项目数"}
 COUNTED = ("signed_projects", "started")
 
@@ -49,7 +49,7 @@ def with_targets(cli, demo_backend):
     for unit, indicator, value, industry in TARGETS:
         args = ["--industry", industry] if industry else []
         result = cli("--db", demo_backend.url, "targets", "set", "--year", "2011", "--unit", unit,
-                     "--indicator", indicator, "--value", value, *args)
+                     "--" + indicator.replace("_", "-"), value, *args)
         assert result.code == 0, result.err
     return demo_backend.url
 
@@ -235,7 +235,7 @@ def test_without_targets_the_summary_is_as_before(cli, demo_backend, tmp_path):
     assert not any(isinstance(v, str) and ("目标" in v or "排名" in v) for r in book.rows("汇总") for v in r)
     # Another year's targets leave this year's summary alone.
     assert cli("--db", demo_backend.url, "targets", "set", "--year", "2012", "--unit", "南昌市政府",
-               "--indicator", "signed_projects", "--value", "3").code == 0
+               "--signed-projects", "3").code == 0
     again = _export(cli, demo_backend.url, tmp_path / "again.xlsx", "--month", "2011-11")
     assert again.path.read_bytes() == book.path.read_bytes()
 
@@ -287,8 +287,8 @@ def test_monthly_and_quarterly_reports_convert_to_pdf(cli, sqlite_demo_template,
     url = str(tmp_path / "demo.sqlite3")
     shutil.copy(sqlite_demo_template, url)
     for unit, indicator, value, industry in TARGETS[:6]:
-        assert cli("--db", url, "targets", "set", "--year", "2011", "--unit", unit, "--indicator", indicator,
-                   "--value", value).code == 0
+        assert cli("--db", url, "targets", "set", "--year", "2011", "--unit", unit,
+                   "--" + indicator.replace("_", "-"), value).code == 0
     paths = [tmp_path / "month.xlsx", tmp_path / "quarter.xlsx"]
     _export(cli, url, paths[0], "--month", "2011-11")
     _export(cli, url, paths[1], "--quarter", "2011-Q4")

@@ -25,13 +25,13 @@ TOTAL = [None, "合计", 340, 1891.25, 1330.75, 215, None]
 # (unit, indicator) → the target in 万元 or as a count: 亿元 × 10,000.
 EXPECTED = {
     ("南昌市政府", "signed_projects"): 120, ("南昌市政府", "signed_amount"): 8505000,
-    ("南昌市政府", "funds_in_place"): 6000000, ("南昌市政府", "started"): 80,
+    ("南昌市政府", "funds"): 6000000, ("南昌市政府", "started"): 80,
     ("九江市政府", "signed_projects"): 90, ("九江市政府", "signed_amount"): 5000000,
-    ("九江市政府", "funds_in_place"): 3502500, ("九江市政府", "started"): 60,
+    ("九江市政府", "funds"): 3502500, ("九江市政府", "started"): 60,
     ("赣州市政府", "signed_projects"): 100, ("赣州市政府", "signed_amount"): 4207500,
-    ("赣州市政府", "funds_in_place"): 3000000, ("赣州市政府", "started"): 55,
+    ("赣州市政府", "funds"): 3000000, ("赣州市政府", "started"): 55,
     ("南昌高新区", "signed_projects"): 30, ("南昌高新区", "signed_amount"): 1200000,
-    ("南昌高新区", "funds_in_place"): 805000, ("南昌高新区", "started"): 20,
+    ("南昌高新区", "funds"): 805000, ("南昌高新区", "started"): 20,
 }
 
 
@@ -169,8 +169,7 @@ def test_a_dry_run_reports_what_the_run_writes_and_the_same_file_twice_changes_n
     assert _targets(cli, db) == {}
     # A target set by hand after an import keeps the import from being undone over it.
     third = _import(cli, db, path, "--json").json()["batch"]
-    assert cli("--db", db, "targets", "set", "--year", "2026", "--unit", "九江市政府", "--indicator", "started",
-               "--value", "61").code == 0
+    assert cli("--db", db, "targets", "set", "--year", "2026", "--unit", "九江市政府", "--started", "61").code == 0
     refused = cli("--db", db, "import", "undo", str(third))
     assert refused.code == 1 and refused.err.count("\n") == 1
     assert _targets(cli, db)[("九江市政府", "started")] == 61
@@ -192,7 +191,7 @@ def test_a_csv_with_a_year_column_and_industries(cli, db, tmp_path):
     got = cli("--db", db, "targets", "progress", "--year", "2027", "--as-of", "2027-05-31", "--json").json()["rows"]
     assert {(r["unit"], r["industry"], r["indicator"]): r["target"] for r in got} == {
         ("南昌市政府", None, "signed_projects"): 5, ("南昌市政府", None, "signed_amount"): 1000,
-        ("南昌市政府", None, "funds_in_place"): 200, ("南昌市政府", None, "started"): 3,
+        ("南昌市政府", None, "funds"): 200, ("南昌市政府", None, "started"): 3,
         ("南昌市政府", "光伏", "signed_projects"): 2, ("南昌市政府", "光伏", "signed_amount"): 30000}
     no_year = tmp_path / "no-year.csv"
     no_year.write_text("单位,签约项目数\n南昌市政府,5\n", encoding="utf-8")

@@ -26,7 +26,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from sqlalchemy import insert, select
 
-from db.models import ReminderDelivery
+from db.models import ReminderDelivery, Staff
 from db.session import Database
 
 aiosmtpd_controller = pytest.importorskip("aiosmtpd.controller")
@@ -419,6 +419,61 @@ def test_a_dry_run_shows_what_would_go_and_records_nothing(cli, world, servers):
     assert zhang["items"][2] | {"detail": None} == {
         "key": "order:D0001:2026-11-20", "kind": "order", "ref": "D0001", "title": "P00001 光伏电站",
         "due": "2026-11-20", "state": "yellow", "since": "2026-11-10", "detail": None}
+
+
+def test_a_persons_digest_goes_to_their_address_on_the_staff_list(cli, world, servers):
+    """Staff.email first (`crm staff add/edit LOGIN --email E`), [remind.addresses] where the staff list has
+    none; --dry-run shows the address used."""
+    smtp, _robots = servers
+    listed, zhao = "zhangsan@staff.example.gov.cn", "zhao@example.gov.cn"
+    lead = ("--investor", "丁公司", "--industry", "pv", "--city", "南昌市", "--stage", "lead", "--entered-on", "2026-11-20")
+    for step in [("staff", "edit", "zhang", "--email", listed),  # the staff list's address beats config.toml's
+                 ("staff", "add", "zhao", "--name", "赵六", "--unit", "南昌高新区", "--email", zhao),  # the list only
+                 ("staff", "add", "qian", "--name", "钱七", "--unit", "南昌高新区"),  # no address anywhere
+                 ("projects", "add", "--name", "储能线索", *lead, "--owner", "zhao"),
+                 ("projects", "add", "--name", "电池线索", *lead, "--owner", "qian")]:
+        result = cli("--db", world.url, *step)
+        assert result.code == 0, (step, result.err)
+
+    dry = _remind(cli, world, "--dry-run", "--channel", "email")
+    assert dry.code == 0, dry.err
+    assert f"→ 张三（zhang） · 邮件 {listed}：3 项" in dry.out
+    assert f"→ 李四（li） · 邮件 {LI}：3 项" in dry.out  # li has no address on the staff list: config.toml's
+    assert f"→ 赵六（zhao） · 邮件 {zhao}：1 项" in dry.out
+    assert ZHANG not in dry.out and "钱七" not in dry.out
+    assert "qian" in dry.err and "crm staff edit" in dry.err
+
+    result = _remind(cli, world, "--channel", "email", "--json")
+    assert result.code == 0, result.err
+    report = result.json()
+    assert {r["recipient"]: r["address"] for r in report["recipients"]} == {
+        "zhang": listed, "li": LI, "zhao": zhao, "unit:南昌市政府": NANCHANG}
+    assert report["without_address"] == ["qian"]
+    received = smtp.received()
+    assert received[listed] == [EXPECTED[("email", ZHANG)]]
+    assert received[LI] == [EXPECTED[("email", LI)]]
+    assert received[zhao] == [{"P00004 线索研判"}]
+    assert ZHANG not in received
+    message = next(m for rcpt, m in smtp.messages if rcpt == listed)
+    assert message["To"] == listed and "张三" in message["Subject"]
+
+    # Cleared from the staff list: config.toml's address again. A stored address that is not one plain
+    # address (a header smuggled in) is never used.
+    assert cli("--db", world.url, "staff", "edit", "zhang", "--email", "").code == 0
+    db = Database(world.url)
+    try:
+        with db.engine.begin() as conn:
+            conn.execute(Staff.__table__.update().where(Staff.login == "zhao")
+                         .values(email="zhao@example.gov.cn\nBcc: spy@example.com"))
+    finally:
+        db.dispose()
+    nextday = _remind(cli, world, "--as-of", "2026-11-28", "--channel", "email", "--json")
+    assert nextday.code == 0, nextday.err
+    addresses = {r["recipient"]: r["address"] for r in nextday.json()["recipients"]}
+    assert addresses["zhang"] == ZHANG and "zhao" not in addresses
+    assert nextday.json()["without_address"] == ["qian", "zhao"]
+    assert "zhao" in nextday.err and "spy@" not in nextday.out + nextday.err
+    assert not [rcpt for rcpt, _m in smtp.messages if "spy" in rcpt]
 
 
 def test_stdout_is_the_channel_when_none_is_set_up(cli, backend, monkeypatch):

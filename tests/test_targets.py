@@ -54,19 +54,18 @@ def test_progress_and_ranking(cli, backend, monkeypatch, tmp_path):
     run("projects", "figure", refs[2], "--funds", "5000", "--on", "2025-12-31")
     run("projects", "figure", refs[2], "--funds", "12000", "--on", "2026-04-30")
     for city in ("南昌市", "九江市", "赣州市"):
-        run("targets", "set", "--year", "2026", "--unit", city, "--indicator", "signed_projects", "--value", "4")
-        run("targets", "set", "--year", "2026", "--unit", city, "--indicator", "signed_amount", "--value", "100000")
-    run("targets", "set", "--year", "2026", "--unit", "南昌市", "--indicator", "funds_in_place", "--value", "10000")
-    run("targets", "set", "--year", "2026", "--unit", "南昌市", "--indicator", "started", "--value", "2")
-    run("targets", "set", "--year", "2026", "--unit", "南昌市", "--indicator", "signed_projects", "--value", "5")
+        run("targets", "set", "--year", "2026", "--city", city, "--signed-projects", "4", "--signed-amount", "100000")
+    run("targets", "set", "--year", "2026", "--city", "南昌", "--funds", "10000", "--started", "2")
+    run("targets", "set", "--year", "2026", "--city", "南昌市", "--signed-projects", "5")
+    run("targets", "set", "--year", "2026", "--industry", "光伏", "--signed-projects", "10")  # the province's
     got = run("targets", "progress", "--year", "2026", "--as-of", "2026-05-31", "--json").json()
     rows = {(r["unit"], r["indicator"]): r for r in got["rows"]}
-    assert len(got["rows"]) == 8  # the second setting replaced the first
+    assert len(got["rows"]) == 9  # the second setting replaced the first
     nanchang = rows["南昌市", "signed_projects"]
     assert (nanchang["target"], nanchang["actual"], nanchang["completion"]) == (5, 2, 40.0)
     assert (nanchang["share_of_year"], nanchang["points_ahead"]) == (41.67, -1.67)
     assert rows["南昌市", "signed_amount"]["actual"] == 50000  # the project of 2025 is last year's
-    assert rows["南昌市", "funds_in_place"]["actual"] == 7000  # 12,000 by the day, less 5,000 by year end
+    assert rows["南昌市", "funds"]["actual"] == 7000  # 12,000 by the day, less 5,000 by year end
     assert rows["南昌市", "started"]["completion"] == 50.0
     assert rows["赣州市", "signed_projects"]["actual"] == 0  # signed in June: not by the end of May
     ranked = run("targets", "rank", "--year", "2026", "--as-of", "2026-06-30", "--json").json()
@@ -76,13 +75,26 @@ def test_progress_and_ranking(cli, backend, monkeypatch, tmp_path):
     assert "序时进度" in shown and "41.67%" in shown and "-1.67" in shown
     config = tmp_path / "config.toml"
     config.write_text('[ranking]\nrule = "capped"\n[ranking.weights]\nsigned_projects = 100\nsigned_amount = 0\n'
-                      'funds_in_place = 0\nstarted = 0\n',
+                      'funds = 0\nstarted = 0\n',
                       encoding="utf-8")
     monkeypatch.setenv("CRM_CONFIG", str(config))
     capped = run("targets", "rank", "--year", "2026", "--as-of", "2026-06-30", "--json").json()
     assert capped["rule"] == "capped" and capped["rows"][0]["score"] == 40.0
-    for args in (("--year", "2026", "--unit", "南昌市", "--indicator", "jobs", "--value", "1"),
-                 ("--year", "1800", "--unit", "南昌市", "--indicator", "started", "--value", "1"),
-                 ("--year", "2026", "--unit", "南昌市", "--indicator", "started", "--value", "-1"),
-                 ("--year", "2026", "--unit", "南昌市", "--indicator", "signed_amount", "--value", "1e20")):
-        assert run("targets", "set", *args, code=2 if "jobs" in args else 1).err.count("\n") == 1
+    for args in (("--year", "2026", "--city", "南昌市", "--jobs", "1"),
+                 ("--year", "1800", "--city", "南昌市", "--started", "1"),
+                 ("--year", "2026", "--city", "南昌市", "--started", "-1"),
+                 ("--year", "2026", "--city", "南昌市", "--signed-amount", "1e20"),
+                 ("--year", "2026", "--city", "火星", "--started", "1"),
+                 ("--year", "2026", "--signed-projects", "1"),
+                 ("--year", "2026", "--city", "南昌市")):
+        assert run("targets", "set", *args, code=2 if "--jobs" in args else 1).err.count("\n") == 1, args
+    # The contract forms: rates as fractions, points, ranks; the ranking by the configured rule.
+    monkeypatch.delenv("CRM_CONFIG")
+    contract = run("report", "targets", "--as-of", "2026-05-31", "--json").json()
+    nanchang = next(r for r in contract if r.get("city") == "南昌市" and r["indicator"] == "signed_projects")
+    assert (nanchang["completion_rate"], nanchang["schedule_rate"], nanchang["ahead_points"], nanchang["rank"]) == (
+        0.4, 0.4167, -1.67, 1)
+    province = next(r for r in contract if "city" not in r)
+    assert (province["industry"], province["actual"], province["completion_rate"]) == ("光伏", 3, 0.3)  # 赣州 signs in June
+    assert run("report", "ranking", "--as-of", "2026-06-30", "--json").json() == [
+        {"city": r["unit"], "score": r["score"], "rank": r["rank"]} for r in ranked["rows"]]

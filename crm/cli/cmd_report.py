@@ -1,4 +1,4 @@
-"""crm report kpi"""
+"""crm report kpi|targets|ranking"""
 from __future__ import annotations
 
 from crm.cli.context import print_json, print_table
@@ -23,6 +23,15 @@ def register(commands) -> None:
                              "one reported twice counted once)"))
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=kpi)
+    for name, zh, en, handler in (
+            ("targets", "目标任务完成情况：完成率、序时进度、超序时进度与名次",
+             "targets: completion, share of the year, points ahead and rank", targets),
+            ("ranking", "设区市排名（按配置的计分规则）", "the cities ranked by the configured rule", ranking)):
+        p = sub.add_parser(name, help=pick(zh, en))
+        p.add_argument("--as-of", metavar=pick("日期", "DATE"))
+        p.add_argument("--year", metavar=pick("年度", "YEAR"), help=pick("默认截至日期所在年度", "default: the as-of year"))
+        p.add_argument("--json", action="store_true")
+        p.set_defaults(handler=handler, by_days=False)
 
 
 def kpi(ctx) -> int:
@@ -59,4 +68,34 @@ def kpi(ctx) -> int:
           pct(r["results_rate"]), pct(r["funds_in_place_rate"]), pct(r["performance_rate"]),
           pct(r["problems_resolved_rate"])] for name, r in rows],
     )
+    return 0
+
+
+def targets(ctx) -> int:
+    """JSON: each target with rates as fractions and its rank; text: the table `crm targets progress` prints."""
+    from crm.cli.cmd_targets import progress, year_and_day
+    from crm.services.targets import report
+
+    if not ctx.args.json:
+        return progress(ctx)
+    year, as_of = year_and_day(ctx)
+    with ctx.db.unit_of_work(write=False) as session:
+        rows = report(session, year, as_of)
+    print_json(rows)
+    return 0
+
+
+def ranking(ctx) -> int:
+    """JSON: [{"city", "score", "rank"}]; text: the table `crm targets rank` prints."""
+    from crm.cli.cmd_targets import rank, year_and_day
+    from crm.rules.targets import ranking_settings
+    from crm.services.targets import ranking as ranked
+
+    if not ctx.args.json:
+        return rank(ctx)
+    year, as_of = year_and_day(ctx)
+    weights, rule = ranking_settings(ctx.config)
+    with ctx.db.unit_of_work(write=False) as session:
+        rows = ranked(session, year, as_of, weights=weights, rule=rule)
+    print_json([{"city": r.unit, "score": float(r.score), "rank": r.rank} for r in rows])
     return 0

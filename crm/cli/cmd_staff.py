@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from crm.cli.context import print_json, print_table
 from crm.i18n import pick, t
+from crm.labels import yes_no
 
 
 def register(commands) -> None:
@@ -14,8 +15,14 @@ def register(commands) -> None:
     p.add_argument("--unit", metavar=pick("单位", "UNIT"), help=pick("所在单位", "their unit"))
     p.add_argument("--reviewer", action="store_true",
                    help=pick("省级审核人：认定或退回各单位上报的事项", "a provincial reviewer: accepts or returns what units submit"))
+    p.add_argument("--email", metavar=pick("邮箱", "EMAIL"), help=pick("提醒（crm remind）发往的邮箱", "where crm remind sends the digest"))
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=add)
+    p = sub.add_parser("edit", help=pick("修改工作人员的姓名或邮箱", "change a colleague's name or e-mail"))
+    p.add_argument("login", metavar=pick("登录名", "LOGIN"))
+    p.add_argument("--name", metavar=pick("姓名", "NAME"))
+    p.add_argument("--email", metavar=pick("邮箱", "EMAIL"), help=pick("空字符串清除", '"" clears it'))
+    p.set_defaults(handler=edit)
     p = sub.add_parser("list", help=pick("工作人员名单", "list staff"))
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=list_)
@@ -25,12 +32,26 @@ def add(ctx) -> int:
     from crm.services.staff import add_staff
 
     with ctx.db.unit_of_work() as session:
-        staff = add_staff(session, ctx.args.login, ctx.args.name, ctx.args.unit, reviewer=ctx.args.reviewer)
+        staff = add_staff(session, ctx.args.login, ctx.args.name, ctx.args.unit, reviewer=ctx.args.reviewer,
+                          email=ctx.args.email)
         login, name = staff.login, staff.name
     if ctx.args.json:
         print_json({"login": login, "name": name})
     else:
         print(t("staff_added", login=login, name=name))
+    return 0
+
+
+def edit(ctx) -> int:
+    from crm.errors import CrmError
+    from crm.services.staff import edit_staff
+
+    if ctx.args.name is None and ctx.args.email is None:
+        raise CrmError("nothing_to_change")
+    with ctx.db.unit_of_work() as session:
+        staff = edit_staff(session, ctx.args.login, name=ctx.args.name, email=ctx.args.email)
+        login, name, email = staff.login, staff.name, staff.email
+    print(t("staff_edited", login=login, name=name, email=email or pick("（无）", "(none)")))
     return 0
 
 
@@ -42,6 +63,7 @@ def list_(ctx) -> int:
     if ctx.args.json:
         print_json([row.as_dict() for row in rows])
     else:
-        print_table([pick("登录名", "login"), pick("姓名", "name"), pick("单位", "unit")],
-                    [[r.login, r.name, r.unit] for r in rows])
+        print_table([pick("登录名", "login"), pick("姓名", "name"), pick("单位", "unit"), pick("邮箱", "email"),
+                     pick("审核人", "reviewer")],
+                    [[r.login, r.name, r.unit, r.email, yes_no(r.reviewer)] for r in rows])
     return 0

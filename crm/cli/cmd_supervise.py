@@ -1,4 +1,8 @@
-"""crm supervise add|reply|accept|reject|list|show: supervision orders (督办单)."""
+"""crm supervise add|reply|close|accept|reject|list: supervision orders (督办单).
+
+Contract (issue 15): `add REF --unit U --due DATE --note T --json` prints {"id": N, "ref": "D000N", …};
+`reply ID --on DATE --note T` and `close ID [--on DATE]` take the numeric id or the ref (D0001); `close`
+is the reviewer accepting the pending reply (the same as `accept`); `list [--json]`."""
 from __future__ import annotations
 
 from crm.cli.context import print_json, print_table
@@ -20,7 +24,7 @@ def register(commands) -> None:
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=add)
     p = sub.add_parser("reply", help=pick("责任单位回复督办单", "the unit's reply"))
-    p.add_argument("ref", metavar=pick("督办单号", "ID"))
+    p.add_argument("ref", metavar=pick("督办单号", "ID"), help=pick("编号（如 1）或 D0001", "the id (1) or D0001"))
     p.add_argument("--note", required=True, metavar=pick("回复内容", "TEXT"))
     p.add_argument("--on", metavar=pick("日期", "DATE"), help=pick("回复日期（默认今天）", "day replied (default today)"))
     p.set_defaults(handler=reply)
@@ -31,6 +35,11 @@ def register(commands) -> None:
         p.add_argument("--reason", required=not accept, metavar=pick("原因", "TEXT"))
         p.add_argument("--on", metavar=pick("日期", "DATE"), help=pick("审核日期（默认今天）", "day decided (default today)"))
         p.set_defaults(handler=decide, accept=accept)
+    p = sub.add_parser("close", help=pick("审核人认可待审核的回复，督办办结（同 accept）",
+                                          "the reviewer accepts the pending reply and the order closes (as accept)"))
+    p.add_argument("ref", metavar=pick("督办单号", "ID"), help=pick("编号（如 1）或 D0001", "the id (1) or D0001"))
+    p.add_argument("--on", metavar=pick("日期", "DATE"), help=pick("办结日期（默认今天）", "day closed (default today)"))
+    p.set_defaults(handler=decide, accept=True, reason=None)
     p = sub.add_parser("list", help=pick("督办单及其状态（最紧急的在前）", "orders and their state, most urgent first"))
     p.add_argument("--as-of", metavar=pick("日期", "DATE"))
     p.add_argument("--state", action="append", choices=STATES, metavar=pick("状态", "STATE"),
@@ -49,7 +58,7 @@ def add(ctx) -> int:
     with ctx.db.unit_of_work() as session:
         order = add_order(session, a.target, unit=a.unit, due_on=parse_date(a.due), note=a.note,
                           on=parse_optional_date(a.on), actor=staff_for(session, ctx.login), today=ctx.today)
-        data = {"ref": order_ref(order.id), "project": order.project.ref, "unit": order.unit.name,
+        data = {"id": order.id, "ref": order_ref(order.id), "project": order.project.ref, "unit": order.unit.name,
                 "due_on": order.due_on.isoformat()}
     if a.json:
         print_json(data)

@@ -6,20 +6,25 @@ from crm.cli.context import print_json, print_table
 from crm.i18n import pick, t
 from crm.labels import amount_text, indicator_label
 
-INDICATORS = ("signed_projects", "signed_amount", "funds_in_place", "started")
+INDICATORS = ("signed_projects", "signed_amount", "funds", "started")
 
 
 def register(commands) -> None:
     top = commands.add_parser("targets", help=pick("目标任务、序时进度与排名", "targets, progress against the year, ranking"))
     sub = top.add_subparsers(dest="targets_command", metavar=pick("操作", "ACTION"), required=True)
-    p = sub.add_parser("set", help=pick("设置（或更改）一个单位的年度目标", "set a unit's target for a year"))
+    p = sub.add_parser("set", help=pick("设置（或更改）一个设区市、园区或产业的年度目标",
+                                        "set a city's, a park's or an industry's target for a year"))
     p.add_argument("--year", required=True, metavar=pick("年度", "YEAR"))
-    p.add_argument("--unit", required=True, metavar=pick("单位", "UNIT"), help=pick("设区市或园区", "a city or a park"))
-    p.add_argument("--indicator", required=True, choices=INDICATORS, metavar=pick("指标", "INDICATOR"),
-                   help=pick("signed_projects 签约项目数 | signed_amount 签约金额（万元） | funds_in_place 到位资金（万元） | "
-                             "started 开工项目数", "signed_projects | signed_amount | funds_in_place | started"))
-    p.add_argument("--value", required=True, metavar=pick("目标值", "VALUE"))
-    p.add_argument("--industry", metavar=pick("产业", "IND"), help=pick("某一产业的目标（默认全部产业）", "for one industry"))
+    p.add_argument("--city", "--unit", dest="unit", metavar=pick("城市或园区", "CITY"),
+                   help=pick("设区市（南昌 或 南昌市政府）或园区", "a city (南昌, or its unit's name) or a park"))
+    p.add_argument("--industry", metavar=pick("产业", "IND"),
+                   help=pick("某一产业的目标（与 --city 一起：该市该产业；单独：全省该产业）",
+                             "an industry's target (with --city: that city's; alone: the province's)"))
+    for option, indicator, zh, en in (("--signed-projects", "signed_projects", "签约项目数（个）", "projects signed"),
+                                      ("--signed-amount", "signed_amount", "签约金额（万元）", "amount signed (万元)"),
+                                      ("--funds", "funds", "到位资金（万元）", "funds in place (万元)"),
+                                      ("--started", "started", "开工项目数（个）", "projects started")):
+        p.add_argument(option, dest=indicator, metavar=pick("目标值", "N"), help=pick(zh, en))
     p.set_defaults(handler=set_)
     p = sub.add_parser("import", help=pick(
         "导入委办印发的目标任务分解表（每个单位一行，每项指标一列）",
@@ -28,7 +33,7 @@ def register(commands) -> None:
     p.add_argument("--year", metavar=pick("年度", "YEAR"),
                    help=pick("目标年度（表中无年度列、标题也未写明时必填）",
                              "the targets' year (needed when neither a 年度 column nor the title says it)"))
-    _import_options(p, "seq unit year industry signed_projects signed_amount funds_in_place started notes ignore")
+    _import_options(p, "seq unit year industry signed_projects signed_amount funds started notes ignore")
     p.set_defaults(handler=import_)
     for name, zh, en, handler in (("progress", "各目标的完成率与序时进度", "completion against each target and the year",
                                    progress),
@@ -44,15 +49,22 @@ def register(commands) -> None:
 
 
 def set_(ctx) -> int:
+    from crm.errors import CrmError
     from crm.services.targets import set_target
 
     a = ctx.args
-    with ctx.db.unit_of_work() as session:
-        target = set_target(session, year=a.year, unit=a.unit, indicator=a.indicator, value=a.value,
-                            industry=a.industry)
-        shown = (target.year, target.unit.name, target.industry.name if target.industry else None, target.value)
-    print(t("target_set", year=shown[0], unit=shown[1] + (f"（{shown[2]}）" if shown[2] else ""),
-            indicator=indicator_label(a.indicator), value=_value(a.indicator, shown[3])))
+    given = [(i, getattr(a, i)) for i in INDICATORS if getattr(a, i) is not None]
+    if not given:
+        raise CrmError("target_needs_value")
+    lines = []
+    with ctx.db.unit_of_work() as session:  # all of them or none
+        for indicator, value in given:
+            target = set_target(session, year=a.year, unit=a.unit, indicator=indicator, value=value,
+                                industry=a.industry)
+            holder = target.unit.name + (f"（{target.industry.name}）" if target.industry else "")
+            lines.append(t("target_set", year=target.year, unit=holder, indicator=indicator_label(indicator),
+                           value=_value(indicator, target.value)))
+    print("\n".join(lines))
     return 0
 
 
@@ -86,7 +98,7 @@ def _amount_notices(result) -> list[str]:
             for c in result.amount_columns if not (c.stated and c.unit == "万元")]
 
 
-def _year_and_day(ctx):
+def year_and_day(ctx):
     from crm.services.values import parse_integer
 
     as_of = ctx.as_of(ctx.args.as_of)
@@ -96,7 +108,7 @@ def _year_and_day(ctx):
 def progress(ctx) -> int:
     from crm.services.targets import progress as read
 
-    year, as_of = _year_and_day(ctx)
+    year, as_of = year_and_day(ctx)
     with ctx.db.unit_of_work(write=False) as session:
         rows = read(session, year, as_of, by="days" if ctx.args.by_days else "months")
     if ctx.args.json:
@@ -118,7 +130,7 @@ def rank(ctx) -> int:
     from crm.rules.targets import ranking_settings
     from crm.services.targets import ranking
 
-    year, as_of = _year_and_day(ctx)
+    year, as_of = year_and_day(ctx)
     weights, rule = ranking_settings(ctx.config)
     with ctx.db.unit_of_work(write=False) as session:
         rows = ranking(session, year, as_of, weights=weights, rule=rule)

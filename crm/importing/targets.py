@@ -29,12 +29,12 @@ from crm.rules.targets import INDICATORS
 from crm.services.values import parse_integer
 
 COUNTS = ("signed_projects", "started")
-AMOUNTS = ("signed_amount", "funds_in_place")
+AMOUNTS = ("signed_amount", "funds")
 FIELDS = ("seq", "unit", "year", "industry", *INDICATORS, "notes")
 FIELD_LABELS = {
     "seq": ("序号", "no."), "unit": ("单位", "unit"), "year": ("年度", "year"), "industry": ("产业", "industry"),
     "signed_projects": ("签约项目数", "signed projects"), "signed_amount": ("签约金额", "signed amount"),
-    "funds_in_place": ("到位资金", "funds in place"), "started": ("开工项目数", "projects started"),
+    "funds": ("到位资金", "funds in place"), "started": ("开工项目数", "projects started"),
     "notes": ("备注", "notes"),
 }
 # Header words as commissions type them, compared after layout.header_key(): no spaces, no marks, no
@@ -51,17 +51,17 @@ HEADER_WORDS: dict[str, str] = {
     **dict.fromkeys(("签约金额", "签约资金", "签约总额", "签约额", "签约投资额", "签约投资", "合同金额", "合同投资额", "签约金额目标",
                      "signedamount", "amountsigned", "amount"), "signed_amount"),
     **dict.fromkeys(("到位资金", "实际到位资金", "资金到位", "到位金额", "到位额", "到位资金目标", "fundsinplace", "funds"),
-                    "funds_in_place"),
+                    "funds"),
     **dict.fromkeys(("开工项目数", "开工项目", "开工项目个数", "新开工项目", "新开工项目数", "开工数", "开工个数", "开工项目数目标",
                      "started", "projectsstarted"), "started"),
     **dict.fromkeys(("备注", "说明", "notes", "note", "remark", "remarks"), "notes"),
 }
 # When no word matches exactly, a word inside the header decides (in order: 签约项目金额 is an amount).
 HEADER_CONTAINS: tuple[tuple[str, str], ...] = (
-    ("序号", "seq"), ("年度", "year"), ("到位", "funds_in_place"), ("开工", "started"), ("签约金额", "signed_amount"),
+    ("序号", "seq"), ("年度", "year"), ("到位", "funds"), ("开工", "started"), ("签约金额", "signed_amount"),
     ("签约资金", "signed_amount"), ("项目金额", "signed_amount"), ("签约额", "signed_amount"),
     ("签约项目", "signed_projects"), ("产业", "industry"), ("行业", "industry"), ("设区市", "unit"), ("园区", "unit"),
-    ("地区", "unit"), ("备注", "notes"), ("fund", "funds_in_place"), ("start", "started"), ("amount", "signed_amount"),
+    ("地区", "unit"), ("备注", "notes"), ("fund", "funds"), ("start", "started"), ("amount", "signed_amount"),
     ("signed", "signed_projects"), ("industr", "industry"),
 )
 # A column of last year's figures, of what was done, of growth or rank is no target: such headers are

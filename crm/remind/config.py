@@ -14,8 +14,8 @@ sender = "crm@example.gov.cn"
 password_file = "/etc/crm/smtp-password"   # or CRM_SMTP_PASSWORD in the environment
 cafile = "/etc/crm/ca.pem"     # optional: the CA of an internal server's certificate
 
-[remind.addresses]             # a person's digest: their login and address
-zhangsan = "zhangsan@example.gov.cn"
+[remind.addresses]             # a person's digest, where the staff list has no address for them
+zhangsan = "zhangsan@example.gov.cn"   # (`crm staff edit zhangsan --email …` takes precedence)
 
 [remind.unit_addresses]        # a unit's shared inbox
 "南昌市政府" = "zsj@nc.example.gov.cn"
@@ -79,7 +79,7 @@ class Webhook:
 @dataclass(frozen=True)
 class RemindSettings:
     email: EmailSettings | None = None
-    addresses: dict[str, str] = field(default_factory=dict)  # login -> address
+    addresses: dict[str, str] = field(default_factory=dict)  # login -> address (after Staff.email)
     unit_addresses: dict[str, str] = field(default_factory=dict)  # unit name -> address
     webhooks: tuple[Webhook, ...] = ()
     retry_days: int = RETRY_DAYS
@@ -117,6 +117,14 @@ def _address(section: str, name: str, value) -> str:
     if not isinstance(value, str) or not _ADDRESS.match(value.strip()):
         shown = value if isinstance(value, str) else type(value).__name__
         raise _bad(section, pick(f"{name} 的邮箱地址无效：{shown!r}", f"invalid address for {name}: {shown!r}"))
+    return value.strip()
+
+
+def plain_address(value: object) -> str | None:
+    """The address, trimmed, where it is one plain address fit for a To: header (no name, no second
+    address, no line break); else None."""
+    if not isinstance(value, str) or not _ADDRESS.match(value.strip()):
+        return None
     return value.strip()
 
 

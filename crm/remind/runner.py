@@ -8,7 +8,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from crm.errors import CrmError
-from crm.remind.config import CHANNELS, ROBOTS, RemindSettings, remind_settings, smtp_password
+from crm.remind.config import CHANNELS, ROBOTS, RemindSettings, plain_address, remind_settings, smtp_password
 from crm.services import reminders as service
 from crm.services.reminders import Outcome, Target
 
@@ -21,7 +21,7 @@ class Report:
     dry_run: bool
     outcomes: list[Outcome] = field(default_factory=list)
     notes: list[tuple[str, dict]] = field(default_factory=list)  # i18n keys and their values
-    without_address: list[str] = field(default_factory=list)  # staff with items but no e-mail address
+    without_address: list[str] = field(default_factory=list)  # staff with items and no address, listed or configured
 
     @property
     def sent(self) -> int:
@@ -137,11 +137,22 @@ def _targets(session, work: service.DueWork, settings: RemindSettings, chosen: l
     if "email" in chosen or robots:
         staff, units = service.staff_by_login(session), service.units_by_name(session)
     if "email" in chosen:
-        for login, address in settings.addresses.items():
-            whose = staff.get(login)
-            if whose is None:
+        # A person's digest goes to their address on the staff list (Staff.email), else to the one
+        # [remind.addresses] gives for their login.
+        for login in settings.addresses:
+            if login not in staff:
                 report.notes.append(("remind_unknown_staff", {"login": login}))
+        listed = service.staff_addresses(session)
+        addressed = set()
+        for login, whose in sorted(staff.items()):
+            address = listed.get(login)
+            if address is not None and plain_address(address) is None:
+                report.notes.append(("remind_bad_staff_address", {"login": login}))
+                address = None
+            address = plain_address(address) or settings.addresses.get(login)
+            if address is None:
                 continue
+            addressed.add(whose.id)
             targets.append(Target(whose, "email", address, senders["email"], as_of, whose.items(work)))
         for name, address in settings.unit_addresses.items():
             whose = units.get(name)
@@ -149,7 +160,6 @@ def _targets(session, work: service.DueWork, settings: RemindSettings, chosen: l
                 report.notes.append(("remind_unknown_unit", {"unit": name}))
                 continue
             targets.append(Target(whose, "email", address, senders["email"], as_of, whose.items(work)))
-        addressed = {staff[login].id for login in settings.addresses if login in staff}
         logins = {w.id: w.key for w in staff.values()}
         report.without_address = sorted(logins[sid] for sid in work.staff_with_items()
                                         if sid not in addressed and sid in logins)

@@ -9,9 +9,9 @@ import calendar
 import datetime as dt
 from decimal import ROUND_HALF_UP, Decimal
 
-INDICATORS = ("signed_projects", "signed_amount", "funds_in_place", "started")
+INDICATORS = ("signed_projects", "signed_amount", "funds", "started")
 EFFICACY, CAPPED = "efficacy", "capped"
-DEFAULT_WEIGHTS = {"signed_projects": 30, "signed_amount": 30, "funds_in_place": 25, "started": 15}
+DEFAULT_WEIGHTS = {"signed_projects": 30, "signed_amount": 30, "funds": 25, "started": 15}
 _CENT = Decimal("0.01")
 
 
@@ -52,6 +52,20 @@ def scores(values: dict[str, Decimal | None], weight: Decimal, rule: str = EFFIC
     for unit, x in xs.items():
         share = (x - low) / (high - low) if high > low else Decimal(1)
         result[unit] = (weight * (Decimal("0.6") + Decimal("0.4") * share)).quantize(_CENT, rounding=ROUND_HALF_UP)
+    return result
+
+
+def positions(values: dict, *, higher_first: bool = True) -> dict:
+    """Rank of each key by its value (None last); equal values share a rank (1, 2, 2, 4)."""
+    def key(item):
+        value = item[1]
+        return (value is None, -(value or 0) if higher_first else (value or 0), str(item[0]))
+
+    result, rank, previous = {}, 0, object()
+    for position, (name, value) in enumerate(sorted(values.items(), key=key), start=1):
+        if value != previous:
+            rank, previous = position, value
+        result[name] = rank
     return result
 
 

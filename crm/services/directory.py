@@ -212,7 +212,7 @@ def _contact_field(name: str, value: str, label: str) -> dict[str, object]:
         return dict(zip(("mobile", "mobile_key"), _mobile(text_for(_CONTACTS.mobile, value, label))))
     if name == "email":
         text = text_for(_CONTACTS.email, value, label)
-        key = _email_key(text)
+        key = checked_email(text)
         return {"email": text, "email_key": key and key_for(_CONTACTS.email_key, key, label)}
     return {name: text_for(_CONTACTS[name], value, label)}
 
@@ -227,7 +227,7 @@ def _mobile(text: str | None) -> tuple[str | None, str | None]:
     return value
 
 
-def _email_key(text: str | None) -> str | None:
+def checked_email(text: str | None) -> str | None:
     if text is None:
         return None
     key = email_key(text)

@@ -275,6 +275,13 @@ def staff_by_login(session: Session) -> dict[str, Whose]:
             for sid, login, name in session.execute(select(Staff.id, Staff.login, Staff.name))}
 
 
+def staff_addresses(session: Session) -> dict[str, str]:
+    """login -> the e-mail address on the staff list (`crm staff add/edit LOGIN --email E`), for those who
+    have one: where their digest goes first, before `[remind.addresses]` in config.toml."""
+    return {login: address for login, address in session.execute(
+        select(Staff.login, Staff.email).where(Staff.email.is_not(None))) if address and address.strip()}
+
+
 def units_by_name(session: Session) -> dict[str, Whose]:
     return {name: Whose("unit", uid, unit_key(name), name) for uid, name in session.execute(select(Unit.id, Unit.name))}
 

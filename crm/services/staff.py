@@ -12,21 +12,25 @@ from db.models import Staff, Unit
 from crm.errors import RuleViolation
 from crm.i18n import pick
 from crm.rules.scope import PROVINCIAL_KINDS
+from crm.services.directory import checked_email
 from crm.services.reference import find_unit
 from crm.services.values import check_login, text_for
+
 
 @dataclass(frozen=True)
 class StaffRow:
     login: str
     name: str
     unit: str | None
+    email: str | None
+    reviewer: bool
 
     def as_dict(self) -> dict:
         return asdict(self)
 
 
 def add_staff(session: Session, login: str, name: str | None = None, unit: str | None = None, *,
-              reviewer: bool = False) -> Staff:
+              reviewer: bool = False, email: str | None = None) -> Staff:
     """A colleague of a unit; reviewers (认定) belong to a provincial unit."""
     login = check_login(login)
     name = text_for(Staff.__table__.c.name, name, pick("姓名", "name")) or login
@@ -35,15 +39,39 @@ def add_staff(session: Session, login: str, name: str | None = None, unit: str |
     home = find_unit(session, unit) if unit else None
     if reviewer and (home is None or home.kind not in PROVINCIAL_KINDS):
         raise RuleViolation("reviewer_not_provincial", login=login)
-    staff = Staff(login=login, name=name, unit_id=home.id if home else None, reviewer=reviewer)
+    staff = Staff(login=login, name=name, unit_id=home.id if home else None, reviewer=reviewer,
+                  email=staff_email(email))
     session.add(staff)
     session.flush()
     return staff
 
 
+def edit_staff(session: Session, login: str, *, name: str | None = None, email: str | None = None) -> Staff:
+    """A colleague's name or e-mail address ("" clears the address). Their unit and reviewer flag are the
+    owner's to change (they decide what a login sees)."""
+    staff = session.scalar(select(Staff).where(func.lower(Staff.login) == (login or "").strip().lower()))
+    if staff is None:
+        raise RuleViolation("login_not_staff", login=login)
+    if name is not None:
+        staff.name = text_for(Staff.__table__.c.name, name, pick("姓名", "name"), required=True)
+    if email is not None:
+        staff.email = staff_email(email)
+    session.flush()
+    return staff
+
+
+def staff_email(text: str | None) -> str | None:
+    """An address as typed, checked like a contact's (None or "" for none)."""
+    if text is None or not text.strip():
+        return None
+    checked_email(text)  # refuses what is not an address, with the contacts' message
+    return text_for(Staff.__table__.c.email, text.strip(), pick("邮箱", "email"))
+
+
 def list_staff(session: Session) -> list[StaffRow]:
     rows = session.execute(
-        select(Staff.login, Staff.name, Unit.name).outerjoin(Unit, Unit.id == Staff.unit_id).order_by(Staff.login)
+        select(Staff.login, Staff.name, Unit.name, Staff.email, Staff.reviewer)
+        .outerjoin(Unit, Unit.id == Staff.unit_id).order_by(Staff.login)
     )
     return [StaffRow(*row) for row in rows]
 

@@ -28,6 +28,7 @@ _REPLIES = SupervisionReply.__table__.c
 
 @dataclass(frozen=True)
 class OrderRow:
+    id: int  # the number of the ref (D0001 is 1): `crm supervise reply|close` take either
     ref: str
     project: str
     project_name: str
@@ -102,7 +103,8 @@ def reply(session: Session, ref: str, *, on: dt.date | None = None, note: str, a
 
 def decide(session: Session, ref: str, *, accept: bool, reason: str | None = None, on: dt.date | None = None,
            actor: Staff | None = None, today: dt.date | None = None) -> SupervisionOrder:
-    """A reviewer accepts the pending reply (the order closes) or not (the unit replies again)."""
+    """A reviewer accepts the pending reply (the order closes: `crm supervise close|accept`) or not (the unit
+    replies again). `ref`: the order's id (1) or ref (D0001)."""
     scope = who(session)
     if not scope.reviewer:
         raise RuleViolation("not_a_reviewer", login=scope.login or "")
@@ -144,7 +146,7 @@ def order_row(order: SupervisionOrder, as_of: dt.date, red_after: int = rules.RE
     state = rules.order_state(order.due_on, order.closed_on, pending, as_of, red_after)
     overdue = (as_of - order.due_on).days if state in (rules.YELLOW, rules.RED) else 0
     return OrderRow(
-        ref=order_ref(order.id), project=order.project.ref, project_name=order.project.name,
+        id=order.id, ref=order_ref(order.id), project=order.project.ref, project_name=order.project.name,
         problem=order.problem_id, unit=order.unit.name, issued_on=order.issued_on.isoformat(),
         due_on=order.due_on.isoformat(), note=order.note, state=state, days_overdue=overdue,
         closed_on=order.closed_on.isoformat() if state == rules.CLOSED else None,

@@ -4,7 +4,7 @@ figures are those of its own projects and of the units under it (a city counts i
 one industry:
 - signed_projects, signed_amount (万元): projects first signed in the year up to the day;
 - started: projects that began construction (开工) in the year up to the day;
-- funds_in_place (万元): funds in place reported by the day less those reported by the end of last year."""
+- funds (万元, 到位资金): funds in place reported by the day less those reported by the end of last year."""
 from __future__ import annotations
 
 import datetime as dt
@@ -20,8 +20,8 @@ from db.models import Target, Unit, UnitKind
 
 from crm.errors import CrmError, RuleViolation
 from crm.rules import targets as rules
-from crm.rules.scope import unit_tree, who
-from crm.services.reference import find_industry, find_unit
+from crm.rules.scope import city_unit, province_unit, unit_tree, who
+from crm.services.reference import find_industry, find_region
 from crm.services.snapshot import ProjectState, project_states
 from crm.services.values import parse_amount, parse_integer
 
@@ -70,16 +70,29 @@ def require_province(session: Session) -> None:
         raise RuleViolation("targets_provincial")
 
 
-def set_target(session: Session, *, year: int | str, unit: str, indicator: str, value: str,
+def target_holder(session: Session, unit: str | None, industry: str | None) -> Unit:
+    """Whose target: a city (by its unit's name or the city's: 南昌 → its unit) or a park; without a unit, an
+    industry's target for the whole province."""
+    if not unit:
+        if not industry:
+            raise CrmError("target_needs_holder")
+        return province_unit(session)
+    holder = session.scalar(select(Unit).where(Unit.name == unit.strip()))
+    if holder is None:
+        holder = city_unit(session, find_region(session, unit).id)
+    if holder.kind not in (UnitKind.CITY, UnitKind.PARK):
+        raise RuleViolation("target_unit_kind", unit=holder.name)
+    return holder
+
+
+def set_target(session: Session, *, year: int | str, unit: str | None, indicator: str, value: str,
                industry: str | None = None, note: str | None = None) -> Target:
     """Set (or replace) a unit's target for the year: the province's to set. `note` goes with the
     change into the audit trail (the import batch that set it)."""
     require_province(session)
     year = parse_integer(str(year), low=2000, high=2100)
     indicator = parse_indicator(indicator)
-    holder = find_unit(session, unit)
-    if holder.kind not in (UnitKind.CITY, UnitKind.PARK):
-        raise RuleViolation("target_unit_kind", unit=holder.name)
+    holder = target_holder(session, unit, industry)
     amount = (parse_integer(value) if indicator in ("signed_projects", "started")
               else parse_amount(value, positive=True))
     industry_id = find_industry(session, industry).id if industry else None
@@ -129,14 +142,36 @@ def ranking(session: Session, year: int, as_of: dt.date, *, weights: dict[str, D
     per_indicator = {i: rules.scores({u: c.get(i) for u, c in completion.items()}, weights.get(i, _ZERO), rule)
                      for i in indicators}
     totals = {u: sum((per_indicator[i][u] for i in indicators), _ZERO) for u in completion}
-    ordered = sorted(totals, key=lambda u: (-totals[u], u))
-    result, rank, previous = [], 0, None
-    for position, unit in enumerate(ordered, start=1):
-        if totals[unit] != previous:
-            rank, previous = position, totals[unit]
-        result.append(RankRow(rank, unit, totals[unit],
-                              {i: rules.percent(completion[unit].get(i)) for i in indicators},
-                              {i: per_indicator[i][unit] for i in indicators}))
+    ranks = rules.positions(totals)
+    return [RankRow(ranks[unit], unit, totals[unit], {i: rules.percent(completion[unit].get(i)) for i in indicators},
+                    {i: per_indicator[i][unit] for i in indicators})
+            for unit in sorted(totals, key=lambda u: (ranks[u], u))]
+
+
+def report(session: Session, year: int, as_of: dt.date) -> list[dict]:
+    """`crm report targets`: each target with rates as fractions, and its rank among the targets of the same
+    indicator held by cities and parks (or among the province's industry targets)."""
+    rows = progress(session, year, as_of)
+    province = {u.name for u in session.scalars(select(Unit).where(Unit.kind == UnitKind.PROVINCE))}
+
+    def group(r: ProgressRow) -> tuple:
+        return (r.indicator, r.unit in province, r.industry if r.unit not in province else None)
+
+    ranks: dict = {}
+    for r in rows:
+        ranks.setdefault(group(r), {})[id(r)] = r.completion
+    ranked = {key: rules.positions(values) for key, values in ranks.items()}
+    result = []
+    for r in rows:
+        holder = {"industry": r.industry} if r.unit in province else {"city": r.unit, **(
+            {"industry": r.industry} if r.industry else {})}
+        result.append({
+            **holder, "indicator": r.indicator, "target": float(r.target), "actual": float(r.actual),
+            "completion_rate": None if r.completion is None else float(r.completion / 100),
+            "schedule_rate": float(r.share_of_year / 100),
+            "ahead_points": None if r.points_ahead is None else float(r.points_ahead),
+            "rank": ranked[group(r)][id(r)],
+        })
     return result
 
 
@@ -149,15 +184,18 @@ def _actuals(session: Session, year: int, as_of: dt.date):
     for state in now:
         by_unit[state.owner_unit_id].append(state)
 
+    provincial = set(session.scalars(select(Unit.id).where(Unit.kind == UnitKind.PROVINCE)))
+
     def actual(unit_id: int, industry: str | None) -> dict[str, Decimal]:
-        states = [s for u in unit_tree(session, unit_id) for s in by_unit.get(u, ())
-                  if industry is None or s.industry == industry]
+        """The province's own targets (an industry's, province-wide) count every project."""
+        pool = now if unit_id in provincial else [s for u in unit_tree(session, unit_id) for s in by_unit.get(u, ())]
+        states = [s for s in pool if industry is None or s.industry == industry]
         signed = [s for s in states if s.signed_on is not None and start <= s.signed_on <= as_of]
         return {
             "signed_projects": Decimal(len(signed)),
             "signed_amount": sum((s.amount for s in signed), _ZERO),
             "started": Decimal(sum(1 for s in states if s.started_on is not None and start <= s.started_on <= as_of)),
-            "funds_in_place": sum((s.funds_in_place - before.get(s.id, _ZERO) for s in states), _ZERO),
+            "funds": sum((s.funds_in_place - before.get(s.id, _ZERO) for s in states), _ZERO),
         }
 
     return actual

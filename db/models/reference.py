@@ -55,3 +55,4 @@ class Staff(Base, Timestamped):
     unit_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"), index=True)
     # A provincial reviewer confirms (认定) or returns what units submit (上报).
     reviewer: Mapped[bool] = mapped_column(default=False, server_default=false())
+    email: Mapped[str | None] = mapped_column(String(255))  # where `crm remind` sends the person's digest
