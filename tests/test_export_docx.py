@@ -2,6 +2,7 @@
 layout, opened with python-docx and checked against the event report they are built from."""
 from __future__ import annotations
 
+import datetime as dt
 import re
 import shutil
 import subprocess
@@ -20,11 +21,13 @@ from sqlalchemy import select
 from crm.exporting.document import zh_number
 from crm.exporting.workbook import yi
 from crm.services.event_report import event_report
+from crm.services.events import units_by_role
 from db.models import Event, Invitation, InvitationStatus, Organization
 from db.session import Database
 from tests.conftest import TODAY
 
 OFFICE = shutil.which("libreoffice") or shutil.which("soffice")
+PDFTOTEXT = shutil.which("pdftotext")
 INVITEE_HEADER = ["序号", "姓名", "单位", "职务", "客商类别", "邀请状态", "备注"]
 PROJECT_HEADER = ["序号", "项目名称", "投资方", "产业", "所在地", "签约形式", "合同引资额\n（亿元）", "签约时间",
                   "当前\n阶段", "到位资金\n（亿元）"]
@@ -277,8 +280,38 @@ def test_refusals(cli, sqlite_demo_template, tmp_path):
     assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".")) == []  # no temporary left
 
 
+def _facts(url, ref):
+    """What the documents must say about the event, read from the database: its time, place and planned
+    scale, its organizers by role, and the projects signed at it (name, amount in 亿元)."""
+    database = Database(url)
+    try:
+        with database.unit_of_work(write=False) as session:
+            event = session.scalar(select(Event).where(Event.ref == ref))
+            report = event_report(session, ref, TODAY, today=TODAY)
+            return {"starts_on": event.starts_on, "ends_on": event.ends_on, "precision": event.date_precision,
+                    "scale": event.planned_scale, "organizers": units_by_role(event),
+                    "projects": [(p.name, yi(p.amount)) for p in report.projects]}
+    finally:
+        database.dispose()
+
+
+def _squeezed(text: str) -> str:
+    """Text without white space: pdftotext breaks lines where the page does and puts spaces between
+    Chinese and digits, and the documents' own text has none."""
+    return re.sub(r"\s+", "", text)
+
+
+def _pdf_text(pdf) -> str:
+    """The text of a PDF as pdftotext reads it, squeezed, the page footers (— 2 —) taken out wherever a
+    page break cut into a sentence."""
+    text = subprocess.run([PDFTOTEXT, str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    return re.sub(r"—\d+—", "", _squeezed(text))
+
+
 @pytest.mark.skipif(OFFICE is None, reason="LibreOffice is not installed")
 def test_documents_convert_to_pdf(cli, sqlite_demo_template, tmp_path):
+    """The plan and the summary of a demo meeting open in LibreOffice and, as PDF, say the event's time,
+    scale and organizers (and the summary the projects signed, with their amounts)."""
     url = str(tmp_path / "demo.sqlite3")
     shutil.copy(sqlite_demo_template, url)
     paths = [_export(cli, url, tmp_path, what, "A2-PV", "--format", "docx")[1] for what in ("plan", "summary")]
@@ -288,9 +321,41 @@ def test_documents_convert_to_pdf(cli, sqlite_demo_template, tmp_path):
         capture_output=True, text=True, timeout=300,
     )
     assert converted.returncode == 0, converted.stderr
-    for path in paths:
-        pdf = tmp_path / "pdf" / f"{path.stem}.pdf"
+    pdfs = [tmp_path / "pdf" / f"{path.stem}.pdf" for path in paths]
+    for pdf in pdfs:
         assert pdf.read_bytes().startswith(b"%PDF")
-        if shutil.which("pdftotext"):
-            text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
-            assert re.search(r"—\s*1\s*—", text) and re.search(r"—\s*2\s*—", text)  # the page numbers, counted
+    if PDFTOTEXT is None:
+        pytest.skip("pdftotext (poppler-utils) is not installed: the PDFs' text is not checked")
+    for pdf in pdfs:
+        text = subprocess.run([PDFTOTEXT, str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+        assert re.search(r"—\s*1\s*—", text) and re.search(r"—\s*2\s*—", text)  # the page numbers, counted
+
+    facts = _facts(url, "A2-PV")
+    plan, summary = (_pdf_text(pdf) for pdf in pdfs)
+    # Worked out by hand from the demo's A2-PV: November 2011, no day fixed, in 南昌市; about 250 people.
+    assert (facts["starts_on"], facts["ends_on"], facts["precision"], facts["scale"]) == (
+        dt.date(2011, 11, 1), dt.date(2011, 11, 30), "month", 250)
+    assert "光伏产业合作推进会工作方案" in plan and "赣工信科技字[2011]144号" in plan
+    assert "（一）时间和地点。2011年11月（日期未定），南昌市。" in plan
+    assert f"（二）规模。约{facts['scale']}人。" in plan
+    organizers = facts["organizers"]
+    assert organizers["hosts"] and organizers["coordinators"]
+    for key, head in (("hosts", "承办单位"), ("co_hosts", "协办单位"), ("supporters", "配合单位"),
+                      ("coordinators", "衔接协调")):
+        if organizers[key]:
+            assert _squeezed(f"{head}。{'、'.join(organizers[key])}。") in plan, key
+
+    assert "光伏产业合作推进会工作总结" in summary
+    assert "于2011年11月在南昌市举办光伏产业合作推进会" in summary
+    assert f"计划规模约{facts['scale']}人" in summary
+    assert _squeezed(f"由{'、'.join(organizers['hosts'])}承办") in summary
+    assert _squeezed(f"{'、'.join(organizers['coordinators'])}衔接协调") in summary
+    projects = facts["projects"]
+    assert len(projects) == 4  # the demo's meeting signed four
+    total = sum((amount for _name, amount in projects), Decimal(0))
+    assert f"活动共签约项目{len(projects)}个，合同引资额{total:,.2f}亿元" in summary
+    for name, amount in projects:  # each in the follow-up and in the attached table
+        assert _squeezed(f"{name}") in summary
+        assert f"合同项目，合同引资额{amount:,.2f}亿元" in summary
+        assert summary.count(_squeezed(name)) >= 2, name
+    assert "签约项目表" in summary and f"合计{total:,.2f}" in summary.replace("合计投资方", "合计")

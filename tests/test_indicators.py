@@ -54,12 +54,17 @@ def test_dollars_origins_and_milestones(run):
                       "--signed-on", "2026-04-02", *args, code=1)
         assert words in refused.err and refused.err.count("\n") == 1, args
 
+    refused = run("milestones", "add", domestic, "--kind", "in_statistics", "--on", "2026-07-10", code=1)
+    assert "尚未开工" in refused.err  # a milestone follows its stage
+    run("projects", "advance", domestic, "--to", "construction", "--on", "2026-06-01")
+    run("projects", "advance", local, "--to", "construction", "--on", "2026-05-01")
+    run("projects", "advance", local, "--to", "production", "--on", "2026-09-20")
     run("milestones", "add", domestic, "--kind", "in_statistics", "--on", "2026-07-10")
     first = run("milestones", "add", local, "--kind", "in_statistics", "--on", "2026-08-01", "--json").json()["id"]
     run("milestones", "add", local, "--kind", "above_size", "--on", "2026-10-01")
     twice = run("milestones", "add", local, "--kind", "in_statistics", "--on", "2026-08-02", code=1)
     assert f"crm milestones correct {first}" in twice.err
-    assert "签约日期" in run("milestones", "add", local, "--kind", "full_capacity", "--on", "2026-01-01", code=1).err
+    assert "投产日期" in run("milestones", "add", local, "--kind", "full_capacity", "--on", "2026-09-01", code=1).err
     assert (_kpi(run)["in_statistics"], _kpi(run)["above_size"], _kpi(run)["full_capacity"]) == (2, 1, 0)
     assert _kpi(run, "--as-of", "2026-07-31")["in_statistics"] == 1  # as it stood that day
     run("milestones", "correct", str(first), "--on", "2026-09-01", "--why", "统计局回执日期")

@@ -108,3 +108,41 @@ def test_the_weekly_workbook_lists_the_orders(run, demo_backend, tmp_path):
     _n, _ref, named, note, unit, _due, overdue, state, _reply = rows[0]
     assert (project in named, note, unit, overdue, state) == (True, "=HYPERLINK(\"x\")", "南昌市政府", 26, "严重逾期")
     assert sheet.cell(row=4, column=4).data_type == "s"  # text, never a formula
+
+
+def test_the_contract_forms(run):
+    """Issue 15's forms: `add REF --unit U --due DATE --note T --json` → {"id": …} (and the ref);
+    `reply ID --on DATE --note T` and `close ID [--on DATE]` by the numeric id or the ref; `list [--json]`."""
+    project = _nanchang_project(run)
+    added = run("rev", "supervise", "add", project, "--unit", "南昌市政府", "--due", "2026-11-20",
+                "--note", "推进开工", "--on", "2026-11-01", "--json").json()
+    order_id = added["id"]
+    assert type(order_id) is int and added["ref"] == f"D{order_id:04d}"
+    assert (added["project"], added["unit"], added["due_on"]) == (project, "南昌市政府", "2026-11-20")
+    listed = next(r for r in run("rev", "supervise", "list", "--json").json() if r["id"] == order_id)
+    assert (listed["ref"], listed["state"], listed["days_overdue"]) == (added["ref"], "yellow", 7)
+    assert added["ref"] in run("rev", "supervise", "list").out and "推进开工" in run("rev", "supervise", "list").out
+
+    assert "没有待审核的回复" in run("rev", "supervise", "close", str(order_id), code=1).err
+    run("nc", "supervise", "reply", str(order_id), "--on", "2026-11-24", "--note", "已进场施工")
+    assert "不是省级审核人" in run("nc", "supervise", "close", str(order_id), code=1).err
+    assert "办结" in run("rev", "supervise", "close", str(order_id), "--on", "2026-11-25").out
+    row = next(r for r in run("nc", "supervise", "list", "--json").json() if r["id"] == order_id)
+    assert (row["state"], row["closed_on"]) == ("closed", "2026-11-25")
+    assert [(r["on"], r["accepted"]) for r in row["replies"]] == [("2026-11-24", True)]
+    assert _state(run, added["ref"], "2026-11-24") == ("replied", 0)  # as it stood the day before closing
+    assert "办结" in run("rev", "supervise", "close", str(order_id), code=1).err  # closed once
+    assert "办结" in run("nc", "supervise", "reply", str(order_id), "--note", "再报", code=1).err
+
+    # By its ref, on today's date where --on is left out; `accept` stays the same step.
+    second = run("rev", "supervise", "add", project, "--unit", "南昌市政府", "--due", "2026-12-05",
+                 "--note", "落实用电指标", "--json").json()
+    run("nc", "supervise", "reply", second["ref"], "--note", "已落实")
+    run("rev", "supervise", "close", second["ref"])
+    assert _state(run, second["ref"], "2026-11-27") == ("closed", 0)
+    third = run("rev", "supervise", "add", project, "--unit", "南昌市政府", "--due", "2026-12-05",
+                "--note", "协调融资", "--json").json()
+    run("nc", "supervise", "reply", str(third["id"]), "--note", "已对接银行")
+    run("rev", "supervise", "accept", str(third["id"]))
+    assert _state(run, third["ref"], "2026-11-27") == ("closed", 0)
+    assert "9999" in run("rev", "supervise", "close", "9999", code=1).err

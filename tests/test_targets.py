@@ -24,6 +24,8 @@ def test_share_of_year_by_months_and_by_days():
     assert rules.share_of_year(dt.date(2026, 12, 31)) == 1
     assert rules.share_of_year(dt.date(2026, 7, 2), by="days") == D(183) / 365
     assert rules.share_of_year(dt.date(2028, 12, 31), by="days") == 1  # a leap year
+    assert rules.share_of_year(dt.date(2027, 1, 15), year=2026) == 1  # last year's targets read in January
+    assert rules.share_of_year(dt.date(2025, 6, 30), year=2026) == 0
 
 
 def test_scores_by_the_efficacy_rule_and_capped():

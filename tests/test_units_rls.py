@@ -145,7 +145,11 @@ def test_each_city_sees_and_changes_only_its_own_rows(cli, team, monkeypatch):
             assert refused.value.orig.sqlstate == "42501"
             for statement in ("UPDATE staff SET unit_id = NULL WHERE login = current_user",
                               "DELETE FROM staff WHERE login = current_user",
-                              "UPDATE units SET kind = 'province' WHERE id = ANY(:nc)"):
+                              "UPDATE units SET kind = 'province' WHERE id = ANY(:nc)",
+                              # nor confirm its own submissions, nor make itself a reviewer
+                              "UPDATE submissions SET outcome = 'accepted', decided_on = CURRENT_DATE",
+                              "INSERT INTO staff (login, name, reviewer, created_at, updated_at) "
+                              "VALUES ('intruder', 'x', true, now(), now())"):
                 with pytest.raises(DBAPIError) as refused, conn.begin():
                     conn.execute(text(statement), {"nc": nc_units})
                 assert refused.value.orig.sqlstate == "42501", statement
@@ -164,6 +168,12 @@ def test_each_city_sees_and_changes_only_its_own_rows(cli, team, monkeypatch):
     assert len(refs(logins["rev"], urls["rev"])) == total_projects
     shown = _as(cli, monkeypatch, logins["nc"], urls["nc"], "projects", "show", jj_ref)
     assert shown.code != 0
+    # Connected as Nanchang, nobody else: naming the reviewer in CRM_USER does not make one.
+    posing = _as(cli, monkeypatch, logins["rev"], urls["nc"], "review", "accept", "project", nc_ref)
+    assert posing.code == 1 and logins["nc"] in posing.err, posing.err
+    monkeypatch.delenv("CRM_USER")
+    own = cli("--db", urls["nc"], "review", "accept", "project", nc_ref)  # the connected login acts
+    assert own.code == 1 and "不是省级审核人" in own.err, own.err
     # The province's own events are read by every city (they invite to them and sign there).
     events = {e["ref"] for e in _as(cli, monkeypatch, logins["nc"], urls["nc"], "events", "list", "--json").json()}
     assert "A1" in events and not any("九江对接会" in e for e in events)

@@ -79,13 +79,13 @@ def create_login(ctx) -> int:
     ensure_ready(database)
     password = _new_password(login)
     with database.unit_of_work(write=False) as session:
-        unit = staff_unit(session, login)  # the login is a staff member's, with a unit
+        unit, sees_all = staff_unit(session, login)  # the login is a staff member's, with a unit
     try:
         with database.engine.begin() as conn:
             create(conn, login, password)
     except LoginRefused as refused:
         raise CrmError(f"login_{refused.reason}", login=login) from None
-    print(t("login_created", login=login, unit=unit))
+    print(t("login_created_provincial" if sees_all else "login_created", login=login, unit=unit))
     return 0
 
 

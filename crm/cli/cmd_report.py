@@ -17,10 +17,12 @@ def register(commands) -> None:
     p.add_argument("--event", metavar=pick("活动编号", "REF"))
     p.add_argument("--industry", metavar=pick("产业", "IND"))
     p.add_argument("--city", metavar=pick("城市", "CITY"))
-    p.add_argument("--confirmed", action="store_true",
-                   help=pick("只计省级已认定的项目（默认：各单位上报的项目，重复上报只计一次）",
-                             "count only projects a provincial reviewer accepted (default: every reported project, "
-                             "one reported twice counted once)"))
+    counting = p.add_mutually_exclusive_group()
+    counting.add_argument("--confirmed", action="store_true",
+                          help=pick("只计省级已认定的项目", "count only projects a provincial reviewer accepted"))
+    counting.add_argument("--reported", action="store_false", dest="confirmed",
+                          help=pick("计各单位录入的全部项目，重复上报只计一次（默认）",
+                                    "count every project the units recorded, one reported twice once (the default)"))
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=kpi)
     for name, zh, en, handler in (

@@ -22,6 +22,11 @@ def register(commands) -> None:
     p.add_argument("login", metavar=pick("登录名", "LOGIN"))
     p.add_argument("--name", metavar=pick("姓名", "NAME"))
     p.add_argument("--email", metavar=pick("邮箱", "EMAIL"), help=pick("空字符串清除", '"" clears it'))
+    p.add_argument("--unit", metavar=pick("单位", "UNIT"), help=pick("所在单位（团队数据库上由所有者修改）",
+                                                                "their unit (the owner's to change on a team database)"))
+    reviewer = p.add_mutually_exclusive_group()
+    reviewer.add_argument("--reviewer", action="store_true", default=None, help=pick("设为省级审核人", "make a reviewer"))
+    reviewer.add_argument("--no-reviewer", action="store_false", dest="reviewer", help=pick("取消审核人", "no longer a reviewer"))
     p.set_defaults(handler=edit)
     p = sub.add_parser("list", help=pick("工作人员名单", "list staff"))
     p.add_argument("--json", action="store_true")
@@ -46,10 +51,11 @@ def edit(ctx) -> int:
     from crm.errors import CrmError
     from crm.services.staff import edit_staff
 
-    if ctx.args.name is None and ctx.args.email is None:
+    a = ctx.args
+    if a.name is None and a.email is None and a.unit is None and a.reviewer is None:
         raise CrmError("nothing_to_change")
     with ctx.db.unit_of_work() as session:
-        staff = edit_staff(session, ctx.args.login, name=ctx.args.name, email=ctx.args.email)
+        staff = edit_staff(session, a.login, name=a.name, email=a.email, unit=a.unit, reviewer=a.reviewer)
         login, name, email = staff.login, staff.name, staff.email
     print(t("staff_edited", login=login, name=name, email=email or pick("（无）", "(none)")))
     return 0

@@ -61,8 +61,14 @@ class Context:
         return staff_for(session, self.login)
 
     def scope(self, session):
-        from crm.rules.scope import scope_of
+        """Asked once per command, before anyone acts: on a team database the connected login is who acts."""
+        import os
 
+        from crm.rules.scope import scope_of
+        from crm.services.actor import connected_login
+
+        explicit = bool(self.args.user or os.environ.get("CRM_USER") or self.config.get("user"))
+        self.__dict__["login"] = connected_login(session, self.login, explicit=explicit)
         return scope_of(session, self.login)
 
     @cached_property

@@ -15,8 +15,11 @@ DEFAULT_WEIGHTS = {"signed_projects": 30, "signed_amount": 30, "funds": 25, "sta
 _CENT = Decimal("0.01")
 
 
-def share_of_year(as_of: dt.date, *, by: str = "months") -> Decimal:
-    """序时进度 as a fraction: whole months gone (the month counts once its last day is reached), or days."""
+def share_of_year(as_of: dt.date, *, by: str = "months", year: int | None = None) -> Decimal:
+    """序时进度 as a fraction of `year` (the as-of date's by default): whole months gone (the month counts once
+    its last day is reached), or days; a year already over is all gone, one not begun none."""
+    if year is not None and year != as_of.year:
+        return Decimal(1) if as_of.year > year else Decimal(0)
     if by == "days":
         days_in_year = 366 if calendar.isleap(as_of.year) else 365
         return Decimal(as_of.timetuple().tm_yday) / Decimal(days_in_year)

@@ -136,7 +136,7 @@ def correct_milestone(session: Session, milestone_id: int | str, changes: dict, 
                                                                       pick("说明", "note"))
     values = _changes(original, values)
     if "reached_on" in values:
-        check_milestone_date(original.project, values["reached_on"], today)
+        check_milestone_date(original.project, original.kind, values["reached_on"], today)
     return _replace(session, original, values, why=why, actor=actor, on=today)
 
 

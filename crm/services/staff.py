@@ -11,7 +11,7 @@ from db.models import Staff, Unit
 
 from crm.errors import RuleViolation
 from crm.i18n import pick
-from crm.rules.scope import PROVINCIAL_KINDS
+from crm.rules.scope import PROVINCIAL_KINDS, SCOPED_KINDS
 from crm.services.directory import checked_email
 from crm.services.reference import find_unit
 from crm.services.values import check_login, text_for
@@ -46,9 +46,10 @@ def add_staff(session: Session, login: str, name: str | None = None, unit: str |
     return staff
 
 
-def edit_staff(session: Session, login: str, *, name: str | None = None, email: str | None = None) -> Staff:
-    """A colleague's name or e-mail address ("" clears the address). Their unit and reviewer flag are the
-    owner's to change (they decide what a login sees)."""
+def edit_staff(session: Session, login: str, *, name: str | None = None, email: str | None = None,
+               unit: str | None = None, reviewer: bool | None = None) -> Staff:
+    """A colleague's name, e-mail address ("" clears it), unit or reviewer flag. On a team database the unit
+    and the flag decide what a login sees: PostgreSQL lets only the owner change them (migration 0007)."""
     staff = session.scalar(select(Staff).where(func.lower(Staff.login) == (login or "").strip().lower()))
     if staff is None:
         raise RuleViolation("login_not_staff", login=login)
@@ -56,6 +57,12 @@ def edit_staff(session: Session, login: str, *, name: str | None = None, email: 
         staff.name = text_for(Staff.__table__.c.name, name, pick("姓名", "name"), required=True)
     if email is not None:
         staff.email = staff_email(email)
+    if unit is not None:
+        staff.unit_id = find_unit(session, unit).id if unit.strip() else None
+    if reviewer is not None:
+        staff.reviewer = reviewer
+    if staff.reviewer and (staff.unit_id is None or session.get(Unit, staff.unit_id).kind not in PROVINCIAL_KINDS):
+        raise RuleViolation("reviewer_not_provincial", login=staff.login)
     session.flush()
     return staff
 
@@ -76,12 +83,13 @@ def list_staff(session: Session) -> list[StaffRow]:
     return [StaffRow(*row) for row in rows]
 
 
-def staff_unit(session: Session, login: str) -> str:
-    """The unit of a staff member who is to get a login of their own: both must exist."""
-    row = session.execute(select(Staff.id, Unit.name).outerjoin(Unit, Unit.id == Staff.unit_id)
+def staff_unit(session: Session, login: str) -> tuple[str, bool]:
+    """The unit of a staff member who is to get a login of their own (both must exist), and whether it is
+    the province's (which sees every unit's records)."""
+    row = session.execute(select(Staff.id, Unit.name, Unit.kind).outerjoin(Unit, Unit.id == Staff.unit_id)
                           .where(Staff.login == login)).first()
     if row is None:
         raise RuleViolation("login_not_staff", login=login)
     if row[1] is None:
         raise RuleViolation("login_without_unit", login=login)
-    return row[1]
+    return row[1], row[2] not in SCOPED_KINDS

@@ -115,7 +115,7 @@ def progress(session: Session, year: int, as_of: dt.date, *, by: str = "months")
     if not found:
         return []
     actual = _actuals(session, year, as_of)
-    share = rules.share_of_year(as_of, by=by)
+    share = rules.share_of_year(as_of, by=by, year=year)
     rows = []
     for t in sorted(found, key=lambda t: (t.unit.name, t.industry.name if t.industry else "", rules.INDICATORS.index(t.indicator))):
         done = actual(t.unit_id, t.industry.name if t.industry else None)[t.indicator]
