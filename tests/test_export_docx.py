@@ -354,8 +354,8 @@ def test_documents_convert_to_pdf(cli, sqlite_demo_template, tmp_path):
     assert len(projects) == 4  # the demo's meeting signed four
     total = sum((amount for _name, amount in projects), Decimal(0))
     assert f"活动共签约项目{len(projects)}个，合同引资额{total:,.2f}亿元" in summary
-    for name, amount in projects:  # each in the follow-up and in the attached table
-        assert _squeezed(f"{name}") in summary
-        assert f"合同项目，合同引资额{amount:,.2f}亿元" in summary
-        assert summary.count(_squeezed(name)) >= 2, name
-    assert "签约项目表" in summary and f"合计{total:,.2f}" in summary.replace("合计投资方", "合计")
+    table = summary[summary.index("光伏产业合作推进会签约项目表"):]  # attachment 1
+    for name, amount in projects:  # each in the follow-up so far and in the attached table
+        assert f"{_squeezed(name)}（" in summary and f"合同项目，合同引资额{amount:,.2f}亿元" in summary, name
+        assert _squeezed(name) in table and f"{amount:,.2f}" in table, name
+    assert "合计" in table and f"{total:,.2f}" in table
