@@ -83,7 +83,7 @@ def flush_checked(session: Session) -> None:
     """Flush, turning a lost race on a version check into the user's StaleEdit."""
     try:
         session.flush()
-    except StaleDataError as error:
+    except StaleDataError:
         raise explain_stale(session.get_bind(), versioned_in_flush(session)) from None
 
 
