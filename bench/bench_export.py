@@ -88,6 +88,7 @@ def write_grid(grid: list[tuple[str, list[list]]], path: Path, *, constant_memor
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--db", help="an existing large demo database (SQLite file or URL)")
+    parser.add_argument("--month", help="the monthly form (e.g. 2026-11) instead of the week of today")
     args = parser.parse_args()
     crm = crm_script()
     if crm is None:
@@ -101,7 +102,8 @@ def main() -> int:
             loaded = measure([crm, "--db", database, "demo", "--size", "large"], env)
             print(f"crm demo --size large: {loaded['seconds']:.1f} s")
         ours_path = work / "weekly.xlsx"
-        export = [crm, "--db", database, "export", "weekly", "--as-of", TODAY, "--out", str(ours_path)]
+        period = ["--month", args.month] if args.month else ["--as-of", TODAY]
+        export = [crm, "--db", database, "export", "weekly", *period, "--out", str(ours_path)]
         installed = {key: value for key, value in env.items() if key != "PYTHONDONTWRITEBYTECODE"}
         installed["PYTHONPYCACHEPREFIX"] = str(work / "pycache")
         measure(export, installed)  # warm the file and bytecode caches (and migrate an older database)
