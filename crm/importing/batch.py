@@ -60,6 +60,25 @@ def changed_anything(created: dict[str, int], updated: dict[str, int]) -> bool:
     return any(created.values()) or any(updated.values())
 
 
+def settle(session: Session, batch: ImportBatch, result: BatchResult, *, dry_run: bool, strict: bool) -> None:
+    """End a run of a kind imported row by row into `batch` (programme tables, target tables): keep the
+    batch when the run writes and changed something, else roll everything back — a dry run, a refusal under
+    --strict, or the same file again (no empty batch to undo)."""
+    result.earlier_batch = earlier_batch(session, result.parsed.file_hash, before=batch.id)
+    write = writes(result.errors, dry_run=dry_run, strict=strict)
+    if write and changed_anything(result.created, result.updated):
+        batch.counts = {"rows": result.rows, "created": result.created, "updated": result.updated,
+                        "errors": len(result.errors)}
+        session.flush()
+        result.batch, result.written = batch.id, True
+        return
+    session.rollback()
+    if write:
+        result.unchanged = True
+    elif not dry_run:
+        result.nothing_written()
+
+
 def new_batch(session: Session, parsed: ParsedFile, *, kind: str, staff_id: int | None, counts: dict,
               event_id: int | None = None, programme_id: int | None = None) -> ImportBatch:
     batch = ImportBatch(file_name=parsed.path.name[:255], file_hash=parsed.file_hash, kind=kind, event_id=event_id,

@@ -17,7 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from crm.errors import CrmError
-from crm.importing.batch import PROGRAMME, BatchResult, changed_anything, earlier_batch, new_batch, writes
+from crm.importing.batch import PROGRAMME, BatchResult, new_batch, settle
 from crm.importing.parse import Progress, parse_file
 from crm.importing.programme import ProgrammeRow, ProgrammeRules
 from crm.importing.reader import ReadAhead
@@ -71,19 +71,7 @@ def import_programme(database, path: str | Path, options: ProgrammeOptions, *, l
             created=writer.created_counts(), updated={"events": len(writer.changes)}, errors=errors, batch=None,
             sheets=parsed.sheets, skipped_sheets=parsed.skipped_sheets, parsed=parsed,
         )
-        result.earlier_batch = earlier_batch(session, parsed.file_hash, before=batch.id)
-        write = writes(errors, dry_run=options.dry_run, strict=options.strict)
-        if write and changed_anything(result.created, result.updated):
-            batch.counts = {"rows": total, "created": result.created, "updated": result.updated,
-                            "errors": len(errors)}
-            session.flush()
-            result.batch, result.written = batch.id, True
-        else:
-            session.rollback()
-            if write:  # nothing to create or change: no empty batch to undo
-                result.unchanged = True
-            elif not options.dry_run:
-                result.nothing_written()
+        settle(session, batch, result, dry_run=options.dry_run, strict=options.strict)
     return result
 
 

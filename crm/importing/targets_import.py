@@ -19,7 +19,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from crm.errors import CrmError, NotFound
-from crm.importing.batch import TARGETS, BatchResult, changed_anything, earlier_batch, new_batch, writes
+from crm.importing.batch import TARGETS, BatchResult, new_batch, settle
 from crm.importing.parse import Progress, parse_file
 from crm.importing.reader import ReadAhead
 from crm.importing.targets import COUNTS, WAN, AmountColumn, TargetRow, TargetRules, WatchedRead
@@ -84,19 +84,7 @@ def import_targets(database, path: str | Path, options: TargetOptions, *, login:
             batch=None, sheets=parsed.sheets, skipped_sheets=parsed.skipped_sheets, parsed=parsed,
             amount_columns=rules.amount_columns,
         )
-        result.earlier_batch = earlier_batch(session, parsed.file_hash, before=batch.id)
-        write = writes(errors, dry_run=options.dry_run, strict=options.strict)
-        if write and changed_anything(result.created, result.updated):
-            batch.counts = {"rows": total, "created": result.created, "updated": result.updated,
-                            "errors": len(errors)}
-            session.flush()
-            result.batch, result.written = batch.id, True
-        else:
-            session.rollback()
-            if write:  # nothing to create or change: no empty batch to undo
-                result.unchanged = True
-            elif not options.dry_run:
-                result.nothing_written()
+        settle(session, batch, result, dry_run=options.dry_run, strict=options.strict)
     return result
 
 
