@@ -68,24 +68,22 @@ def _when(item: Item) -> str:
 
 
 def item_text(item: Item) -> str:
-    title = clean(item.title, TITLE_LIMIT)
-    when = _when(item)
-    line = f"[{state_label(item.state)}] {item_kind_label(item)} {item.ref} {title}".rstrip()
-    if when:
-        line += pick(f"（{when}）", f" ({when})")
-    if item.detail:
-        line += f" — {clean(item.detail, DETAIL_LIMIT)}"
-    return line
+    return _item_line(item, f"[{state_label(item.state)}]", escape=str)
 
 
 def item_markdown(item: Item) -> str:
-    title = clean(item.title, TITLE_LIMIT).translate(_MARKDOWN)
+    return _item_line(item, f"- **{state_label(item.state)}**", escape=lambda text: text.translate(_MARKDOWN))
+
+
+def _item_line(item: Item, state: str, *, escape) -> str:
+    """One item on one line: its state, kind, ref and title, when it is due, and its detail; user text
+    passed through `escape` (markdown for robots, as is for e-mail and the terminal)."""
+    line = f"{state} {item_kind_label(item)} {item.ref} {escape(clean(item.title, TITLE_LIMIT))}".rstrip()
     when = _when(item)
-    line = f"- **{state_label(item.state)}** {item_kind_label(item)} {item.ref} {title}".rstrip()
     if when:
         line += pick(f"（{when}）", f" ({when})")
     if item.detail:
-        line += f" — {clean(item.detail, DETAIL_LIMIT).translate(_MARKDOWN)}"
+        line += f" — {escape(clean(item.detail, DETAIL_LIMIT))}"
     return line
 
 
