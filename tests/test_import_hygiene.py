@@ -40,3 +40,11 @@ def test_help_runs_without_heavy_imports():
             "print(' '.join(m for m in ('textual','pandas','openpyxl','sqlalchemy','rich') if m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True).stdout
     assert out.strip() == ""
+
+
+def test_the_models_leave_the_postgresql_dialect_alone():
+    """On SQLite (the default) nothing loads SQLAlchemy's PostgreSQL dialect and its drivers' modules, a
+    tenth of the start-up of every command that reads the database (see db/models/invitations.py)."""
+    loaded = _loaded_after(["db.models", "db.session", "crm.services.dashboard", "crm.exporting.weekly"])
+    assert "db.models.invitations" in loaded
+    assert not {m for m in loaded if m.startswith("sqlalchemy.dialects.postgresql")}

@@ -61,8 +61,10 @@ HEADER_FILL = "#D9D9D9"
 _ILLEGAL_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
 # A cell starting with one of these could be taken for a formula (OWASP "CSV injection").
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n")
+_FORMULA_FIRST = frozenset(_FORMULA_START)
 MAX_CELL_CHARS = 32_767
 _EXCEL_EPOCH = dt.date(1899, 12, 30)
+_EXCEL_EPOCH_ORDINAL = _EXCEL_EPOCH.toordinal()
 
 
 def safe_text(value: object) -> str:
@@ -188,7 +190,13 @@ class Sheet:
         assert len(columns) <= self.n_columns
         self.columns = list(columns)
         self._caps = [column.cap or _WIDTH_CAP.get(column.kind, _WIDTH_CAP[TEXT]) for column in columns]
-        self._plain_xf = [self.book.xf(column.kind, None, False) for column in columns]
+        self._styled = self.book.xf
+        self._plain_s = [self.book.xf(column.kind, None, False) for column in columns]
+        self._plain_date = self.book.xf(DATE, None, False)
+        self._shared = self.book.xlsx.str_table._get_shared_string_index
+        # The range of numbers each column has been measured for: one inside it cannot widen the column.
+        self._seen_low = [float("inf")] * len(columns)
+        self._seen_high = [float("-inf")] * len(columns)
         self._kinds = [column.kind for column in columns]
         r = self.next_row
         style = self.book.style("header")
@@ -208,48 +216,55 @@ class Sheet:
             kinds: Mapping[int, str] | None = None) -> None:
         """One row of the current table; a total row is bold and stays out of the autofilter's range.
         `kinds` overrides a column's kind for this row's cell (a count in a column of amounts).
-        The row is laid out here as sheet XML (see _Worksheet); only its height waits for finish()."""
+        The row is laid out here as sheet XML (see _Worksheet); only its height waits for finish().
+        Nearly every cell of a large sheet passes here: the common case (a string, a number, a date or
+        nothing, in the column's own style) costs a type test and one format each."""
         if total:
             self._in_main = False
         r = self.next_row
-        xf, widths, caps = self.book.xf, self.widths, self._caps
+        number = str(r + 1)
         if kinds:
             overridden = dict(kinds)
             kinds = [overridden.get(c, kind) for c, kind in enumerate(self._kinds)]
-            plain = [xf(kind, None, False) for kind in kinds]
         else:
-            kinds, plain = self._kinds, self._plain_xf
-        shared = self.book.xlsx.str_table._get_shared_string_index
+            kinds = self._kinds
+        styled = self._styled
+        plain = self._plain_s if kinds is self._kinds and not total else None
+        widths, caps, wrapping = self.widths, self._caps, self._wrapping
+        shared = self._shared
         fills = fills or {}
-        number = str(r + 1)
         cells = []
         for c, value in enumerate(values):
             fill = fills.get(c)
-            ref = _COLUMN_LETTERS[c] + number
             if isinstance(value, str) and value:
-                text = value if len(value) <= MAX_CELL_CHARS and not _ILLEGAL_XML.search(value) else safe_text(value)
-                risky = text.startswith(_FORMULA_START)
-                s = plain[c] if fill is None and not total and not risky else xf(kinds[c], fill, total, risky)
-                cells.append(f'<c r="{ref}" s="{s}" t="s"><v>{shared(text)}</v></c>')
+                if len(value) > MAX_CELL_CHARS or _ILLEGAL_XML.search(value):
+                    value = safe_text(value)
+                if value[0] in _FORMULA_FIRST:
+                    s = styled(kinds[c], fill, total, True)
+                else:
+                    s = plain[c] if plain is not None and fill is None else styled(kinds[c], fill, total, False)
+                cells.append(f'<c r="{_COLUMN_LETTERS[c]}{number}" s="{s}" t="s"><v>{shared(value)}</v></c>')
                 # Measure only what could widen the column: even all-wide text of this length could not.
-                if 2 * len(text) > widths[c]:
+                if 2 * len(value) > widths[c]:
                     if widths[c] < caps[c]:
-                        widths[c] = max(widths[c], min(display_width(text), caps[c]))
-                    self._wrapping.append((r, c, c, text))
-                elif "\n" in text:
-                    self._wrapping.append((r, c, c, text))
+                        widths[c] = max(widths[c], min(display_width(value), caps[c]))
+                    wrapping.append((r, c, c, value))
+                elif "\n" in value:
+                    wrapping.append((r, c, c, value))
             elif value is None or value == "":
-                s = plain[c] if fill is None and not total else xf(kinds[c], fill, total)
-                cells.append(f'<c r="{ref}" s="{s}"/>')
+                s = plain[c] if plain is not None and fill is None else styled(kinds[c], fill, total, False)
+                cells.append(f'<c r="{_COLUMN_LETTERS[c]}{number}" s="{s}"/>')
             elif isinstance(value, dt.date):
-                cells.append(f'<c r="{ref}" s="{xf(DATE, fill, total)}"><v>{(value - _EXCEL_EPOCH).days}</v></c>')
+                s = self._plain_date if plain is not None and fill is None else styled(DATE, fill, total, False)
+                cells.append(f'<c r="{_COLUMN_LETTERS[c]}{number}" s="{s}"><v>{value.toordinal() - _EXCEL_EPOCH_ORDINAL}</v></c>')
                 if widths[c] < _NUMBER_WIDTH[DATE]:
                     widths[c] = _NUMBER_WIDTH[DATE]
             else:
                 value = float(value)
-                s = plain[c] if fill is None and not total else xf(kinds[c], fill, total)
-                cells.append(f'<c r="{ref}" s="{s}"><v>{value:.16G}</v></c>')
-                self._measure_number(c, kinds[c], value)
+                s = plain[c] if plain is not None and fill is None else styled(kinds[c], fill, total, False)
+                cells.append(f'<c r="{_COLUMN_LETTERS[c]}{number}" s="{s}"><v>{value:.16G}</v></c>')
+                if not self._seen_low[c] <= value <= self._seen_high[c]:
+                    self._measure_number(c, kinds[c], value)
         self.ws.direct_rows.append((r, "".join(cells)))
         self.ws._check_dimensions(r, len(values) - 1)
         if self._in_main:
@@ -314,6 +329,9 @@ class Sheet:
             self.widths[c] = max(current, min(display_width(text), cap))
 
     def _measure_number(self, c: int, kind: str, number: float) -> None:
+        if kind == self._kinds[c]:  # a row's own kind (a count among amounts) is shown shorter
+            self._seen_low[c] = min(self._seen_low[c], number)
+            self._seen_high[c] = max(self._seen_high[c], number)
         shown = _NUMBER_WIDTH.get(kind) or len(
             f"{number:,.2f}" if kind in (YI, DECIMAL) else f"{number:+,.2f}" if kind == POINTS else f"{number:,.0f}")
         if shown > self.widths[c]:

@@ -25,7 +25,7 @@ from crm.rules.stages import PIPELINE_STAGES, rank
 from crm.services import events as event_service
 from crm.services.followups import open_problems
 from crm.services.in_effect import rows_in_effect
-from crm.services.kpi import Cohort, facts
+from crm.services.kpi import Cohort
 from crm.services.reference import find_industry, find_region
 from crm.services.snapshot import ProjectState, project_states
 from crm.services.submissions import counted
@@ -275,7 +275,6 @@ def weekly_report(
     ]
     changes.sort(key=lambda c: (c.happened_on, rank(c.stage), order(c.project)))
 
-    cohort_facts = [facts(s) for s in cohort_states]
     industries = [name for name in industry_order if industry_name in (None, name)]
     # Every city of the province, with or without projects; other places only where projects are.
     cities = [name for name in session.scalars(select(Region.name).where(Region.in_province.is_(True))
@@ -291,7 +290,7 @@ def weekly_report(
         orders=[o for o in list_orders(session, as_of, red_after=red_after)
                 if o.project in refs and (o.state != CLOSED or o.closed_on >= week.monday.isoformat())],
         deadlines=_event_deadlines(session, as_of, events, city_name, industry_name),
-        **_kpi_tables(cohort_facts, industries, cities),
+        **_kpi_tables(cohort_states, industries, cities),
         targets=_targets(session, as_of, city_name, industry_name, ranking or target_rules.ranking_settings({})),
     )
 
@@ -387,7 +386,7 @@ def _event_deadlines(
     return found
 
 
-def _kpi_cell(rows: list[kpi.ProjectFacts]) -> KpiRow:
+def _kpi_cell(rows: list[kpi.Facts]) -> KpiRow:
     """A group's KPIs (terminated projects included, as every rate's denominator wants) and the live
     pipeline: projects not terminated, by the stage they had reached."""
     counts: dict[Stage, list] = {stage: [0, Decimal(0)] for stage in PIPELINE_STAGES}
@@ -398,11 +397,11 @@ def _kpi_cell(rows: list[kpi.ProjectFacts]) -> KpiRow:
     return KpiRow("", kpi.compute(rows), {stage: StageCount(n, amount) for stage, (n, amount) in counts.items()})
 
 
-def _kpi_tables(rows: list[kpi.ProjectFacts], industries: list[str], cities: list[str]) -> dict:
+def _kpi_tables(rows: list[ProjectState], industries: list[str], cities: list[str]) -> dict:
     """KPIs by industry (with the live pipeline by stage), by city and overall. Each project is counted
     once, into its (industry, city) cell; the rows and the total add cells up. Rows: one per label in
     the given order, then any other value met in the data."""
-    cells: dict[tuple[str, str], list[kpi.ProjectFacts]] = defaultdict(list)
+    cells: dict[tuple[str, str], list[ProjectState]] = defaultdict(list)
     for p in rows:
         cells[(p.industry or "", p.city or "")].append(p)
     counted = {key: _kpi_cell(group) for key, group in cells.items()}
