@@ -31,6 +31,12 @@ class CrmError(Exception):
         return self.message
 
 
+class UsageError(CrmError):
+    """A command given without what it needs, where argparse alone cannot tell (exit 2, as argparse's)."""
+
+    exit_code = EXIT_USAGE
+
+
 class NotFound(CrmError):
     pass
 

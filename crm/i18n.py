@@ -167,6 +167,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "stage_date_in_future": ("日期 {date} 在今天之后", "date {date} is in the future"),
     "project_not_signed": ("项目 {ref} 尚未签约", "project {ref} is not signed yet"),
     "project_already_signed": ("项目 {ref} 已于 {date} 签约", "project {ref} was already signed on {date}"),
+    "option_required": ("缺少必需的选项 {option}", "{option} is required"),
+    "increase_is_signed": ("增资扩产是一次签约：请用 --stage signed 和 --signed-on 记录", "a capital increase is a signing: record it with --stage signed and --signed-on"),
+    "increase_of_increase": ("项目 {ref} 本身是 {original} 的增资：请关联原项目 {original}", "project {ref} is itself an increase of {original}: link the increase to {original}"),
+    "increase_of_unsigned": ("项目 {ref} 尚未签约，不能增资", "project {ref} is not signed yet: nothing to increase"),
+    "increase_of_terminated": ("项目 {ref} 已终止，不能增资", "project {ref} is terminated: no capital increase"),
+    "increase_before_original": ("增资不能早于原项目 {ref} 的签约日期 {signed_on}", "a capital increase cannot be signed before project {ref} ({signed_on})"),
     "project_terminated": ("项目 {ref} 已终止，不能再记录阶段", "project {ref} is terminated: no more stage steps"),
     "no_step_to_correct": ("项目 {ref} 没有可更正的阶段记录", "project {ref} has no stage step to correct"),
     "only_latest_step_retractable": (
@@ -424,6 +430,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "bad_config": ("配置文件有误：{path}（{reason}）", "the configuration file is broken: {path} ({reason})"),
     "db_folder_missing": ("数据库文件夹不存在：{path}（请检查 --db 路径；只有默认位置会自动创建）",
                           "the database's folder does not exist: {path} (check --db; only the default location is created)"),
+    "db_is_folder": ("数据库路径是一个文件夹，不是数据库文件：{path}（请检查 --db 路径，如 {path}/crm.sqlite3；未作任何改动）",
+                     "the database path is a folder, not a database file: {path} (check --db, e.g. {path}/crm.sqlite3; "
+                     "nothing was changed)"),
     "db_not_sqlite": ("不是 SQLite 数据库文件：{path}（未作任何改动）", "not a SQLite database file: {path} (left as it was)"),
     "db_not_crm": ("这是其他程序的数据库，不是本系统的：{path}（未作任何改动）",
                    "this database belongs to another program, not to crm: {path} (left as it was)"),

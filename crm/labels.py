@@ -369,6 +369,7 @@ _FIELDS: dict[str, dict[str, tuple[str, str]]] = {
         "investment_completed": _in_wan("累计完成投资", "investment completed"),
         "currency": ("币种", "currency"), "amount_usd": ("合同外资（万美元）", "contracted (10k USD)"),
         "exchange_rate": ("汇率", "exchange rate"), "trip": ("来源小分队", "from the trip"),
+        "increase_of": ("增资原项目", "capital increase of"), "increases": ("增资扩产", "capital increases"),
         "milestones": ("入库/入规/达产", "milestones"),
     },
     "events": {

@@ -94,7 +94,8 @@ def weekly(ctx) -> int:
             report = weekly_report(session, week, city=a.city, industry=a.industry, confirmed=a.confirmed,
                                    red_after=red_after_days(ctx.config), ranking=ranking_settings(ctx.config))
         write_weekly(report, a.out)  # the read transaction has ended: nothing left to fail but the file
-    _written(a.out, pick(f"{len(report.projects)} 个项目", f"{len(report.projects)} projects"))
+    projects = sum(1 for row in report.projects if row.project.increase_of_id is None)  # 增资 rows aside
+    _written(a.out, pick(f"{projects} 个项目", f"{projects} projects"))
     return 0
 
 

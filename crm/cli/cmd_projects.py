@@ -26,9 +26,12 @@ def register(commands) -> None:
 
     p = sub.add_parser("add", help=pick("登记签约项目（或线索/在谈项目）", "register a signed project (or a lead)"))
     p.add_argument("--name", metavar=pick("名称", "NAME"), required=True)
-    p.add_argument("--investor", required=True, metavar=pick("投资方", "ORG"))
-    p.add_argument("--industry", required=True, metavar=pick("产业", "IND"))
-    p.add_argument("--city", metavar=pick("城市", "CITY"), required=True)
+    p.add_argument("--investor", metavar=pick("投资方", "ORG"), help=pick("必填（增资时默认原项目的）",
+                                                                         "required (an increase: the original's)"))
+    p.add_argument("--industry", metavar=pick("产业", "IND"), help=pick("必填（增资时默认原项目的）",
+                                                                      "required (an increase: the original's)"))
+    p.add_argument("--city", metavar=pick("城市", "CITY"), help=pick("必填（增资时默认原项目的）",
+                                                                   "required (an increase: the original's)"))
     p.add_argument("--amount", metavar=pick("金额", "WAN"), help=field_label("projects", "amount"))
     p.add_argument("--amount-usd", metavar=pick("万美元", "WAN_USD"),
                    help=pick("以美元签约的外资项目：合同外资（万美元），与 --rate 一起给出", "signed in dollars: 万美元, with --rate"))
@@ -47,6 +50,9 @@ def register(commands) -> None:
                    help=pick("责任人（登录名或姓名）", "responsible person (login or name)"))
     p.add_argument("--planned-construction", metavar=pick("日期", "DATE"))
     p.add_argument("--planned-production", metavar=pick("日期", "DATE"))
+    p.add_argument("--increase-of", metavar=pick("项目编号", "REF"), help=pick(
+        "增资扩产：原项目编号（金额只填增资部分；计入签约金额，不另计项目数）",
+        "a capital increase of project REF (the amount is the increase; it adds to amounts, not to project counts)"))
     p.add_argument("--trip", metavar=pick("小分队编号", "TRIP"),
                    help=pick("项目来自的招商小分队（如 T0001）", "the promotion trip it came of (T0001)"))
     p.add_argument("--json", action="store_true")
@@ -119,6 +125,7 @@ def register(commands) -> None:
 def add(ctx) -> int:
     from db.models import SigningForm, Stage
 
+    from crm.errors import UsageError
     from crm.services.projects import NewProject, add_project
 
     a = ctx.args
@@ -130,8 +137,12 @@ def add(ctx) -> int:
         planned_construction_on=parse_optional_date(a.planned_construction),
         planned_production_on=parse_optional_date(a.planned_production),
         entered_on=parse_optional_date(a.entered_on), amount_usd=a.amount_usd, exchange_rate=a.rate,
-        trip=a.trip,
+        trip=a.trip, increase_of=a.increase_of,
     )
+    if not a.increase_of:
+        for option, value in (("--investor", a.investor), ("--industry", a.industry), ("--city", a.city)):
+            if not value:
+                raise UsageError("option_required", option=option)
     with ctx.db.unit_of_work() as session:
         ref = add_project(session, new, actor=ctx.actor(session), today=ctx.today).ref
     if a.json:
@@ -267,7 +278,9 @@ def show(ctx) -> int:
     if ctx.args.json:
         print_json(row)
         return 0
-    scalars = {k: v for k, v in row.items() if not isinstance(v, list)}
+    # Plain values, and the refs of the project's capital increases as one; the histories follow as tables.
+    scalars = {k: "、".join(v) if k == "increases" else v for k, v in row.items()
+               if k == "increases" or not isinstance(v, list)}
     print_table([pick("字段", "field"), pick("值", "value")],
                 [[field_label("projects", k), field_value("projects", k, v)] for k, v in scalars.items()])
     print_table(

@@ -161,9 +161,12 @@ def _stage_fill(stage) -> tuple[str, str | None] | None:
 
 def _progress_sheet(book: ExportBook, report: WeeklyReport, subtitle: str) -> None:
     columns = _progress_columns(report.week)
+    increases = sum(1 for row in report.projects if row.project.increase_of_id is not None)
+    count = pick(f"　共 {len(report.projects) - increases} 个项目", f"   {len(report.projects) - increases} projects")
+    if increases:  # a capital increase is a row of its own, and counts only its amount
+        count += pick(f"，另有增资扩产 {increases} 项", f", and {increases} capital increases")
     sheet = book.sheet(pick("项目推进表", "Progress"), title=pick("签约项目推进表", "Progress of signed projects"),
-                       subtitle=subtitle + pick(f"　共 {len(report.projects)} 个项目", f"   {len(report.projects)} projects"),
-                       width=len(columns), freeze_columns=2)
+                       subtitle=subtitle + count, width=len(columns), freeze_columns=2)
     sheet.table(columns)
     # Labels and fills depend on a handful of (stage, colour, status) values: made once each, not per row.
     looks: dict[tuple, tuple[str, str, dict]] = {}
@@ -180,7 +183,7 @@ def _progress_sheet(book: ExportBook, report: WeeklyReport, subtitle: str) -> No
             next_step += pick(f"（{p.next_followup_on.isoformat()}）", f" ({p.next_followup_on.isoformat()})")
         sheet.row(
             (
-                n, p.name, p.investor, p.industry, p.city, yi(p.amount), p.signed_on, row.event_title,
+                n, p.name if p.increase_of_id is None else p.name + pick("（增资扩产）", " (capital increase)"), p.investor, p.industry, p.city, yi(p.amount), p.signed_on, row.event_title,
                 stage_text, p.stage_on,
                 "\n".join(map(_week_line, row.week_items)) if row.week_items else None,
                 "\n".join(map(_problem_line, row.problems)) if row.problems else None,

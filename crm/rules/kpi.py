@@ -37,6 +37,7 @@ class ProjectFacts:
     origin: str | None = None  # the investor's: inside | outside | abroad
     amount_usd: Decimal | None = None  # 万美元, for a project signed in dollars
     milestones: frozenset = frozenset()  # MilestoneKind values reached
+    increase_of_id: int | None = None  # a capital increase (增资) of that project
 
 
 class Facts(Protocol):
@@ -54,6 +55,7 @@ class Facts(Protocol):
     origin: str | None
     amount_usd: Decimal | None
     milestones: frozenset
+    increase_of_id: int | None
 
 
 def _rate(numerator: Decimal | int, denominator: Decimal | int) -> float | None:
@@ -89,27 +91,23 @@ class Kpi:
     tiers: dict[int, list] = field(default_factory=lambda: {t: [0, Decimal(0)] for t in SIZE_TIERS_WAN})
 
     def add(self, p: Facts) -> None:
+        """A project counts once, at its first signing; a capital increase (增资) is a signing of its own
+        that counts only its money (DOMAIN.md): the amount, dollars and funds, never a second project in
+        the counts, stages, rates' denominators, milestones or size tiers."""
+        self._add_money(p)
+        self.problems_raised += p.problems_raised
+        self.problems_resolved += p.problems_resolved
+        if p.increase_of_id is not None:
+            return
         reached = rank(p.stage)  # once: reports add every project of a cohort several times over
         self.signed += 1
-        self.signed_amount += p.amount
         self.started += reached >= _CONSTRUCTION
         self.in_production += reached >= _PRODUCTION
         self.with_results += reached >= _RESULTS
-        self.funds_in_place += p.funds_in_place
         self.not_terminated += not p.terminated
         if p.signing_form == SigningForm.AGREEMENT:
             self.agreements += 1
             self.agreements_converted += p.converted_on is not None
-        self.problems_raised += p.problems_raised
-        self.problems_resolved += p.problems_resolved
-        if p.amount_usd is not None:
-            self.signed_amount_usd += p.amount_usd
-        if p.origin == OUTSIDE:
-            self.amount_outside += p.amount
-            self.funds_outside += p.funds_in_place
-        elif p.origin == ABROAD:
-            self.amount_abroad += p.amount
-            self.funds_abroad += p.funds_in_place
         if p.milestones:
             self.in_statistics += IN_STATISTICS in p.milestones
             self.above_size += ABOVE_SIZE in p.milestones
@@ -119,6 +117,18 @@ class Kpi:
                 break
             self.tiers[threshold][0] += 1
             self.tiers[threshold][1] += p.amount
+
+    def _add_money(self, p: Facts) -> None:
+        self.signed_amount += p.amount
+        self.funds_in_place += p.funds_in_place
+        if p.amount_usd is not None:
+            self.signed_amount_usd += p.amount_usd
+        if p.origin == OUTSIDE:
+            self.amount_outside += p.amount
+            self.funds_outside += p.funds_in_place
+        elif p.origin == ABROAD:
+            self.amount_abroad += p.amount
+            self.funds_abroad += p.funds_in_place
 
     def merge(self, other: Kpi) -> None:
         """Add another group's counts, the two groups having no project in common: the KPIs of their union

@@ -49,6 +49,7 @@ def facts(state: ProjectState) -> kpi.ProjectFacts:
         origin=state.origin,
         amount_usd=state.amount_usd,
         milestones=state.milestones,
+        increase_of_id=state.increase_of_id,
     )
 
 

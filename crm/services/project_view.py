@@ -1,6 +1,9 @@
 """The JSON form of projects (`crm projects list/show --json`), shared by the CLI and the TUI."""
 from __future__ import annotations
 
+from sqlalchemy import select
+from sqlalchemy.orm import object_session
+
 from db.models import FigureKind, Project
 
 from crm import dates
@@ -37,6 +40,7 @@ def project_summary(project: Project) -> dict:
         "amount": float(project.contracted_amount) if project.contracted_amount is not None else None,
         "currency": project.currency.value,
         "trip": f"T{project.trip_id:04d}" if project.trip_id else None,
+        "increase_of": project.increase_of.ref if project.increase_of else None,
         "amount_usd": float(project.amount_usd) if project.amount_usd is not None else None,
         "exchange_rate": float(project.exchange_rate) if project.exchange_rate is not None else None,
         "stage": project.stage.value,
@@ -70,6 +74,9 @@ def project_detail(project: Project, *, with_corrections: bool = False) -> dict:
         **project_summary(project),
         "jobs": project.jobs,
         "notes": project.notes,
+        "increases": list(object_session(project).scalars(
+            select(Project.ref).where(Project.increase_of_id == project.id, Project.deleted_at.is_(None))
+            .order_by(Project.id))),
         "responsible_unit": project.responsible_unit.name if project.responsible_unit else None,
         "responsible_staff": project.responsible_staff.name if project.responsible_staff else None,
         "funds_in_place": float(latest_figure(project, FigureKind.FUNDS_IN_PLACE)),

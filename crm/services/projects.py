@@ -139,6 +139,9 @@ class NewProject:
     amount_usd: str | Decimal | None = None
     exchange_rate: str | Decimal | None = None
     trip: str | None = None  # the outbound trip (招商小分队, T0001) the project came of
+    # A capital increase (增资扩产) of this project (its ref): the amount is the increase alone; investor,
+    # industry and city are the original's unless given.
+    increase_of: str | None = None
 
 
 def add_project(session: Session, new: NewProject, *, actor: Staff, today: dt.date) -> Project:
@@ -160,13 +163,16 @@ def add_project(session: Session, new: NewProject, *, actor: Staff, today: dt.da
     event = get_event(session, new.event_ref) if new.event_ref else None
     if signed:
         _check_signed_at(event, new.signed_on)
-    region = find_region(session, new.city)
+    original = _increased_project(session, new.increase_of, signed, new.signed_on) if new.increase_of else None
+    region = find_region(session, new.city) if new.city or not original else original.region
     project = Project(
         ref=f"TMP-{uuid.uuid4().hex[:20]}",
         name=name,
-        investor=find_or_create_organization(session, new.investor),
-        industry=find_industry(session, new.industry),
+        investor=find_or_create_organization(session, new.investor) if new.investor or not original
+        else original.investor,
+        industry=find_industry(session, new.industry) if new.industry or not original else original.industry,
         region=region,
+        increase_of=original,
         owner_unit_id=owner_of_project(session, region_id=region.id if region else None,
                                        signing_event_owner=event.owner_unit_id if event else None),
         park=text_for(_PROJECTS.park, new.park, pick("园区", "park")),
@@ -259,6 +265,23 @@ def correct_step(
     _refresh_stage_cache(project)
     session.flush()
     return correction
+
+
+def _increased_project(session: Session, ref: str, signed: bool, signed_on: dt.date | None) -> Project:
+    """The project a capital increase adds to: signed, itself no increase, not ended, and signed no later
+    than the increase (which is a signing: no lead or negotiation)."""
+    original = get_project(session, ref)
+    if not signed:
+        raise CrmError("increase_is_signed")
+    if original.increase_of is not None:
+        raise RuleViolation("increase_of_increase", ref=original.ref, original=original.increase_of.ref)
+    if original.signed_on is None:
+        raise RuleViolation("increase_of_unsigned", ref=original.ref)
+    if original.status == ProjectStatus.TERMINATED:
+        raise RuleViolation("increase_of_terminated", ref=original.ref)
+    if signed_on is not None and signed_on < original.signed_on:
+        raise RuleViolation("increase_before_original", ref=original.ref, signed_on=original.signed_on.isoformat())
+    return original
 
 
 def _came_of_trip(session: Session, ref: str, first_on: dt.date) -> int:

@@ -67,6 +67,7 @@ class ProjectState:
     origin: str | None = None  # the investor's: inside | outside (the province) | abroad
     amount_usd: Decimal | None = None  # 万美元, for a project signed in dollars
     milestones: frozenset = frozenset()  # post-landing milestones reached by the as-of date (MilestoneKind)
+    increase_of_id: int | None = None  # the project this one is a capital increase (增资) of
 
     @property
     def signed(self) -> bool:
@@ -179,7 +180,7 @@ def project_states(session: Session, as_of: dt.date, project_ids: list[int] | No
             Project.id, Project.ref, Project.name, Project.signing_event_id, Project.signing_form,
             Project.contract_on, Project.contracted_amount, Project.planned_construction_on,
             Project.planned_production_on, Industry.name, Region.name, Organization.name, Unit.name, Staff.name,
-            Project.owner_unit_id, Organization.origin, Project.currency, Project.amount_usd,
+            Project.owner_unit_id, Organization.origin, Project.currency, Project.amount_usd, Project.increase_of_id,
             *(milestones.c[kind.value] for kind in MilestoneKind),
             last_status.c.status, last_funds.c.amount, last_invested.c.amount,
             problems.c.raised, problems.c.resolved,
@@ -216,7 +217,7 @@ def project_states(session: Session, as_of: dt.date, project_ids: list[int] | No
     append = result.append
     for (pid, ref, name, signing_event_id, signing_form, contract_on, amount, planned_construction_on,
          planned_production_on, industry, city, investor, unit, staff, owner_unit_id, origin, currency, amount_usd,
-         *rest) in connection.execute(query):
+         increase_of_id, *rest) in connection.execute(query):
         (status, funds_in_place, investment_completed, raised, resolved, last, next_on, next_step, signed_on,
          *days) = rest[kinds_count:]
         stage = furthest(compress(order, days))  # the stages with a day
@@ -236,5 +237,6 @@ def project_states(session: Session, as_of: dt.date, project_ids: list[int] | No
             amount_usd if currency == Currency.USD else None,
             frozenset(kind for kind, flag in zip(kinds, rest[:kinds_count]) if flag) if any(rest[:kinds_count])
             else no_milestones,
+            increase_of_id,
         ))
     return result

@@ -170,9 +170,11 @@ def status_of(submission: Submission | None) -> str | None:
 
 
 def looks_reported_twice(session: Session, project: Project) -> Project | None:
-    """Another unit's project of the same investor with a similar name, already reported (重复上报)."""
+    """Another unit's project of the same investor with a similar name, already reported (重复上报). A
+    capital increase and the project it adds to are two signings, never one reported twice."""
     if project.investor_id is None:
         return None
+    related = {project.increase_of_id} - {None}
     others = session.scalars(
         select(Project).join(Submission, Submission.project_id == Project.id)
         .where(Project.investor_id == project.investor_id, Project.id != project.id,
@@ -183,6 +185,8 @@ def looks_reported_twice(session: Session, project: Project) -> Project | None:
     ).unique()
     key = name_key(project.name)
     for other in others:
+        if other.id in related or other.increase_of_id == project.id:
+            continue
         if SequenceMatcher(None, key, name_key(other.name)).ratio() >= SIMILAR_NAMES:
             return other
     return None

@@ -2,8 +2,9 @@
 cities (晾晒). Actuals are read from the projects as they stood that day (crm.services.snapshot): a unit's
 figures are those of its own projects and of the units under it (a city counts its parks'), overall or for
 one industry:
-- signed_projects, signed_amount (万元): projects first signed in the year up to the day;
-- started: projects that began construction (开工) in the year up to the day;
+- signed_projects, signed_amount (万元): projects first signed in the year up to the day (a capital
+  increase, 增资, adds its amount and is not a project of its own);
+- started: projects that began construction (开工) in the year up to the day (capital increases aside);
 - funds (万元, 到位资金): funds in place reported by the day less those reported by the end of last year."""
 from __future__ import annotations
 
@@ -192,9 +193,10 @@ def _actuals(session: Session, year: int, as_of: dt.date):
         states = [s for s in pool if industry is None or s.industry == industry]
         signed = [s for s in states if s.signed_on is not None and start <= s.signed_on <= as_of]
         return {
-            "signed_projects": Decimal(len(signed)),
+            "signed_projects": Decimal(sum(1 for s in signed if s.increase_of_id is None)),  # 增资: money only
             "signed_amount": sum((s.amount for s in signed), _ZERO),
-            "started": Decimal(sum(1 for s in states if s.started_on is not None and start <= s.started_on <= as_of)),
+            "started": Decimal(sum(1 for s in states if s.started_on is not None and start <= s.started_on <= as_of
+                                   and s.increase_of_id is None)),
             "funds": sum((s.funds_in_place - before.get(s.id, _ZERO) for s in states), _ZERO),
         }
 

@@ -388,11 +388,12 @@ def _event_deadlines(
 
 def _kpi_cell(rows: list[kpi.Facts]) -> KpiRow:
     """A group's KPIs (terminated projects included, as every rate's denominator wants) and the live
-    pipeline: projects not terminated, by the stage they had reached."""
+    pipeline: projects not terminated, by the stage they had reached (a capital increase adds its amount,
+    not a project)."""
     counts: dict[Stage, list] = {stage: [0, Decimal(0)] for stage in PIPELINE_STAGES}
     for p in rows:
         if not p.terminated:
-            counts[p.stage][0] += 1
+            counts[p.stage][0] += p.increase_of_id is None
             counts[p.stage][1] += p.amount
     return KpiRow("", kpi.compute(rows), {stage: StageCount(n, amount) for stage, (n, amount) in counts.items()})
 

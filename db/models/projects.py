@@ -48,6 +48,9 @@ class Project(Base, Versioned, Timestamped, SoftDeletable, UnitOwned):
     exchange_rate: Mapped[Decimal | None] = mapped_column(Numeric(12, 6))
     # The outbound promotion trip (招商小分队) the project came of, if any.
     trip_id: Mapped[int | None] = mapped_column(ForeignKey("promotion_trips.id"), index=True)
+    # A capital increase (增资扩产) of an earlier project: a signing of its own whose amount is the increase
+    # alone; reports count its money, never a second project (crm.rules.kpi).
+    increase_of_id: Mapped[int | None] = mapped_column(ForeignKey("projects.id"), index=True)
     jobs: Mapped[int | None]
     responsible_unit_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"), index=True)
     responsible_staff_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"), index=True)
@@ -68,6 +71,7 @@ class Project(Base, Versioned, Timestamped, SoftDeletable, UnitOwned):
     signing_event: Mapped[Event | None] = relationship()
     responsible_unit: Mapped[Unit | None] = relationship(foreign_keys="Project.responsible_unit_id")
     responsible_staff: Mapped[Staff | None] = relationship()
+    increase_of: Mapped[Project | None] = relationship(remote_side="Project.id")
     steps: Mapped[list[StageStep]] = relationship(
         back_populates="project", order_by="StageStep.id", cascade="all, delete-orphan"
     )
