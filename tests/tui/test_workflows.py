@@ -206,6 +206,35 @@ async def test_sign_a_project_at_an_event(demo_sqlite):
             event.id, dt.date(2011, 8, 20), "52000.00", "示例晶能光电有限公司", "半导体照明", "吉安市")
 
 
+async def test_sign_a_capital_increase_at_an_event(demo_sqlite):
+    """The form takes the original's ref; a ref that is not a project is refused beside its field."""
+    with demo_sqlite.unit_of_work(write=False) as session:
+        original = session.scalars(select(Project).where(Project.signed_on < dt.date(2011, 8, 20))
+                                   .order_by(Project.id)).first()
+        original_ref, signed_before = original.ref, kpi_report(session, TODAY)["signed"]
+    app = make_app(demo_sqlite, screen="events")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        app.screen.show_event("C2")
+        await settle(pilot)
+        await press(pilot, "n")
+        await fill(pilot, "name", "示例扩产项目")
+        await fill(pilot, "investor", "示例晶能光电有限公司")
+        await fill(pilot, "amount", "8000")
+        await fill(pilot, "signed_on", "2011-08-20")
+        await fill(pilot, "increase_of", "P09999")
+        await press(pilot, "ctrl+s")
+        assert isinstance(app.screen, FormScreen)
+        assert "P09999" in str(app.screen.query_one("#error-increase_of").render())
+        await fill(pilot, "increase_of", original_ref)
+        await press(pilot, "ctrl+s")
+        assert isinstance(app.screen, EventsScreen)
+        ref = next(p.ref for p in app.screen.detail.signed_projects if p.name == "示例扩产项目")
+    with demo_sqlite.unit_of_work(write=False) as session:
+        assert get_project(session, ref).increase_of.ref == original_ref
+        assert kpi_report(session, TODAY)["signed"] == signed_before  # its amount counts, not a project
+
+
 async def test_correct_a_stage_step_and_stall_with_a_reason(demo_sqlite):
     app = make_app(demo_sqlite, screen="projects")
     async with app.run_test(size=SIZE) as pilot:

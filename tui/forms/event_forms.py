@@ -56,7 +56,10 @@ class FixDateForm(FormScreen):
 
 
 class SignProjectForm(FormScreen):
-    ERROR_FIELDS = {"bad_amount": "amount", "stage_date_in_future": "signed_on", "bad_date": "signed_on"}
+    ERROR_FIELDS = {"bad_amount": "amount", "stage_date_in_future": "signed_on", "bad_date": "signed_on",
+                    "unknown_project": "increase_of", "increase_of_increase": "increase_of",
+                    "increase_of_unsigned": "increase_of", "increase_of_terminated": "increase_of",
+                    "increase_before_original": "signed_on"}
 
     def __init__(self, event: EventDetail, choices: FilterChoices, today: dt.date) -> None:
         signed_on = event.starts_on if event.date_fixed and event.starts_on <= today else today
@@ -76,6 +79,9 @@ class SignProjectForm(FormScreen):
                       choices=[(word("signing_form", f.value), f) for f in SigningForm]),
                 Field("planned_construction_on", pick("计划开工", "planned start"), "date"),
                 Field("planned_production_on", pick("计划投产", "planned production"), "date"),
+                Field("increase_of", pick("增资原项目", "increase of"),
+                      placeholder=pick("增资扩产时填原项目编号，如 P00012（金额只填增资部分）",
+                                       "for a capital increase: the original's ref, e.g. P00012 (amount: the increase)")),
             ],
             about=_about(event),
         )
@@ -88,7 +94,7 @@ class SignProjectForm(FormScreen):
                 name=values["name"], investor=values["investor"], industry=values["industry"], city=values["city"],
                 amount=values["amount"], signed_on=values["signed_on"], event_ref=self.event.ref,
                 signing_form=values["form"], planned_construction_on=values["planned_construction_on"],
-                planned_production_on=values["planned_production_on"],
+                planned_production_on=values["planned_production_on"], increase_of=values["increase_of"] or None,
             ),
             actor=who.actor,
             today=who.today,
