@@ -275,3 +275,35 @@ def test_text_is_kept_as_typed_and_matched_by_its_keys(cli, backend, tmp_path):
     assert "不一致" not in result.err  # （ and ( are no conflict
     shown = cli("--db", backend.url, "contacts", "show", str(wang[0]["id"]), "--json").json()
     assert (shown["name"], shown["title"], shown["notes"]) == ("王  小明", "总经理（兼）", "企业反映：用地（200亩）")
+
+
+def test_the_trail_of_an_imported_list_belongs_to_the_events_unit(cli, backend):
+    """An import and its undo write their trail in bulk; the entries of a city's invitations name the city,
+    as the entries db.audit writes do, so that each unit's history shows its own (contacts and
+    organizations, the shared 客商库, name none)."""
+    from sqlalchemy import select
+
+    from db.models import AuditEntry, Event
+    from db.session import Database
+
+    def run(*args):
+        result = cli("--db", backend.url, *args)
+        assert result.code == 0, (args, result.err)
+        return result
+
+    run("programmes", "add", "--year", "2027", "--title", "方案")
+    event = run("events", "add", "--programme", "2027", "--title", "九江光伏推介会", "--level", "city",
+                "--city", "九江", "--json").json()["ref"]
+    batch = run("import", "invitees", PV, "--event", event, "--json").json()["batch"]
+    run("import", "undo", str(batch))
+    database = Database(backend.url)
+    try:
+        with database.unit_of_work(write=False) as session:
+            unit = session.scalar(select(Event.owner_unit_id).where(Event.ref == event))
+            entries = session.execute(select(AuditEntry.entity, AuditEntry.action, AuditEntry.unit_id)
+                                      .where(AuditEntry.note.contains(f"undo {batch}"))).all()
+    finally:
+        database.dispose()
+    assert unit is not None
+    assert {(entity, action, unit_id) for entity, action, unit_id in entries} == {
+        ("invitations", "purge", unit), ("contacts", "purge", None), ("organizations", "purge", None)}

@@ -503,7 +503,7 @@ def apply_plan(session: Session, plan: Plan, parsed: ParsedFile, *, staff_id: in
         lambda i: (plan.event_id, i.contact.id if i.contact else None, i.org.id if i.org else None, i.status.value,
                    i.category, i.notes, owner),
     )
-    writer.update(Invitation.__table__, INVITATION, plan.changed_invitations, ("deleted_at",))
+    writer.update(Invitation.__table__, INVITATION, plan.changed_invitations, ("deleted_at",), unit_id=owner)
     writer.finish()
     if progress:
         progress("write", WRITE_STEPS, WRITE_STEPS)
@@ -533,7 +533,7 @@ class _Writer:
         bulk.insert_rows(self.session, table, ("id", *columns, "version", "import_batch_id"),
                          [(entry.id, *values(entry), 1, self.batch_id) for entry in entries])
 
-    def update(self, table, entity: str, entries: list, fields: tuple[str, ...]) -> None:
+    def update(self, table, entity: str, entries: list, fields: tuple[str, ...], *, unit_id: int | None = None) -> None:
         if not entries:
             return
         rows = []
@@ -543,7 +543,7 @@ class _Writer:
             rows.append({"id": entry.id, "version": entry.version, **new})
             before = {("organization_id" if k == "org" else k): _jsonable(v) for k, v in entry.before.items()}
             self.changes.append((self.batch_id, entity, entry.id, "update", json.dumps(before, ensure_ascii=False)))
-            self.trail.changed(table.name, entry.id, entry.version + 1, before, new)
+            self.trail.changed(table.name, entry.id, entry.version + 1, before, new, unit_id=unit_id)
         bulk.update_versioned(self.session, table, fields, rows, what=entity)
 
     def finish(self) -> None:

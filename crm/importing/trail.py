@@ -11,7 +11,7 @@ from crm.importing import bulk
 from db.audit import as_text, snapshot_text
 from db.models import AuditEntry
 
-COLUMNS = ("entity", "entity_id", "action", "field", "old_value", "new_value", "staff_id", "version", "note")
+COLUMNS = ("entity", "entity_id", "action", "field", "old_value", "new_value", "staff_id", "version", "note", "unit_id")
 
 
 def import_note(file_name: str, batch_id: int, kind: str = "invitees") -> str:
@@ -27,10 +27,13 @@ class Trail:
 
     def purged(self, table: str, entity_id: int, version: int, values: dict) -> None:
         self.rows.append((_plain(table), entity_id, "purge", None, snapshot_text(values), None, self.staff_id, version,
-                          self.note))
+                          self.note, values.get("owner_unit_id")))
 
-    def changed(self, table: str, entity_id: int, version: int, old: dict, new: dict) -> None:
-        """One entry per field whose text changed; `version` is the record's version after the change."""
+    def changed(self, table: str, entity_id: int, version: int, old: dict, new: dict, *,
+                unit_id: int | None = None) -> None:
+        """One entry per field whose text changed; `version` is the record's version after the change.
+        `unit_id`: the unit whose record it is (an invitation's), as db.audit gives every entry it writes;
+        None for the shared 客商库."""
         for field, before in old.items():
             if field == "version":
                 continue
@@ -38,7 +41,8 @@ class Trail:
             if old_text == new_text:
                 continue
             action = "update" if field != "deleted_at" else ("delete" if new_text is not None else "restore")
-            self.rows.append((_plain(table), entity_id, action, field, old_text, new_text, self.staff_id, version, self.note))
+            self.rows.append((_plain(table), entity_id, action, field, old_text, new_text, self.staff_id, version,
+                              self.note, unit_id))
 
     def write(self, session: Session) -> None:
         bulk.insert_rows(session, AuditEntry.__table__, COLUMNS, self.rows)

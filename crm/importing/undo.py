@@ -165,15 +165,17 @@ def _restore_columns(session: Session, entity: Entity, items: list[tuple[int, di
     """Put back the old values the batch kept; fields it did not change keep their current values."""
     table = entity.table
     fields = sorted({name for _id, before in items for name in before if name != "version"})
+    owner = ("owner_unit_id",) if "owner_unit_id" in table.c and "owner_unit_id" not in fields else ()
     current = {row.id: row._mapping for row in bulk.select_in(
-        session, [table.c[name] for name in ("id", "version", *fields)], table.c.id, [i for i, _ in items]
+        session, [table.c[name] for name in ("id", "version", *fields, *owner)], table.c.id, [i for i, _ in items]
     )}
     rows = []
     for entity_id, before in items:
         now = current[entity_id]
         values = {name: _restored(name, before[name]) if name in before else now[name] for name in fields}
         rows.append({"id": entity_id, "version": now["version"], **values})
-        trail.changed(table.name, entity_id, now["version"] + 1, {name: now[name] for name in fields}, values)
+        trail.changed(table.name, entity_id, now["version"] + 1, {name: now[name] for name in fields}, values,
+                      unit_id=now.get("owner_unit_id"))
     bulk.update_versioned(session, table, fields, rows, what=entity.name)
 
 
