@@ -30,9 +30,10 @@ def run_workbench(context, *, screen: str = "dashboard", lang: str = "zh",
     from tui.first import Start
 
     today = context.today
-    start = Start.fork(lambda: context.db, screen, today, report)
+    config = read_config()  # before the fork: the child reads the first screen with the App's settings
+    start = Start.fork(lambda: context.db, screen, today, report, config)
     if start is None:  # no child: the database is opened here before anything else
-        return run_app(context.db, screen=screen, login=context.login, lang=lang, today=today)
+        return run_app(context.db, screen=screen, login=context.login, lang=lang, today=today, config=config)
     try:
         # Textual and the first screen's module while the child opens the database and reads what the
         # screen shows.
@@ -48,29 +49,43 @@ def run_workbench(context, *, screen: str = "dashboard", lang: str = "zh",
         # Opened here without a check when the child made it ready; checked here when it said nothing.
         database = context.ready_db() if checked else context.db
         return run_app(database, screen=screen, login=context.login, lang=lang, today=today,
-                       first=start.answer(database))
+                       first=start.answer(database), config=config)
     finally:
         start.close()
 
 
 def run_app(database, *, screen: str = "dashboard", login: str = "", lang: str = "zh",
-            today: dt.date | None = None, first=_ASK) -> int:
-    from crm.config import load_config
+            today: dt.date | None = None, first=_ASK, config: dict | None = None) -> int:
+    app = build_app(database, screen=screen, login=login, lang=lang, today=today, first=first, config=config)
+    app.run()
+    return app.return_code or 0  # 1 after a crash: Textual has shown the traceback
+
+
+def build_app(database, *, screen: str = "dashboard", login: str = "", lang: str = "zh",
+              today: dt.date | None = None, first=_ASK, config: dict | None = None):
+    """The workbench as run_app runs it: `config` (config.toml, read here when not given) is the App's
+    settings, and the first screen's data, when asked for here, is read with the same."""
     from crm.dates import today as todays_date
-    from crm.i18n import pick
 
     today = today or todays_date()
+    if config is None:
+        config = read_config()
     if first is _ASK:
         from tui.first import ask_first
 
-        first = ask_first(database, screen, today)
-    try:
-        config = load_config()
-    except Exception as error:  # a broken config.toml must not keep the workbench from opening
-        config = {}
-        print(pick(f"config.toml 无法读取，已忽略：{error}", f"config.toml ignored, cannot read it: {error}"))
+        first = ask_first(database, screen, today, config)
     from tui.workbench import CrmApp
 
-    app = CrmApp(database, screen=screen, login=login, lang=lang, today=today, config=config, first=first)
-    app.run()
-    return app.return_code or 0  # 1 after a crash: Textual has shown the traceback
+    return CrmApp(database, screen=screen, login=login, lang=lang, today=today, config=config, first=first)
+
+
+def read_config() -> dict:
+    """config.toml's settings; a broken file is said and ignored: it must not keep the workbench from opening."""
+    from crm.config import load_config
+    from crm.i18n import pick
+
+    try:
+        return load_config()
+    except Exception as error:
+        print(pick(f"config.toml 无法读取，已忽略：{error}", f"config.toml ignored, cannot read it: {error}"))
+        return {}

@@ -38,23 +38,27 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
-Question = Callable[["Session", dt.date], Any]
+# A question: (session, today, the user's settings: config.toml as the App has it) → the screen's data.
+Question = Callable[["Session", dt.date, dict], Any]
 _FAILED = object()  # what a child gives back when it could not answer
 
 
-def _dashboard(session: Session, today: dt.date):
+def read_dashboard(session: Session, as_of: dt.date, config: dict):
+    """The dashboard as of a day with the user's settings (`[supervision] red_after_days`): the first
+    screen's question and DashboardScreen.reload's alike, so that the first paint and a reload agree."""
+    from crm.rules.supervision import red_after_days
     from crm.services.dashboard import dashboard
 
-    return dashboard(session, today)  # DashboardScreen.reload, as of today
+    return dashboard(session, as_of, red_after=red_after_days(config))
 
 
-def _projects(session: Session, today: dt.date):
+def _projects(session: Session, today: dt.date, config: dict):
     from tui.project_list import first_projects
 
     return first_projects(session, today)
 
 
-FIRST_QUESTIONS: dict[str, Question] = {"dashboard": _dashboard, "projects": _projects}
+FIRST_QUESTIONS: dict[str, Question] = {"dashboard": read_dashboard, "projects": _projects}
 IN_A_CHILD = {"dashboard"}
 # What both processes of `Start` need, imported before the fork: the database handle and each question's
 # module (the screen that shows the answer imports it too).
@@ -62,13 +66,14 @@ SHARED_MODULES = ("db.session",)
 QUESTION_MODULES = {"dashboard": ("crm.services.dashboard",), "projects": ("tui.project_list",)}
 
 
-def ask_first(database, section: str, today: dt.date) -> Future | None:
-    """Start reading what the section shows first; its answer (or its error) arrives in the Future."""
+def ask_first(database, section: str, today: dt.date, config: dict) -> Future | None:
+    """Start reading what the section shows first, with the settings the App is given (`config`); its
+    answer (or its error) arrives in the Future."""
     question = FIRST_QUESTIONS.get(section)
     if question is None:
         return None
     answer: Future = Future()
-    child = _in_child(database, question, today) if section in IN_A_CHILD else None
+    child = _in_child(database, question, today, config) if section in IN_A_CHILD else None
 
     def read() -> None:
         try:
@@ -78,7 +83,7 @@ def ask_first(database, section: str, today: dt.date) -> Future | None:
                     answer.set_result(result)
                     return
             with database.unit_of_work(write=False) as session:
-                answer.set_result(question(session, today))
+                answer.set_result(question(session, today, config))
         except BaseException as error:  # given to the screen, which reports it as it reports any failure
             answer.set_exception(error)
 
@@ -86,7 +91,7 @@ def ask_first(database, section: str, today: dt.date) -> Future | None:
     return answer
 
 
-def _in_child(database, question: Question, today: dt.date) -> Callable[[], Any] | None:
+def _in_child(database, question: Question, today: dt.date, config: dict) -> Callable[[], Any] | None:
     """Fork a child that reads the answer; returns what waits for it (_FAILED if the child did not give
     one), or None where forking is not safe: not Linux, or threads already running (a fork copies only
     the thread that calls it)."""
@@ -100,7 +105,7 @@ def _in_child(database, question: Question, today: dt.date) -> Callable[[], Any]
             os.close(read_end)
             database.engine.dispose(close=False)  # new connections; the parent's are left alone
             with database.unit_of_work(write=False) as session:
-                data = pickle.dumps(question(session, today), protocol=pickle.HIGHEST_PROTOCOL)
+                data = pickle.dumps(question(session, today, config), protocol=pickle.HIGHEST_PROTOCOL)
             with os.fdopen(write_end, "wb") as pipe:
                 pipe.write(data)
             status = 0
@@ -127,10 +132,11 @@ class Start:
     Textual (see the module's docstring). `ready()` before the App takes the terminal, `answer()` for
     the App, `close()` when the workbench has ended."""
 
-    def __init__(self, pid: int, read_end: int, question: Question | None, today: dt.date) -> None:
+    def __init__(self, pid: int, read_end: int, question: Question | None, today: dt.date, config: dict) -> None:
         self.pid = pid
         self._question = question
         self._today = today
+        self._config = config
         self._said = threading.Event()
         self._word = b""  # _READY, _REFUSED + exit code, or b"" when the child ended without a word
         self._data: Future = Future()  # the pickled answer, b"" when the child could not read it
@@ -140,10 +146,11 @@ class Start:
 
     @classmethod
     def fork(cls, open_database: Callable[[], Any], section: str, today: dt.date,
-             report: Callable[[BaseException], int]) -> Start | None:
+             report: Callable[[BaseException], int], config: dict) -> Start | None:
         """Fork the child, or None where that is not safe (not Linux, threads already running: a fork
         copies only the thread that calls it). In the child, `open_database()` opens and checks the
-        database; `report(error)` tells the user why it could not, and gives the exit code."""
+        database; `report(error)` tells the user why it could not, and gives the exit code. `config`: the
+        settings the App will be given, which the first screen's question reads with."""
         if sys.platform != "linux" or threading.active_count() > 1:
             return None
         question = FIRST_QUESTIONS.get(section)
@@ -156,11 +163,11 @@ class Start:
         if pid == 0:  # the child: whatever happens, it ends here without running the parent's exit handlers
             try:
                 os.close(read_end)
-                _child(write_end, open_database, question, today, report)
+                _child(write_end, open_database, question, today, config, report)
             finally:
                 os._exit(0)
         os.close(write_end)
-        return cls(pid, read_end, question, today)
+        return cls(pid, read_end, question, today, config)
 
     def _listen(self, read_end: int) -> None:
         """Reads what the child says (the pickled answer may not fit in a pipe's buffer: read as it comes).
@@ -215,7 +222,7 @@ class Start:
         child could not read is read with `database` (this process's, checked) when the screen asks."""
         if self._question is None:
             return None
-        return Answer(self._data, self._question, database, self._today)
+        return Answer(self._data, self._question, database, self._today, self._config)
 
     def close(self) -> None:
         """The workbench has ended (or never started): a child still at work is stopped."""
@@ -227,11 +234,12 @@ class Answer:
     when asked, in the thread that asks, or read with this process's database when the child did not
     give it."""
 
-    def __init__(self, data: Future, question: Question, database, today: dt.date) -> None:
+    def __init__(self, data: Future, question: Question, database, today: dt.date, config: dict) -> None:
         self._data = data
         self._question = question
         self._database = database
         self._today = today
+        self._config = config
 
     def result(self, timeout: float | None = None) -> Any:
         data = self._data.result(timeout)
@@ -241,11 +249,11 @@ class Answer:
             except Exception:  # not what the child meant to send: read it here
                 pass
         with self._database.unit_of_work(write=False) as session:
-            return self._question(session, self._today)
+            return self._question(session, self._today, self._config)
 
 
 def _child(write_end: int, open_database: Callable[[], Any], question: Question | None, today: dt.date,
-           report: Callable[[BaseException], int]) -> None:
+           config: dict, report: Callable[[BaseException], int]) -> None:
     """The child's work: open the database, say whether it could, then read the first screen's data.
     After its first word it prints nothing: what fails then is read again, and reported, by the parent."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl+C while the workbench starts is the parent's to report
@@ -267,7 +275,7 @@ def _child(write_end: int, open_database: Callable[[], Any], question: Question 
             return
         try:
             with database.unit_of_work(write=False) as session:
-                data = pickle.dumps(question(session, today), protocol=pickle.HIGHEST_PROTOCOL)
+                data = pickle.dumps(question(session, today, config), protocol=pickle.HIGHEST_PROTOCOL)
         except BaseException:  # noqa: BLE001 - the parent reads it again and reports what fails
             return
         try:

@@ -3,15 +3,21 @@ would read itself, in a child process for the dashboard where the system forks, 
 failure is when the database is not there, and taken by the first screen only."""
 from __future__ import annotations
 
+import datetime as dt
 import gc
 import subprocess
 import sys
 import textwrap
 
+from sqlalchemy import select
+
 from crm.services.dashboard import dashboard
 from crm.services.project_query import ProjectFilter, count_projects
+from crm.services.supervision import add_order
+from db.models import Project
 from tests.conftest import TODAY
-from tests.tui.conftest import SIZE, make_app, screen_text, settle
+from tests.tui.conftest import SIZE, make_app, press, screen_text, settle
+from tui.app import build_app
 from tui.first import ask_first
 from tui.workbench import CrmApp
 
@@ -27,7 +33,7 @@ forks = []
 fork = os.fork
 os.fork = lambda: forks.append(1) or fork()
 database, today = Database(sys.argv[1]), dt.date(2026, 11, 27)
-answer = ask_first(database, sys.argv[2], today)
+answer = ask_first(database, sys.argv[2], today, {})
 try:
     result = answer.result(timeout=60)
 except Exception as error:
@@ -56,7 +62,7 @@ def test_a_database_that_is_not_there_fails_as_it_would_on_the_screen(tmp_path):
 
 
 async def test_only_the_first_screen_takes_the_answer(demo_sqlite):
-    answer = ask_first(demo_sqlite, "dashboard", TODAY)
+    answer = ask_first(demo_sqlite, "dashboard", TODAY, {})
     app = CrmApp(demo_sqlite, screen="dashboard", login="tester", today=TODAY, first=answer)
     assert app.first_answer("projects") is None
     async with app.run_test(size=SIZE) as pilot:
@@ -66,7 +72,7 @@ async def test_only_the_first_screen_takes_the_answer(demo_sqlite):
             signed = dashboard(session, TODAY).kpi["signed"]
         assert f"{signed:,}" in screen_text(app)
     projects = CrmApp(demo_sqlite, screen="projects", login="tester", today=TODAY,
-                      first=ask_first(demo_sqlite, "projects", TODAY))
+                      first=ask_first(demo_sqlite, "projects", TODAY, {}))
     async with projects.run_test(size=SIZE) as pilot:
         await settle(pilot)
         table = projects.screen.query_one("#projects")
@@ -95,3 +101,52 @@ async def test_the_collector_paused_for_the_start_resumes_once_the_first_screen_
             assert gc.isenabled()
     finally:
         gc.enable()
+
+
+# -- the first paint with the user's settings ----------------------------------------------------------
+
+# An order whose reply is 10 days late: red when config.toml says red after 5 days, yellow by the default
+# (crm.rules.supervision.RED_AFTER_DAYS, 15).
+RED_AFTER = 5
+DAYS_LATE = 10
+
+
+def add_late_order(database) -> str:
+    """A supervision order about the demo's earliest signed project, its reply DAYS_LATE days late."""
+    with database.unit_of_work() as session:
+        ref = session.scalars(select(Project.ref).where(Project.signed_on <= TODAY - dt.timedelta(days=60),
+                                                        Project.deleted_at.is_(None))
+                              .order_by(Project.signed_on, Project.ref)).first()
+        add_order(session, ref, unit="南昌市政府", due_on=TODAY - dt.timedelta(days=DAYS_LATE), note="加快办理用地手续",
+                  on=TODAY - dt.timedelta(days=30), today=TODAY)
+    with database.unit_of_work(write=False) as session:
+        assert [o.state for o in dashboard(session, TODAY).orders] == ["yellow"]
+        assert [o.state for o in dashboard(session, TODAY, red_after=RED_AFTER).orders] == ["red"]
+    return ref
+
+
+def orders_card(app) -> tuple[str, str, str]:
+    """The dashboard's 督办 card: its title, its first line and that line's colour."""
+    orders = app.screen.query_one("#orders")
+    first = orders.get_option_at_index(0).prompt
+    return orders.border_title, first.plain, str(first.spans[0].style)
+
+
+async def test_the_first_paint_colours_orders_by_config_toml_as_a_reload_does(demo_sqlite, tmp_path, monkeypatch):
+    """`crm tui` asks for the dashboard before the App is built (tui/app.py build_app, tui/first.py): that
+    first answer is read with config.toml's red_after_days, as every reload is."""
+    config = tmp_path / "config.toml"
+    config.write_text(f"[supervision]\nred_after_days = {RED_AFTER}\n", encoding="utf-8")
+    monkeypatch.setenv("CRM_CONFIG", str(config))
+    project = add_late_order(demo_sqlite)
+    app = build_app(demo_sqlite, screen="dashboard", login="tester", today=TODAY)  # as run_app builds it
+    assert app.config == {"supervision": {"red_after_days": RED_AFTER}}
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert app.first_answer("dashboard") is None  # the screen showed the answer asked for at the start
+        first_paint = orders_card(app)
+        title, line, colour = first_paint
+        assert title == "督办 1 · 红 1 · 黄 0"
+        assert f"逾期{DAYS_LATE}天" in line and project in line and "red" in colour
+        await press(pilot, "ctrl+r")
+        assert orders_card(app) == first_paint

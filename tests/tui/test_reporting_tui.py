@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 import pytest
 from sqlalchemy import select
 
+from crm.errors import CrmError
 from crm.rules.scope import scope_of
 from crm.services import submissions, supervision
 from crm.services.actor import staff_for
@@ -75,6 +76,18 @@ class Team:
         with self.db("nc").unit_of_work() as session:
             supervision.reply(session, order, on=on, note=note, actor=staff_for(session, "nc"), today=TODAY)
 
+    def close(self, order: str, on: dt.date) -> None:
+        with self.db("rev").unit_of_work() as session:
+            supervision.decide(session, order, accept=True, on=on, actor=staff_for(session, "rev"), today=TODAY)
+
+    def refusal(self, login: str, call) -> str:
+        """What the service says, in the language of the moment, when `login` asks it for `call(session)`
+        (it refuses: nothing is written)."""
+        with pytest.raises(CrmError) as refused:
+            with self.db(login).unit_of_work() as session:
+                call(session)
+        return refused.value.message
+
 
 @pytest.fixture
 def team(demo_sqlite):
@@ -101,6 +114,11 @@ async def highlight(pilot, table_id: str, key: str) -> None:
 
 def cell(app, table_id: str, key: str, column: int):
     return app.screen.query_one(table_id).get_row(key)[column]
+
+
+def warned(app, message: str) -> bool:
+    """The app said exactly this, as a warning."""
+    return any(n.message == message and n.severity == "warning" for n in app._notifications)
 
 
 def steps(team: Team, kind: str, ref: str) -> list[tuple]:
@@ -238,6 +256,50 @@ async def test_an_event_plan_is_submitted_from_the_event_and_a_refusal_keeps_the
         assert isinstance(app.screen, SubmitForm) and "再次上报" in app.screen.form_title
 
 
+async def test_a_review_key_where_it_does_not_apply_says_why_as_the_service_refuses(team):
+    pending, accepted, returned = team.refs[:3]
+    app = team.app("rev", "review")  # nothing submitted yet: nothing to decide on
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await settle(pilot)
+        for key in ("a", "x", "s"):
+            await press(pilot, key)
+            assert isinstance(app.screen, ReviewScreen) and warned(app, "没有选中的上报事项")
+    for ref in (pending, accepted, returned):
+        team.submit("project", ref, days_ago(5))
+    team.decide("project", accepted, days_ago(3), accept=True)
+    team.decide("project", returned, days_ago(3), accept=False, reason="缺合同扫描件")
+
+    app = team.app("rev", "review")  # the reviewer: 认定 and 退回 only what awaits review
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await settle(pilot)
+        for ref, key in ((accepted, "a"), (returned, "x"), (accepted, "x")):
+            await highlight(pilot, "#queue", f"project:{ref}")
+            await press(pilot, key)
+            said = team.refusal("rev", lambda session: submissions.decide(
+                session, "project", ref, accept=key == "a", reason="理由", today=TODAY))
+            assert said == f"{ref} 没有待审核的上报"
+            assert isinstance(app.screen, ReviewScreen) and warned(app, said)
+        await highlight(pilot, "#queue", f"project:{pending}")
+        await press(pilot, "a")
+        assert isinstance(app.screen, ReviewForm)  # where it applies, the form opens as before
+        await press(pilot, "escape")
+
+    app = team.app("nc", "review", lang="en")  # the city: submits again only what was returned
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await settle(pilot)
+        for ref in (pending, accepted):
+            await highlight(pilot, "#queue", f"project:{ref}")
+            await press(pilot, "s")
+            said = team.refusal("nc", lambda session: submissions.submit(session, "project", ref, today=TODAY))
+            assert said.startswith(ref) and said in (f"{ref} was submitted on {days_ago(5)} and awaits review",
+                                                     f"{ref} has been accepted: nothing to submit again")
+            assert isinstance(app.screen, ReviewScreen) and warned(app, said)
+        await press(pilot, "a", "x")  # not a city's keys: nothing opens
+        assert isinstance(app.screen, ReviewScreen)
+    assert [s[0] for s in steps(team, "project", pending)] == ["submitted"]  # nothing was written
+    assert [s[0] for s in steps(team, "project", accepted)] == ["submitted", "accepted"]
+
+
 # -- supervision orders -------------------------------------------------------------------------------
 
 
@@ -329,6 +391,51 @@ async def test_an_order_is_issued_replied_to_and_accepted_with_its_colours(team)
     with team.db("rev").unit_of_work(write=False) as session:
         states = {o.ref: (o.state, o.days_overdue) for o in supervision.list_orders(session, TODAY)}
     assert states == {red: ("closed", 0), yellow: ("yellow", 5)}
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+async def test_an_order_key_where_it_does_not_apply_says_why_as_the_service_refuses(team, lang):
+    app = team.app("rev", "supervision", lang=lang)  # no order yet: nothing to reply to or decide on
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await settle(pilot)
+        for key in ("r", "a", "x"):
+            await press(pilot, key)
+            assert isinstance(app.screen, SupervisionScreen)
+            assert warned(app, "没有选中的督办单" if lang == "zh" else "no order is highlighted")
+    late = team.order(team.refs[0], issued=30, due=20, note="加快办理用地手续")
+    replied = team.order(team.refs[1], issued=10, due=5, note="协调电力接入")
+    team.reply(replied, "已协调供电公司", days_ago(1))
+    closed = team.order(team.refs[2], issued=10, due=5, note="落实用工")
+    team.reply(closed, "已招聘到位", days_ago(3))
+    team.close(closed, days_ago(2))
+
+    app = team.app("nc", "supervision", lang=lang)  # the city replies to what awaits its reply only
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await settle(pilot)
+        for order in (replied, closed):
+            await highlight(pilot, "#orders", order)
+            await press(pilot, "r")
+            said = team.refusal("nc", lambda session: supervision.reply(session, order, note="再次回复", today=TODAY))
+            assert order in said
+            assert isinstance(app.screen, SupervisionScreen) and warned(app, said)
+
+    app = team.app("rev", "supervision", lang=lang)  # the reviewer decides on a reply awaiting review only
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await settle(pilot)
+        for order, key in ((late, "a"), (late, "x"), (closed, "a"), (closed, "x")):
+            await highlight(pilot, "#orders", order)
+            await press(pilot, key)
+            said = team.refusal("rev", lambda session: supervision.decide(
+                session, order, accept=key == "a", reason="理由", today=TODAY))
+            assert order in said
+            assert isinstance(app.screen, SupervisionScreen) and warned(app, said)
+        await highlight(pilot, "#orders", replied)
+        await press(pilot, "a")
+        assert isinstance(app.screen, OrderDecisionForm)  # where it applies, the form opens as before
+        await press(pilot, "escape")
+    with team.db("rev").unit_of_work(write=False) as session:
+        states = {o.ref: o.state for o in supervision.list_orders(session, TODAY)}
+    assert states == {late: "red", replied: "replied", closed: "closed"}  # nothing was written
 
 
 # -- 我的待办 -----------------------------------------------------------------------------------------

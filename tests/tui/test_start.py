@@ -132,8 +132,9 @@ START = """
 import datetime as dt, os, sys
 from tui.first import Start, FIRST_QUESTIONS
 
-path, section, how = sys.argv[1:]
+path, section, how, *red_after = sys.argv[1:]
 today = dt.date(2026, 11, 27)
+config = {"supervision": {"red_after_days": int(red_after[0])}} if red_after else {}  # config.toml's settings
 
 def open_database():
     from db.session import Database
@@ -147,7 +148,7 @@ def report(error):
     print("reported:", error, file=sys.stderr)
     return 7
 
-start = Start.fork(open_database, section, today, report)
+start = Start.fork(open_database, section, today, report, config)
 checked = start.ready()
 print("ready:", checked, "exit code:", start.exit_code)
 if start.exit_code is None:
@@ -155,7 +156,9 @@ if start.exit_code is None:
     database = Database(path)
     answer = start.answer(database).result(timeout=60)
     with database.unit_of_work(write=False) as session:
-        print("same:", answer == FIRST_QUESTIONS[section](session, today))
+        print("same:", answer == FIRST_QUESTIONS[section](session, today, config))
+    if red_after:
+        print("orders:", *(order.state for order in answer.orders))
 start.close()
 """
 
@@ -170,6 +173,17 @@ def start(*args) -> subprocess.CompletedProcess:
 def test_the_child_reads_what_the_screen_would_read(demo_sqlite, section):
     done = start(demo_sqlite.url.database, section, "ok")
     assert done.stdout.splitlines() == ["ready: True exit code: None", "same: True"]
+
+
+@linux
+def test_the_child_reads_the_dashboard_with_the_settings_the_app_is_given(demo_sqlite):
+    """An order 10 days late: red with red_after_days = 5 in config.toml, yellow by default (15)."""
+    from tests.tui.test_first_screen import RED_AFTER, add_late_order
+
+    add_late_order(demo_sqlite)
+    for red_after, state in ((RED_AFTER, "red"), (15, "yellow")):
+        done = start(demo_sqlite.url.database, "dashboard", "ok", red_after)
+        assert done.stdout.splitlines() == ["ready: True exit code: None", "same: True", f"orders: {state}"]
 
 
 @linux
@@ -244,6 +258,23 @@ def test_a_database_behind_is_migrated_once_said_so_and_the_workbench_opens(tmp_
     assert stored_revisions(database) == [head_revision()]
     database.dispose()
     assert len(list(tmp_path.glob("behind.sqlite3.before-migration-*"))) == 1
+
+
+@linux
+def test_the_dashboard_first_painted_by_crm_tui_colours_orders_by_config_toml(demo_sqlite, tmp_path):
+    """The whole start (crm.cli → tui/app.py run_workbench → the child of tui/first.py Start): an order 10 days
+    late is red on the first paint when config.toml says red after 5 days (yellow by the default, 15)."""
+    from tests.tui.test_first_screen import RED_AFTER, add_late_order
+
+    add_late_order(demo_sqlite)
+    config = tmp_path / "config.toml"
+    config.write_text(f"[supervision]\nred_after_days = {RED_AFTER}\n", encoding="utf-8")
+    env = {**os.environ, "TERM": "xterm-256color", "CRM_CONFIG": str(config)}
+    env.pop("COLUMNS", None)
+    env.pop("LINES", None)
+    output = in_a_terminal([sys.executable, "-m", "crm.cli.main", "--lang", "en", "--db", demo_sqlite.url.database,
+                            "tui"], env, until=b"orders 1:")
+    assert " orders 1: 1 red · 0 yellow " in output.decode("utf-8", "replace")  # the 督办 card's title
 
 
 # -- the workbench's arguments ----------------------------------------------------------------------

@@ -13,9 +13,9 @@ from textual.widgets.option_list import Option
 
 from crm.i18n import pick
 from crm.labels import order_state_label
-from crm.rules.supervision import red_after_days
-from crm.services.dashboard import Dashboard, dashboard
+from crm.services.dashboard import Dashboard
 from tui import text
+from tui.first import read_dashboard
 from tui.i18n import word
 from tui.screens.base import WorkbenchScreen
 from tui.widgets.pipeline_chart import PipelineChart
@@ -73,8 +73,8 @@ class DashboardScreen(WorkbenchScreen):
     def reload(self, answer: Future | None = None) -> None:
         as_of = self.as_of or self.app.today
         self.sub_title = pick(f"总览 · 统计截至 {as_of}", f"dashboard · as of {as_of}")
-        red_after = red_after_days(self.app.config)
-        self.run_db("dashboard", lambda session: dashboard(session, as_of, red_after=red_after), self.show, answer=answer)
+        config = self.app.config  # the settings the first answer was read with (tui/app.py)
+        self.run_db("dashboard", lambda session: read_dashboard(session, as_of, config), self.show, answer=answer)
 
     def show(self, data: Dashboard) -> None:
         kpi = data.kpi

@@ -16,7 +16,7 @@ from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.widgets import DataTable, Header, Static
 
-from crm.i18n import pick
+from crm.i18n import pick, t
 from crm.labels import submission_kind_label, submission_status_label, submission_step_label
 from crm.rules.scope import who
 from crm.services.submissions import QueueRow, Step, history, queue
@@ -171,31 +171,44 @@ class ReviewScreen(WorkbenchScreen):
         self.query_one("#queue-steps", Static).update(Group(heading, grid))
 
     # -- actions ------------------------------------------------------------------------------------
+    # A key pressed where it does not apply says why, in the words crm.services.submissions refuses with
+    # (decide: nothing_to_review; submit: submission_pending, submission_accepted), rather than nothing.
 
     def check_action(self, action: str, parameters: tuple) -> bool | None:
-        row = self.current()
-        if action == "decide":
-            if self.loaded is None or not self.loaded.reviewer:
-                return False  # a city's staff do not decide: the keys are not theirs
-            return True if row is not None and row.status == "submitted" else None
-        if action == "resubmit":
-            return True if row is not None and row.status == "returned" else None
+        if action == "decide" and not (self.loaded and self.loaded.reviewer):
+            return False  # a city's staff do not decide: the keys are not theirs
         return True
 
     def action_decide(self, accept: bool) -> None:
         row = self.current()
-        if row is None or row.status != "submitted" or not (self.loaded and self.loaded.reviewer):
+        if row is None:
+            self._nothing_highlighted()
             return
-        self._open_form(row, ReviewForm(row.kind, row.ref, row.title, self.app.today, accept=accept,
-                                        duplicate_of=row.duplicate_of))
+        form = ReviewForm(row.kind, row.ref, row.title, self.app.today, accept=accept, duplicate_of=row.duplicate_of)
+        if row.status != "submitted":
+            form.unavailable = t("nothing_to_review", ref=row.ref)
+        self._open_form(row, form)
 
     def action_resubmit(self) -> None:
         row = self.current()
-        if row is not None and row.status == "returned":
-            self._open_form(row, SubmitForm(row.kind, row.ref, row.title, self.app.today, again=True,
-                                            returned_because=row.reason))
+        if row is None:
+            self._nothing_highlighted()
+            return
+        form = SubmitForm(row.kind, row.ref, row.title, self.app.today, again=True, returned_because=row.reason)
+        if row.status == "submitted":
+            form.unavailable = t("submission_pending", ref=row.ref, on=row.submitted_at)
+        elif row.status == "accepted":
+            form.unavailable = t("submission_accepted", ref=row.ref)
+        self._open_form(row, form)
+
+    def _nothing_highlighted(self) -> None:
+        self.notify(pick("没有选中的上报事项", "no item is highlighted"), severity="warning")
 
     def _open_form(self, row: QueueRow, form) -> None:
+        if form.unavailable:
+            self.notify(form.unavailable, markup=False, severity="warning")
+            return
+
         def closed(result) -> None:
             if result is not None:
                 self.wanted = row_key(row)  # the item stays highlighted where the list puts it now

@@ -16,7 +16,7 @@ from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.widgets import DataTable, Header, Static
 
-from crm.i18n import pick
+from crm.i18n import pick, t
 from crm.labels import order_state_label
 from crm.rules import supervision as rules
 from crm.rules.scope import who
@@ -32,7 +32,6 @@ from tui.widgets.status_line import StatusLine
 
 STATE_STYLE = {rules.RED: "bold red", rules.YELLOW: "bold yellow", rules.OPEN: "", rules.AWAITING_REVIEW: "cyan",
                rules.CLOSED: "green"}
-AWAITING_REPLY = (rules.RED, rules.YELLOW, rules.OPEN)
 
 
 def state_cell(state: str, *, short: bool = True) -> Text:
@@ -205,15 +204,12 @@ class SupervisionScreen(WorkbenchScreen):
         info.update(Group(heading, grid))
 
     # -- actions ------------------------------------------------------------------------------------
+    # A key pressed where it does not apply says why, in the words crm.services.supervision refuses with
+    # (reply: order_closed, order_reply_pending; decide: order_closed, order_no_reply), rather than nothing.
 
     def check_action(self, action: str, parameters: tuple) -> bool | None:
-        order = self.current()
-        if action == "decide":
-            if self.loaded is None or not self.loaded.reviewer:
-                return False  # only a provincial reviewer accepts a reply
-            return True if order is not None and order.state == rules.AWAITING_REVIEW else None
-        if action == "reply":
-            return True if order is not None and order.state in AWAITING_REPLY else None
+        if action == "decide" and not (self.loaded and self.loaded.reviewer):
+            return False  # only a provincial reviewer accepts a reply: the keys are not a city's
         return True
 
     def action_new_order(self) -> None:
@@ -227,14 +223,37 @@ class SupervisionScreen(WorkbenchScreen):
 
     def action_reply(self) -> None:
         order = self.current()
-        if order is not None and order.state in AWAITING_REPLY:
-            self.app.push_screen(ReplyForm(order, self.app.today), lambda result: self._form_done(result, order.ref))
+        if order is None:
+            self._nothing_highlighted()
+            return
+        form = ReplyForm(order, self.app.today)
+        if order.state == rules.CLOSED:
+            form.unavailable = t("order_closed", ref=order.ref, on=order.closed_on)
+        elif order.state == rules.AWAITING_REVIEW:
+            pending = next(r["on"] for r in reversed(order.replies) if r["accepted"] is None)
+            form.unavailable = t("order_reply_pending", ref=order.ref, on=pending)
+        self._open_form(order, form)
 
     def action_decide(self, accept: bool) -> None:
         order = self.current()
-        if order is not None and order.state == rules.AWAITING_REVIEW and self.loaded and self.loaded.reviewer:
-            self.app.push_screen(OrderDecisionForm(order, self.app.today, accept=accept),
-                                 lambda result: self._form_done(result, order.ref))
+        if order is None:
+            self._nothing_highlighted()
+            return
+        form = OrderDecisionForm(order, self.app.today, accept=accept)
+        if order.state == rules.CLOSED:
+            form.unavailable = t("order_closed", ref=order.ref, on=order.closed_on)
+        elif order.state != rules.AWAITING_REVIEW:
+            form.unavailable = t("order_no_reply", ref=order.ref)
+        self._open_form(order, form)
+
+    def _nothing_highlighted(self) -> None:
+        self.notify(pick("没有选中的督办单", "no order is highlighted"), severity="warning")
+
+    def _open_form(self, order: OrderRow, form) -> None:
+        if form.unavailable:
+            self.notify(form.unavailable, markup=False, severity="warning")
+        else:
+            self.app.push_screen(form, lambda result: self._form_done(result, order.ref))
 
     def _form_done(self, result, ref: str | None) -> None:
         if result is not None and ref:
