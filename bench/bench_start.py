@@ -6,7 +6,8 @@ screen shows
   * `crm tui --screen projects`: the project list with its first rows,
 
 beside the floor measured the same way in the same run: an empty Textual app (an App with one Static)
-started by the same interpreter. The clock runs from just before the process is forked; CPU is the
+started by the same interpreter, and that app again after importing the data layer (SQLAlchemy, the
+models) — what no screen with data can start without. The clock runs from just before the process is forked; CPU is the
 process's own (every thread, and the child it reads its first screen in) when the screen was seen. Runs
 are interleaved, so the three share whatever else the machine is doing: the load average is printed
 before and after, and a run on a busy machine says little (the workbench uses two cores as it starts,
@@ -48,6 +49,14 @@ class Empty(App):
 
 Empty().run()
 """
+# The same empty app, after importing what any screen with data needs first (SQLAlchemy, the models,
+# their mappers configured), one after the other as an app on one core would: not a target, the floor
+# the data layer alone sets, measured in the same run.
+DATA_LAYER_APP = """
+import db.models
+from sqlalchemy.orm import configure_mappers
+configure_mappers()
+""" + EMPTY_APP
 
 
 def expected(database_url: str, today: dt.date) -> tuple[str, list[str]]:
@@ -181,6 +190,7 @@ def main() -> int:
 
     cases = [
         ("empty Textual app (baseline)", [sys.executable, "-c", EMPTY_APP], has(EMPTY_MARK)),
+        ("  the same after SQLAlchemy and the models", [sys.executable, "-c", DATA_LAYER_APP], has(EMPTY_MARK)),
         ("crm tui → dashboard with its figures", [crm, "--db", args.db, "tui"], has(signed)),
         ("crm tui --screen projects → first rows", [crm, "--db", args.db, "tui", "--screen", "projects"], has(*refs)),
     ]
@@ -204,7 +214,7 @@ def main() -> int:
         walls = [sample[0] * 1000 for sample in samples[name]]
         spread = f"{min(walls):.0f}–{max(walls):.0f} ms"
         print(f"  {name:<42}{ms(median(name, 0))}  {ms(median(name, 1))}{extra:>19}{spread:>17}")
-        met = met and over <= TARGET_OVER_EMPTY_S
+        met = met and (over <= TARGET_OVER_EMPTY_S or name.startswith(" "))  # the floor is no target
     print(f"target: within {TARGET_OVER_EMPTY_S * 1000:.0f} ms of the empty app: {'met' if met else 'NOT met'}")
     return 0 if met else 1
 

@@ -81,6 +81,9 @@ def sqlite_file(url: URL) -> Path | None:
 def make_engine(url: URL, *, foreign_keys: bool = True, pooled: bool = True) -> Engine:
     if is_sqlite(url):
         path = sqlite_file(url)
+        if path is not None and path.is_dir():
+            # SQLite would make nothing of a folder either, only fail later with a file-system error.
+            raise DatabaseRefused("db_is_folder", path=path)
         if path is not None and not path.parent.is_dir():
             # Only the default location is made on first use: a mistyped --db is not a new database.
             if path != default_sqlite_path():

@@ -214,3 +214,100 @@ def test_figure_invested_and_convert_before_signing_refused(cli, db):
     early = cli("--db", db, "projects", "convert", ref, "--on", "2011-11-01")
     assert early.code == 1 and "不能早于" in early.err
     assert cli("--db", db, "projects", "figure", ref, "--funds", "-1").code == 1
+
+
+
+def test_an_event_follows_its_city_and_level_with_its_meetings_and_invitations(cli, db, monkeypatch):
+    """The unit an event belongs to (crm.rules.scope.owner_of_event) follows an edit of its city or level,
+    in the same unit of work and audited; its meetings and the invitations made in its unit's name go with
+    it, those another unit made stay that unit's. A city's staff cannot move an event away by editing it."""
+    from sqlalchemy import text
+
+    from db.session import Database
+
+    def run(login, *args, code=0):
+        monkeypatch.setenv("CRM_USER", login)
+        result = cli("--db", db, *args)
+        assert result.code == code, (login, args, result.out, result.err)
+        return result
+
+    def seen(login):
+        return {e["ref"] for e in run(login, "events", "list", "--json").json()}
+
+    def owners():
+        """{event ref: its unit}, {(event ref, invitee): the invitation's unit}, as stored."""
+        database = Database(db)
+        with database.engine.connect() as conn:
+            events = dict(conn.execute(text(
+                "SELECT e.ref, u.name FROM events e JOIN units u ON u.id = e.owner_unit_id")).all())
+            invitations = {(ref, name): unit for ref, name, unit in conn.execute(text(
+                "SELECT e.ref, c.name, u.name FROM invitations i JOIN events e ON e.id = i.event_id "
+                "JOIN contacts c ON c.id = i.contact_id JOIN units u ON u.id = i.owner_unit_id"))}
+        database.dispose()
+        return events, invitations
+
+    for args in (("staff", "add", "nc", "--unit", "南昌市政府"), ("staff", "add", "jj", "--unit", "九江市政府")):
+        run("tester", *args)
+    meeting = run("tester", "events", "add", "--programme", "2011-544", "--parent", "B1", "--title", "南昌对接会分会",
+                  "--json").json()["ref"]
+    for name in ("张伟", "李娜"):
+        run("tester", "contacts", "add", "--name", name, "--organization", "示例光伏科技有限公司")
+    run("tester", "invitations", "add", "B1", "1")  # in B1's unit's name: 南昌's
+    run("tester", "invitations", "add", "A5", "1")  # the province's, to its own event
+    run("jj", "invitations", "add", "A5", "2")  # 九江 invites to a provincial event: its own invitation
+    events, invitations = owners()
+    assert (events["B1"], events[meeting], events["A5"]) == ("南昌市政府", "南昌市政府", "省本级")
+    assert invitations == {("B1", "张伟"): "南昌市政府", ("A5", "张伟"): "省本级", ("A5", "李娜"): "九江市政府"}
+    assert {"B1", meeting} <= seen("nc") and not {"B1", meeting} & seen("jj")
+
+    # Staff of 南昌 put their event in 九江: it stays 南昌's, as everything they enter is.
+    assert "改归" not in run("nc", "events", "edit", "B1", "--city", "九江").err
+    assert owners()[0]["B1"] == "南昌市政府" and "B1" not in seen("jj")
+    run("nc", "events", "edit", "B1", "--city", "南昌")
+
+    # A provincial edit of its city: the event goes to 九江 with its meeting and its invitation, said on stderr.
+    moved = run("tester", "events", "edit", "B1", "--city", "九江", "--json")
+    assert moved.json() == {"ref": "B1", "changed": ["city"]}
+    assert moved.err == "活动 B1 改归九江市政府（原属南昌市政府），其会议和以原单位名义的邀请随之改归\n"
+    events, invitations = owners()
+    assert (events["B1"], events[meeting], invitations[("B1", "张伟")]) == ("九江市政府",) * 3
+    assert {"B1", meeting} <= seen("jj") and not {"B1", meeting} & seen("nc")
+    assert [i["name"] for i in run("jj", "invitations", "list", "B1", "--json").json()] == ["张伟"]
+    history = run("tester", "history", "B1", "--json").json()
+    city, owner = ([c for c in history["changes"] if c["field"] == field and c["action"] == "update"][-1]
+                   for field in ("region_id", "owner_unit_id"))
+    assert "九江" in city["new"] and "南昌市政府" in owner["old"] and "九江市政府" in owner["new"]
+    assert city["version"] == owner["version"] == history["version"]  # one edit, one version
+    meeting_trail = run("tester", "history", meeting, "--json").json()["changes"]
+    assert [(c["old"], c["new"]) for c in meeting_trail if c["field"] == "owner_unit_id" and c["action"] == "update"] \
+        == [(owner["old"], owner["new"])]
+
+    # Its level: a provincial event is the province's, read by every city.
+    english = run("tester", "--lang", "en", "events", "edit", "B1", "--level", "provincial")
+    assert "event B1 now belongs to 省本级 (was 九江市政府)" in english.err
+    events, invitations = owners()
+    assert (events["B1"], events[meeting], invitations[("B1", "张伟")]) == ("省本级",) * 3
+    assert "B1" in seen("nc") and "B1" in seen("jj")
+    # Another edit that leaves what the unit follows from as it was moves nothing.
+    assert "改归" not in run("tester", "events", "edit", "B1", "--place", "九江国际会展中心").err
+
+    # A provincial event goes to a city: the province's invitation follows it, 九江's own stays 九江's.
+    run("tester", "events", "edit", "A5", "--level", "city", "--city", "南昌")
+    events, invitations = owners()
+    assert events["A5"] == "南昌市政府"
+    assert (invitations[("A5", "张伟")], invitations[("A5", "李娜")]) == ("南昌市政府", "九江市政府")
+
+    # Nor can a city's staff give their event away by putting it under the province's activity.
+    own = run("nc", "events", "add", "--programme", "2011-544", "--title", "南昌自办推介会", "--level", "city",
+              "--city", "南昌", "--when", "2011-02-20", "--json").json()["ref"]
+    refused = run("nc", "events", "edit", own, "--parent", "A1", code=1)
+    assert refused.err.count("\n") == 1 and own in refused.err and "省本级" in refused.err
+    assert owners()[0][own] == "南昌市政府" and own in seen("nc")
+    assert run("nc", "events", "show", own, "--json").json()["parent"] is None
+    # Nor take the province's meeting by taking it out of its activity.
+    provincial = run("tester", "events", "add", "--programme", "2011-544", "--parent", "A1", "--title", "A1南昌分会",
+                     "--city", "南昌", "--json").json()["ref"]
+    refused = run("nc", "events", "edit", provincial, "--parent", "", code=1)
+    assert "由省本级改归南昌市政府" in refused.err
+    assert owners()[0][provincial] == "省本级"
+    assert run("nc", "events", "show", provincial, "--json").json()["parent"] == "A1"

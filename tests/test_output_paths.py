@@ -1,6 +1,7 @@
 """Files crm writes go only to a regular file or a new path: every other kind of path is refused with
 exit 1 and left exactly as it was (backup, every export, an import's rejected rows); and databases crm does not own are not
-touched: a missing folder, another program's SQLite file, a file that is not SQLite, a backup read with --db."""
+touched: a missing folder, a folder, another program's SQLite file, a file that is not SQLite, a backup read with
+--db."""
 from __future__ import annotations
 
 import hashlib
@@ -125,6 +126,25 @@ def test_a_mistyped_database_folder_is_not_created(cli, tmp_path):
     result = cli("--db", tmp_path / "mistyped" / "dir" / "x.sqlite3", "events", "list")
     assert result.code == 5 and "文件夹不存在" in result.err
     assert not (tmp_path / "mistyped").exists()
+
+
+def test_a_folder_given_as_the_database_is_refused_untouched(cli, tmp_path, sqlite_demo_template, monkeypatch):
+    folder = tmp_path / "data"
+    folder.mkdir()
+    (folder / "notes.txt").write_text("keep", encoding="utf-8")
+    backup = tmp_path / "copy.sqlite3"
+    backup.write_bytes(sqlite_demo_template.read_bytes())
+    for args in (("events", "list"), ("demo",), ("db", "upgrade"), ("backup", str(tmp_path / "b.sqlite3")),
+                 ("restore", str(backup))):
+        result = cli("--db", folder, *args)
+        assert result.code == 5 and result.err.count("\n") == 1, (args, result)
+        assert "数据库路径是一个文件夹" in result.err and str(folder) in result.err, (args, result.err)
+    english = cli("--db", folder, "--lang", "en", "projects", "list")
+    assert english.code == 5 and f"the database path is a folder, not a database file: {folder}" in english.err
+    monkeypatch.setenv("CRM_DATABASE_URL", str(folder))  # the same wherever the path comes from
+    assert cli("projects", "list").code == 5
+    assert sorted(p.name for p in folder.iterdir()) == ["notes.txt"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["copy.sqlite3", "data"]
 
 
 def test_another_programs_sqlite_file_is_refused_unchanged(cli, tmp_path):

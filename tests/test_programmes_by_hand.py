@@ -191,3 +191,39 @@ def test_reference_lists_on_a_new_database(cli, db):
     signed = cli("--db", db, "projects", "add", "--name", "铜箔项目", "--investor", "示例铜业", "--industry", "铜",
                  "--city", "鹰潭", "--amount", "1000", "--signed-on", "2026-11-01", "--json")
     assert signed.code == 0, signed.err
+
+
+def test_a_park_stands_under_a_city_and_a_citys_unit_in_its_city(cli, db, monkeypatch):
+    """A park's staff and records belong to a city, and a city's events and projects to the unit standing for
+    the city: a park without its city's unit, or a city's unit without its city, is refused (nothing added)."""
+    def refused(*args, words):
+        result = cli("--db", db, "units", "add", *args)
+        assert result.code == 1 and result.err.count("\n") == 1, (args, result)
+        assert all(w in result.err for w in words), (args, result.err)
+
+    assert cli("--db", db, "units", "add", "省商务厅", "--kind", "department").code == 0
+    refused("南昌高新区", "--kind", "park", words=("南昌高新区", "--parent"))
+    refused("南昌高新区", "--kind", "园区", "--city", "南昌", words=("南昌高新区", "--parent"))
+    refused("南昌高新区", "--kind", "park", "--parent", "省商务厅", words=("南昌高新区", "省商务厅", "省直部门"))
+    refused("市招商服务中心", "--kind", "city", words=("市招商服务中心", "--city"))
+    english = cli("--db", db, "--lang", "en", "units", "add", "Hi-tech Zone", "--kind", "park")
+    assert english.code == 1 and "a park or county must be under a city's unit: Hi-tech Zone" in english.err
+    assert [u["name"] for u in cli("--db", db, "units", "list", "--json").json()] == ["省商务厅"]
+
+    # A city's unit in the city its name says (or --city names); a park, and a county's park, under it.
+    for args in (("南昌市政府", "--kind", "city"), ("市招商服务中心", "--kind", "city", "--city", "九江"),
+                 ("南昌高新区", "--kind", "park", "--parent", "南昌市政府"),
+                 ("南昌县", "--kind", "park", "--parent", "南昌市政府"),
+                 ("小蓝经济开发区", "--kind", "park", "--parent", "南昌县")):
+        result = cli("--db", db, "units", "add", *args)
+        assert result.code == 0, (args, result.err)
+    units = {u["name"]: (u["kind"], u["parent"], u["city"]) for u in cli("--db", db, "units", "list", "--json").json()}
+    assert units == {"省商务厅": ("department", None, None), "南昌市政府": ("city", None, "南昌市"),
+                     "市招商服务中心": ("city", None, "九江市"), "南昌高新区": ("park", "南昌市政府", "南昌市"),
+                     "南昌县": ("park", "南昌市政府", "南昌市"), "小蓝经济开发区": ("park", "南昌县", "南昌市")}
+    # So the city's events are found by its staff: the event of the city goes to the unit standing for it.
+    assert cli("--db", db, "staff", "add", "nc", "--unit", "南昌市政府").code == 0
+    assert cli("--db", db, "programmes", "add", "--year", "2027", "--title", "方案").code == 0
+    ref = _add_event(cli, db, "--title", "南昌对接会", "--level", "city", "--city", "南昌")
+    monkeypatch.setenv("CRM_USER", "nc")
+    assert [e["ref"] for e in cli("--db", db, "events", "list", "--json").json()] == [ref]

@@ -48,10 +48,10 @@ def test_a_trip_with_visits_and_the_leads_that_came_of_it(run):
     shenzhen = _add(run, "prov", "--unit", "南昌市政府", "--destination", "深圳", "--from", "2026-11-03",
                     "--to", "2026-11-06", "--members", "副市长带队，市商务局等5人", "--purpose", "新能源产业链招商",
                     "--visit", "华为技术有限公司@2026-11-04", "--visit", "比亚迪股份有限公司＠2026-11-05",
-                    "--visit", "深圳市江西商会")
+                    "--visit", "深圳市江西商会", "--new-org")
     assert shenzhen == "T0001"
     run("prov", "trips", "visit", shenzhen, "--org", "宁德时代新能源科技股份有限公司", "--on", "2026-11-06",
-        "--note", "洽谈电池项目")
+        "--note", "洽谈电池项目", "--new-org")
     run("prov", "trips", "visit", shenzhen, "--org", "华为技术有限公司", "--on", "2026-11-06")  # again, another day
     shown = run("prov", "trips", "show", "t1", "--json").json()
     assert (shown["unit"], shown["destination"], shown["days"], shown["state"]) == ("南昌市政府", "深圳", 4, "done")
@@ -59,7 +59,7 @@ def test_a_trip_with_visits_and_the_leads_that_came_of_it(run):
         ("2026-11-04", "华为技术有限公司"), ("2026-11-05", "比亚迪股份有限公司"),
         ("2026-11-06", "宁德时代新能源科技股份有限公司"), ("2026-11-06", "华为技术有限公司"), (None, "深圳市江西商会")]
     assert (shown["visits"], shown["organizations"]) == (5, 4)
-    # The organizations visited are the shared 客商库's: found there by name, added when new.
+    # The organizations visited are the shared 客商库's: found there by name, added when asked (--new-org).
     found = run("prov", "organizations", "search", "宁德时代", "--json").json()
     assert [o["name"] for o in found] == ["宁德时代新能源科技股份有限公司"]
 
@@ -77,10 +77,10 @@ def test_a_trip_with_visits_and_the_leads_that_came_of_it(run):
 
     # Another city's trip in October, a provincial department's, and one planned for December.
     _add(run, "prov", "--unit", "九江市政府", "--destination", "上海", "--from", "2026-10-30", "--to", "2026-10-30",
-         "--visit", "上海电气集团股份有限公司")
+         "--visit", "上海电气集团股份有限公司", "--new-org")
     _add(run, "prov", "--unit", "省商务厅", "--destination", "香港", "--from", "2026-09-01", "--to", "2026-09-05")
     planned = _add(run, "prov", "--unit", "南昌市政府", "--destination", "苏州", "--from", "2026-12-14",
-                   "--to", "2026-12-16", "--visit", "某苏州企业@2026-12-15")
+                   "--to", "2026-12-16", "--visit", "某苏州企业@2026-12-15", "--new-org")
     assert run("prov", "trips", "show", planned, "--json").json()["state"] == "planned"
 
     rows = {r["unit"]: _counts(r) for r in _summary(run, "prov")}
@@ -115,8 +115,8 @@ def test_deleting_a_trip_is_audited_and_restored(run, database):
     from db.models import AuditEntry
 
     ref = _add(run, "prov", "--unit", "南昌市政府", "--destination", "深圳", "--from", "2026-11-03", "--to",
-               "2026-11-06", "--visit", "华为技术有限公司@2026-11-04")
-    run("prov", "trips", "visit", ref, "--org", "比亚迪股份有限公司")
+               "2026-11-06", "--visit", "华为技术有限公司@2026-11-04", "--new-org")
+    run("prov", "trips", "visit", ref, "--org", "比亚迪股份有限公司", "--new-org")
     run("prov", "trips", "edit", ref, "--purpose", "新能源", "--to", "2026-11-05")
     assert "已删除 小分队 T0001" in run("prov", "trips", "delete", ref, "--reason", "重复录入").out
     assert run("prov", "trips", "list", "--json").json() == []
@@ -143,7 +143,7 @@ def test_bad_dates_and_visits_are_refused_in_one_line(run):
         assert err.count("\n") == 1 and err.startswith("crm: 错误: ") and "Traceback" not in err, err
         assert all(w in err for w in words), (args, err)
 
-    trip = ("trips", "add", "--unit", "南昌市政府", "--destination", "深圳")
+    trip = ("trips", "add", "--unit", "南昌市政府", "--destination", "深圳", "--new-org")
     refused(*trip, "--from", "2026-11-06", "--to", "2026-11-03", words=("返回日期", "2026-11-03", "出发日期"))
     refused(*trip, "--from", "2026-13-01", "--to", "2026-12-03", words=("日期无效", "2026-13-01"))
     refused(*trip, "--from", "2026-11-03", "--to", "2026-11-06", "--visit", "华为技术有限公司@2026-11-09",
@@ -157,8 +157,9 @@ def test_bad_dates_and_visits_are_refused_in_one_line(run):
     assert run("prov", "trips", "list", "--json").json() == []  # nothing of the refused trips was kept
 
     ref = _add(run, "prov", "--unit", "南昌市政府", "--destination", "深圳", "--from", "2026-11-03", "--to", "2026-11-06")
-    refused("trips", "visit", ref, "--org", "华为技术有限公司", "--on", "2026-11-02", words=("2026-11-02", "行程"))
-    run("prov", "trips", "visit", ref, "--org", "华为技术有限公司", "--on", "2026-11-04")
+    refused("trips", "visit", ref, "--org", "华为技术有限公司", "--on", "2026-11-02", "--new-org",
+            words=("2026-11-02", "行程"))
+    run("prov", "trips", "visit", ref, "--org", "华为技术有限公司", "--on", "2026-11-04", "--new-org")
     refused("trips", "visit", ref, "--org", "华为技术有限公司", "--on", "2026-11-04", words=("已记录",))
     refused("trips", "edit", ref, "--to", "2026-11-03", words=("华为技术有限公司", "2026-11-04"))  # the visit is kept in
     refused("trips", "visit", "T0099", "--org", "华为", words=("T0099",))
@@ -170,17 +171,57 @@ def test_bad_dates_and_visits_are_refused_in_one_line(run):
             "--stage", "lead", "--trip", "T0042", words=("T0042",))
     # A planned trip is allowed, its visits on its days.
     planned = _add(run, "prov", "--unit", "南昌市政府", "--destination", "苏州", "--from", "2027-03-01", "--to", "2027-03-03",
-                   "--visit", "某苏州企业@2027-03-02")
+                   "--visit", "某苏州企业@2027-03-02", "--new-org")
     assert run("prov", "trips", "show", planned, "--json").json()["state"] == "planned"
     refused("projects", "add", "--name", "太早", "--investor", "某投资有限公司", "--industry", "新能源", "--city", "南昌",
             "--stage", "lead", "--trip", planned, words=(planned,))
 
 
+def test_an_organization_not_in_the_directory_is_visited_only_when_asked(run):
+    """A name the 客商库 does not hold (a typo, a deleted organization) is refused, naming it and how to add
+    it, and nothing is kept; --new-org puts it into the 客商库 and says so."""
+    def organizations(query):
+        return [o["name"] for o in run("prov", "organizations", "search", query, "--json").json()]
+
+    ref = _add(run, "prov", "--unit", "南昌市政府", "--destination", "深圳", "--from", "2026-11-03", "--to", "2026-11-06")
+    err = run("prov", "trips", "visit", ref, "--org", "比亚迪股分有限公司", code=1).err
+    assert err.count("\n") == 1 and "客商库中没有单位：比亚迪股分有限公司" in err
+    assert "--new-org" in err
+    err = run("prov", "--lang", "en", "trips", "visit", ref, "--org", "比亚迪股分有限公司", code=1).err
+    assert "no organization named 比亚迪股分有限公司" in err and "--new-org" in err
+    err = run("prov", "trips", "add", "--unit", "南昌市政府", "--destination", "苏州", "--from", "2026-11-10",
+              "--to", "2026-11-11", "--visit", "某苏州企业", code=1).err
+    assert "某苏州企业" in err
+    assert [r["ref"] for r in run("prov", "trips", "list", "--json").json()] == [ref]  # no trip kept
+    assert run("prov", "trips", "show", ref, "--json").json()["visits"] == 0
+    assert organizations("比亚迪") == [] and organizations("苏州") == []
+
+    # Known to the 客商库: visited as it is, nothing said of it.
+    run("prov", "organizations", "add", "--name", "比亚迪股份有限公司")
+    assert run("prov", "trips", "visit", ref, "--org", "比亚迪股份有限公司").err == ""
+    # New, asked for: put into the 客商库 and said so (stderr, so --json stays clean).
+    added = run("prov", "trips", "visit", ref, "--org", "宁德时代新能源科技股份有限公司", "--new-org", "--json")
+    assert added.json()["organization"] == "宁德时代新能源科技股份有限公司"
+    assert added.err == "已加入客商库：宁德时代新能源科技股份有限公司\n"
+    assert organizations("宁德时代") == ["宁德时代新能源科技股份有限公司"]
+    # Deleted from the 客商库: refused as well, brought back when asked.
+    catl = run("prov", "organizations", "search", "宁德时代", "--json").json()[0]["id"]
+    run("prov", "organizations", "delete", f"O#{catl}", "--reason", "测试")
+    assert "宁德时代" in run("prov", "trips", "visit", ref, "--org", "宁德时代新能源科技股份有限公司", "--on",
+                            "2026-11-05", code=1).err
+    restored = run("prov", "trips", "visit", ref, "--org", "宁德时代新能源科技股份有限公司", "--on", "2026-11-05",
+                   "--new-org")
+    assert "已加入客商库：宁德时代新能源科技股份有限公司" in restored.err
+    assert organizations("宁德时代") == ["宁德时代新能源科技股份有限公司"]
+    assert [v["organization"] for v in run("prov", "trips", "show", ref, "--json").json()["visited"]] == [
+        "宁德时代新能源科技股份有限公司", "比亚迪股份有限公司", "宁德时代新能源科技股份有限公司"]
+
+
 def test_city_staff_see_and_enter_their_citys_trips_only(run):
     jiujiang = _add(run, "prov", "--unit", "九江市政府", "--destination", "上海", "--from", "2026-11-10", "--to", "2026-11-12",
-                    "--visit", "上海电气集团股份有限公司")
+                    "--visit", "上海电气集团股份有限公司", "--new-org")
     ours = _add(run, "nc", "--destination", "深圳", "--from", "2026-11-03", "--to", "2026-11-06",
-                "--visit", "华为技术有限公司")  # no --unit: their own
+                "--visit", "华为技术有限公司", "--new-org")  # no --unit: their own
     assert run("nc", "trips", "show", ours, "--json").json()["unit"] == "南昌市政府"
     assert "九江市政府" in run("nc", "trips", "add", "--unit", "九江市政府", "--destination", "杭州", "--from", "2026-11-03",
                                "--to", "2026-11-04", code=1).err
@@ -214,9 +255,10 @@ def test_chinese_output_shows_no_code(run, monkeypatch):
         return result
 
     ref = _add(run, "prov", "--unit", "南昌市政府", "--destination", "深圳", "--from", "2026-11-03", "--to", "2026-11-06",
-               "--members", "市商务局5人", "--visit", "华为技术有限公司@2026-11-04")
+               "--members", "市商务局5人", "--visit", "华为技术有限公司@2026-11-04", "--new-org")
     say("trips", "add", "--unit", "九江市政府", "--destination", "苏州", "--from", "2026-12-14", "--to", "2026-12-16")
-    say("trips", "visit", ref, "--org", "比亚迪股份有限公司", "--on", "2026-11-05", "--note", "洽谈")
+    say("trips", "visit", ref, "--org", "比亚迪股份有限公司", "--on", "2026-11-05", "--note", "洽谈", "--new-org")
+    say("trips", "visit", ref, "--org", "比亚迪股分有限公司", code=1)  # a typo, not in the 客商库
     say("projects", "add", "--name", "电池项目", "--investor", "比亚迪股份有限公司", "--industry", "新能源", "--city", "南昌",
         "--amount", "1200", "--signed-on", "2026-11-20", "--trip", ref)
     say("trips", "edit", ref, "--purpose", "新能源", "--notes", "")
@@ -286,9 +328,9 @@ def test_row_level_security_keeps_each_citys_trips_to_it(cli, monkeypatch):
 
         nc, jj = logins["nc"], logins["jj"]
         ours = as_(nc, urls["nc"], "trips", "add", "--destination", "深圳", "--from", "2026-11-03", "--to", "2026-11-06",
-                   "--visit", "华为技术有限公司@2026-11-04", "--json").json()["ref"]
+                   "--visit", "华为技术有限公司@2026-11-04", "--new-org", "--json").json()["ref"]
         theirs = as_(jj, urls["jj"], "trips", "add", "--destination", "上海", "--from", "2026-11-10",
-                     "--to", "2026-11-11", "--visit", "上海电气集团股份有限公司", "--json").json()["ref"]
+                     "--to", "2026-11-11", "--visit", "上海电气集团股份有限公司", "--new-org", "--json").json()["ref"]
         assert [r["ref"] for r in as_(nc, urls["nc"], "trips", "list", "--json").json()] == [ours]
         assert "找不到招商小分队" in as_(nc, urls["nc"], "trips", "visit", theirs, "--org", "某公司", code=1).err
         assert {r["ref"] for r in as_(owner, owner_url, "trips", "list", "--json").json()} == {ours, theirs}

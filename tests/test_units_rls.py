@@ -181,3 +181,57 @@ def test_each_city_sees_and_changes_only_its_own_rows(cli, team, monkeypatch):
     assert {(r["ref"], r["status"]) for r in review} >= {(nc_ref, "submitted"), (jj_ref, "submitted")}
     assert {r["ref"] for r in _as(cli, monkeypatch, logins["nc"], urls["nc"], "review", "list", "--json").json()} \
         == {nc_ref}
+
+
+def test_a_city_login_cannot_move_its_event_out_and_a_provincial_edit_moves_it_whole(cli, team, monkeypatch):
+    """An event's unit follows its city and level (crm.rules.scope.owner_of_event) when the province edits
+    them, its invitations with it; a city's login editing its own event keeps it its own, is refused putting
+    it under the province's activity, and cannot hand it over past crm either."""
+    _owner, urls, logins = team
+    nc, jj = logins["nc"], logins["jj"]
+
+    def as_nc(*args):
+        return _as(cli, monkeypatch, nc, urls["nc"], *args)
+
+    def visible(role, ref):
+        """(events, invitations) of the event that role's own login reads, past crm."""
+        engine = create_engine(urls[role])
+        with engine.connect() as conn:
+            found = conn.execute(text("SELECT count(*) FROM events WHERE ref = :ref"), {"ref": ref}).scalar_one()
+            invited = conn.execute(text("SELECT count(*) FROM invitations i JOIN events e ON e.id = i.event_id "
+                                        "WHERE e.ref = :ref"), {"ref": ref}).scalar_one()
+        engine.dispose()
+        return found, invited
+
+    added = as_nc("events", "add", "--programme", "2011-544", "--title", "南昌自办对接会", "--level", "city",
+                  "--city", "南昌", "--when", "2011-02-20", "--json")
+    assert added.code == 0, added.err
+    ref = added.json()["ref"]
+    contact = as_nc("contacts", "add", "--name", "王芳", "--organization", "示例新能源集团", "--json")
+    assert contact.code == 0, contact.err
+    assert as_nc("invitations", "add", ref, str(contact.json()["id"])).code == 0
+    assert visible("nc", ref) == (1, 1) and visible("jj", ref) == (0, 0)
+
+    edited = as_nc("events", "edit", ref, "--city", "九江")  # on paper in 九江: still 南昌's
+    assert edited.code == 0 and "改归" not in edited.err, edited.err
+    assert visible("nc", ref) == (1, 1) and visible("jj", ref) == (0, 0)
+    refused = as_nc("events", "edit", ref, "--parent", "A1")
+    assert refused.code == 1 and "省本级" in refused.err, refused.err
+    nanchang = create_engine(urls["nc"])
+    try:
+        with nanchang.connect() as conn, pytest.raises(DBAPIError) as denied, conn.begin():
+            conn.execute(text("UPDATE events SET owner_unit_id = (SELECT id FROM units WHERE name = '九江市政府') "
+                              "WHERE ref = :ref"), {"ref": ref})
+        assert denied.value.orig.sqlstate == "42501"
+    finally:
+        nanchang.dispose()
+    assert visible("nc", ref) == (1, 1) and visible("jj", ref) == (0, 0)
+
+    # Provincial staff, through their own login, put it in 南昌 again, then in 九江: it goes to 九江 with its
+    # invitation.
+    assert _as(cli, monkeypatch, logins["rev"], urls["rev"], "events", "edit", ref, "--city", "南昌").code == 0
+    moved = _as(cli, monkeypatch, logins["rev"], urls["rev"], "events", "edit", ref, "--city", "九江")
+    assert moved.code == 0 and "改归九江市政府" in moved.err, moved.err
+    assert visible("jj", ref) == (1, 1) and visible("nc", ref) == (0, 0)
+    shown = _as(cli, monkeypatch, jj, urls["jj"], "invitations", "list", ref, "--json")
+    assert [i["name"] for i in shown.json()] == ["王芳"]

@@ -8,17 +8,15 @@ with its exit code. Where the system cannot fork, the database is opened here fi
 screen's data read while Textual is imported, as before.
 
 This module imports neither Textual nor the database code itself, and `crm tui` imports it before it
-opens the database: from here until the first screen is painted, Python's cyclic collector is paused
-(the start makes a great many objects and keeps nearly all of them; CrmApp resumes the collector,
-freezing them out of its way)."""
+opens the database. From run_workbench until the first screen is painted, Python's cyclic collector is
+paused (the start makes a great many objects and keeps nearly all of them; CrmApp resumes the collector,
+freezing them out of its way); importing the module changes nothing (tests import it beside others)."""
 from __future__ import annotations
 
 import datetime as dt
 import gc
 import importlib
 from collections.abc import Callable
-
-gc.disable()
 
 _ASK = object()  # run_app: ask for the first screen's data here
 
@@ -27,6 +25,7 @@ def run_workbench(context, *, screen: str = "dashboard", lang: str = "zh",
                   report: Callable[[BaseException], int]) -> int:
     """`crm tui`. `context` is the command's crm.cli.context.Context (db, ready_db(), login, today);
     `report(error)` tells the user why the database could not be opened and gives the exit code."""
+    gc.disable()  # until CrmApp has painted its first screen (see the module's docstring)
     from tui.first import Start
 
     today = context.today

@@ -112,6 +112,17 @@ def _report_added(added) -> None:
         print(t("units_added", names=pick("、", ", ").join(u.name for u in added.units)), file=sys.stderr)
 
 
+def _report_moved(session, event, owner: int) -> None:
+    """An edit of the event's city, level or activity may move it to another unit: said on stderr."""
+    import sys
+
+    from db.models import Unit
+
+    if event.owner_unit_id != owner:
+        print(t("event_moved", ref=event.ref, unit=session.get(Unit, event.owner_unit_id).name,
+                old=session.get(Unit, owner).name), file=sys.stderr)
+
+
 def add_event(ctx) -> int:
     from crm.services.event_editing import Added, add_event as add, when_label
 
@@ -127,15 +138,18 @@ def add_event(ctx) -> int:
 def edit_event(ctx) -> int:
     from crm.errors import CrmError
     from crm.services.event_editing import Added, edit_event as edit, field_label
+    from crm.services.events import get_event
 
     data = _event_input(ctx.args)
     if not data.given():
         raise CrmError("nothing_to_change")
     added = Added()
     with ctx.db.unit_of_work() as session:
+        owner = get_event(session, ctx.args.ref).owner_unit_id
         event, changed = edit(session, ctx.args.ref, data, added=added)
         ref = event.ref
         _report_added(added)
+        _report_moved(session, event, owner)
     if ctx.args.json:
         print_json({"ref": ref, "changed": changed})
     else:

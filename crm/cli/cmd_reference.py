@@ -36,8 +36,11 @@ def register(commands) -> None:
     a.add_argument("name", metavar=pick("名称", "NAME"))
     a.add_argument("--kind", metavar=pick("类型", "KIND"), required=True, help=pick("单位类型：省级、省直部门、处室、设区市、园区、集体（也可写英文代码）",
                                                       "province|department|office|city|park|collective"))
-    a.add_argument("--parent", metavar=pick("上级单位", "NAME"), help=pick("上级单位", "the unit above it"))
-    a.add_argument("--city", metavar=pick("城市", "CITY"), help=pick("所在设区市", "its city"))
+    a.add_argument("--parent", metavar=pick("上级单位", "NAME"),
+                   help=pick("上级单位（园区/县区必填：所在设区市的单位）", "the unit above it (a park's: its city's unit)"))
+    a.add_argument("--city", metavar=pick("城市", "CITY"),
+                   help=pick("所在设区市（默认上级单位的；设区市单位须有，名称已含城市的可省略）",
+                             "its city (by default its parent's; a city's unit needs one, unless its name says it)"))
     a.add_argument("--json", action="store_true")
     a.set_defaults(handler=add_unit)
     a = sub.add_parser("list", help=pick("单位树", "the unit tree"))

@@ -28,6 +28,7 @@ def register(commands) -> None:
     p.add_argument("--visit", action="append", default=[], metavar=pick("单位[@日期]", "ORG[@DATE]"),
                    help=pick("走访的单位，可注明日期（须在行程内）；可多次", "an organization visited, with its day (within the trip); "
                                                                "repeatable"))
+    _new_org_option(p)
     p.add_argument("--notes", metavar=pick("备注", "TEXT"))
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=add)
@@ -44,10 +45,11 @@ def register(commands) -> None:
 
     p = sub.add_parser("visit", help=pick("为小分队补记一家走访单位", "add a visit to a trip"))
     p.add_argument("ref", metavar=pick("小分队编号", "REF"))
-    p.add_argument("--org", required=True, metavar=pick("单位", "ORG"), help=pick("走访的单位（客商库中没有的新增）",
-                                                                            "the organization (added when new)"))
+    p.add_argument("--org", required=True, metavar=pick("单位", "ORG"),
+                   help=pick("走访的单位（客商库中的；新单位加 --new-org）", "the organization (the directory's; --new-org for a new one)"))
     p.add_argument("--on", metavar=pick("日期", "DATE"), help=pick("走访日期（须在行程内）", "day of the visit (within the trip)"))
     p.add_argument("--note", metavar=pick("说明", "TEXT"))
+    _new_org_option(p)
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=visit)
 
@@ -78,6 +80,20 @@ def register(commands) -> None:
     p.set_defaults(handler=summary)
 
 
+def _new_org_option(p) -> None:
+    p.add_argument("--new-org", action="store_true",
+                   help=pick("客商库中没有的走访单位一并加入客商库（不加则拒绝：错字不会成为新单位）",
+                             "put a visited organization the directory does not hold into it (without this it is "
+                             "refused: a typo does not become a new organization)"))
+
+
+def _report_new_organizations(names: list[str]) -> None:
+    import sys
+
+    if names:
+        print(t("organizations_put_in_directory", names=pick("、", ", ").join(names)), file=sys.stderr)
+
+
 def _period_options(p) -> None:
     p.add_argument("--from", dest="date_from", metavar=pick("日期", "DATE"), help=pick("出发日期不早于", "first day from"))
     p.add_argument("--to", dest="date_to", metavar=pick("日期", "DATE"), help=pick("出发日期不晚于", "first day up to"))
@@ -96,12 +112,16 @@ def add(ctx) -> int:
 
     a = ctx.args
     starts_on, ends_on = parse_date(a.date_from), parse_date(a.date_to)
+    new_organizations = [] if a.new_org else None
     with ctx.db.unit_of_work() as session:
         trip = add_trip(session, unit=a.unit, destination=a.destination, starts_on=starts_on, ends_on=ends_on,
-                        members=a.members, purpose=a.purpose, notes=a.notes, visits=a.visit)
+                        members=a.members, purpose=a.purpose, notes=a.notes, visits=a.visit,
+                        new_organizations=new_organizations)
+        new_names = [o.name for o in new_organizations or ()]
         data = {"ref": trip_ref(trip.id), "destination": trip.destination, "starts_on": starts_on.isoformat(),
                 "ends_on": ends_on.isoformat(), "days": days_away(starts_on, ends_on), "visits": len(trip.visits)}
         unit = _unit_name(session, trip.owner_unit_id)
+    _report_new_organizations(new_names)
     if a.json:
         print_json({**data, "unit": unit})
     else:
@@ -173,10 +193,14 @@ def visit(ctx) -> int:
     from crm.services.trips import VisitInput, add_visit, trip_ref
 
     a = ctx.args
+    new_organizations = [] if a.new_org else None
     with ctx.db.unit_of_work() as session:
-        row = add_visit(session, a.ref, VisitInput(a.org, parse_optional_date(a.on), a.note))
+        row = add_visit(session, a.ref, VisitInput(a.org, parse_optional_date(a.on), a.note),
+                        new_organizations=new_organizations)
         data = {"ref": trip_ref(row.trip_id), "id": row.id, "organization": row.organization.name,
                 "on": row.visited_on.isoformat() if row.visited_on else None}
+        new_names = [o.name for o in new_organizations or ()]
+    _report_new_organizations(new_names)
     if a.json:
         print_json(data)
     else:

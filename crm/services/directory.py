@@ -5,11 +5,12 @@ Fields come as people type them (ContactInput, OrganizationInput: None = not giv
 the field; "" = cleared). Text is kept as typed, only trimmed (crm.services.values); keys are
 crm.normalize's. A mainland mobile is kept in its 11-digit form, other phone numbers as typed; what is
 no phone number is refused. A contact's organization is named: found by its key, added when new, and
-brought back when deleted (the result says which). A new contact that the identity rule of the import
-(crm.rules.identity) takes for a known one is refused as a LikelyDuplicate unless allowed. An
-organization's name is its identity (unique): a second one of that name is refused, never allowed.
-Refusals of a value are FieldRefused, naming the field; edits are version-checked and audited
-(crm.services.editing)."""
+brought back when deleted (the result says which); one another record names in passing (a trip's visit)
+must be in the 客商库 already, unless the user asks for it to be put there. A new contact that the
+identity rule of the import (crm.rules.identity) takes for a known one is refused as a LikelyDuplicate
+unless allowed. An organization's name is its identity (unique): a second one of that name is refused,
+never allowed. Refusals of a value are FieldRefused, naming the field; edits are version-checked and
+audited (crm.services.editing)."""
 from __future__ import annotations
 
 import re
@@ -286,6 +287,27 @@ def get_organization(session: Session, organization_id: int) -> Organization:
     return organization
 
 
+def organization_in_directory(session: Session, name: str, *, added: list[Organization] | None = None) -> Organization:
+    """The 客商库's organization that a record names in passing (a trip's visit), found by its name's key.
+    One the 客商库 does not hold (never entered, or deleted) comes in only when the user asked for it —
+    `added` collects it, for the user to see — and is refused otherwise, naming it: a mistyped name would
+    become an organization in the directory every unit shares."""
+    label = pick(*_ORGANIZATION_LABELS["name"])
+    text = text_for(_ORGANIZATIONS.name, name, label, required=True)
+    key_for(_ORGANIZATIONS.name_key, organization_key(text), label)
+    organization = _organization_with_key(session, text)
+    if organization is not None and organization.deleted_at is None:
+        return organization
+    if added is None:
+        raise NotFound("organization_not_in_directory", name=text)
+    if organization is None:
+        organization = _new_organization(session, text)
+    else:
+        _bring_back(session, organization, pick("再次用到，随之恢复", "named again, restored"))
+    added.append(organization)
+    return organization
+
+
 def add_organization(session: Session, values: OrganizationInput) -> Saved:
     """A new organization; one of the same name (its identity) is refused, naming it."""
     columns = _organization_columns(session, values, new=True)
@@ -401,16 +423,25 @@ def _organization_named(session: Session, name: str | None) -> tuple[Organizatio
         return None, {}
     organization = _organization_with_key(session, name)
     if organization is None:
-        organization = Organization(name=name, name_key=organization_key(name))
-        session.add(organization)
-        session.flush()
+        organization = _new_organization(session, name)
         return organization, {"organization_added": organization.name}
     if organization.deleted_at is not None:
-        organization.deleted_at = None
-        annotate(organization, pick("联系人所在单位，随之恢复", "a contact's organization, restored with it"))
-        session.flush()
+        _bring_back(session, organization, pick("联系人所在单位，随之恢复", "a contact's organization, restored with it"))
         return organization, {"organization_restored": organization.name}
     return organization, {}
+
+
+def _new_organization(session: Session, name: str) -> Organization:
+    organization = Organization(name=name, name_key=organization_key(name))
+    session.add(organization)
+    session.flush()
+    return organization
+
+
+def _bring_back(session: Session, organization: Organization, why: str) -> None:
+    organization.deleted_at = None
+    annotate(organization, why)
+    session.flush()
 
 
 def _columns(values: ContactInput | OrganizationInput, new: bool, label_of, read) -> dict[str, object]:

@@ -3,7 +3,9 @@ the workbench's event form and `crm import programme`, so the three store the sa
 
 Fields come as people type them (EventInput: None = not given); times through crm.rules.when, units
 found by name or added to the unit list (reported), industries found by name. Deadlines are not
-stored: they follow from the level and the time at once (crm.services.events)."""
+stored: they follow from the level and the time at once (crm.services.events). The unit an event
+belongs to follows from its activity, level and city (_owner_due), when it is added and when an edit
+changes them."""
 from __future__ import annotations
 
 import uuid
@@ -23,8 +25,10 @@ from db.models import (
     EventOrganizer,
     EventQuota,
     Industry,
+    Invitation,
     OrganizerRole,
     Programme,
+    Region,
     Unit,
 )
 
@@ -32,7 +36,7 @@ from crm.errors import CrmError, NotFound, RuleViolation
 from crm.i18n import pick
 from crm.rules import events as event_rules
 from crm.rules.dates import check_summary_after_event
-from crm.rules.scope import owner_of_event
+from crm.rules.scope import owner_of_event, who
 from crm.rules.when import When, parse_when, when_text
 from crm.services.editing import check_version, flush_checked
 from crm.services.events import check_event_time, event_when, free_event_ref, get_event
@@ -134,8 +138,7 @@ def add_event(session: Session, data: EventInput, *, added: Added | None = None,
         level=level,
         kind=event_rules.parse_kind(str(data.kind)) if data.kind else event_rules.kind_from_title(title),
         region=region,
-        owner_unit_id=parent.owner_unit_id if parent else owner_of_event(
-            session, city_level=level == EventLevel.CITY, region_id=region.id if region else None),
+        owner_unit_id=_owner_due(session, (parent, level, region)),
         venue=text_for(Event.__table__.c.venue, data.place, pick("地点", "place")),
         starts_on=when.starts_on,
         ends_on=when.ends_on,
@@ -165,6 +168,7 @@ def edit_event(session: Session, ref: str, data: EventInput, *, version: int | N
     check_version(event, version)
     programme = event.programme
     before = _values(event)
+    placed = _placing(event)
     if data.programme is not None and data.programme != (programme.code if programme else None):
         programme = get_programme(session, data.programme)
         event.programme = programme
@@ -201,6 +205,9 @@ def edit_event(session: Session, ref: str, data: EventInput, *, version: int | N
     if data.notes is not None:
         event.description = text_for(Event.__table__.c.description, data.notes, pick("备注", "notes"))
     _set_lists(session, event, data, added or Added(), import_batch_id)
+    if _placing(event) != placed:
+        with session.no_autoflush:  # the edit and the move are one change of the event: one version
+            _follow_placing(session, event, placed)
     after = _values(event)
     changed = [name for name in after if after[name] != before[name]]
     if any(name in changed for name in _LIST_NONE):
@@ -208,6 +215,54 @@ def edit_event(session: Session, ref: str, data: EventInput, *, version: int | N
         _audit_lists(event, before, after)
     flush_checked(session)
     return event, changed
+
+
+def _placing(event: Event) -> tuple[Event | None, EventLevel, Region | None]:
+    """What the unit an event belongs to follows from: its activity, its level, its city."""
+    return event.parent, event.level, event.region
+
+
+def _owner_due(session: Session, placing: tuple[Event | None, EventLevel, Region | None]) -> int:
+    """A meeting belongs to its activity's unit; any other event to the unit crm.rules.scope.owner_of_event
+    gives (the unit of a city's or park's staff who enter it; else its city's at city level; else the
+    province)."""
+    parent, level, region = placing
+    if parent is not None:
+        return parent.owner_unit_id
+    return owner_of_event(session, city_level=level == EventLevel.CITY, region_id=region.id if region else None)
+
+
+def _follow_placing(session: Session, event: Event, placed_before: tuple) -> None:
+    """An edit of the event's activity, level or city moves it when the rule now names another unit than
+    before it. For staff of a city or park the rule names their own unit either way, so their edits move
+    nothing; what would still move an event into or out of their units (a meeting put under, or taken from,
+    another unit's activity) is refused them: row-level security would refuse the write on PostgreSQL, and
+    on SQLite it would hand over a record they may not give, or take one they may not have."""
+    due_before, due = _owner_due(session, placed_before), _owner_due(session, _placing(event))
+    if due == due_before or due == event.owner_unit_id:
+        return
+    scope = who(session)
+    if not (scope.may_change(event.owner_unit_id) and scope.may_change(due)):
+        raise RuleViolation("event_move_not_yours", ref=event.ref, old=session.get(Unit, event.owner_unit_id).name,
+                            unit=session.get(Unit, due).name)
+    _move(session, event, due)
+
+
+def _move(session: Session, event: Event, owner: int) -> None:
+    """The event and what follows it go to `owner`: its meetings (and theirs) and the invitations made in
+    its name — those of its unit until now, not those another unit made to it (crm.rules.scope.
+    owner_of_invitation). Deleted ones too: a restored record is where its event is. Each change is
+    audited and version-checked like any edit."""
+    old = event.owner_unit_id
+    events, todo = [], [event]
+    while todo:
+        current = todo.pop()
+        events.append(current)
+        todo.extend(child for child in current.children if child.owner_unit_id == old)
+    invitations = session.scalars(select(Invitation).where(
+        Invitation.event_id.in_([e.id for e in events]), Invitation.owner_unit_id == old))
+    for record in [*events, *invitations]:
+        record.owner_unit_id = owner
 
 
 def when_label(event: Event) -> str:
@@ -305,10 +360,11 @@ def _quota_text(quotas: list[EventQuota]) -> str:
 
 
 def _values(event: Event) -> dict[str, object]:
-    """The event as its fields, to tell what an edit really changed."""
+    """The event as its fields, to tell what an edit really changed (the related rows, not their ids: those
+    follow only when the edit is flushed)."""
     values = {
-        "programme": event.programme_id, "title": event.title, "parent": event.parent_id,
-        "group": event.programme_group, "level": event.level, "kind": event.kind, "city": event.region_id,
+        "programme": _id_of(event.programme), "title": event.title, "parent": _id_of(event.parent),
+        "group": event.programme_group, "level": event.level, "kind": event.kind, "city": _id_of(event.region),
         "place": event.venue, "when": (event.starts_on, event.ends_on, event.date_precision),
         "scale": event.planned_scale, "invitee_types": list(event.invitee_types or []), "notes": event.description,
         "industries": [i.name for i in event.industries], "quotas": _quota_text(event.quotas),
@@ -316,6 +372,10 @@ def _values(event: Event) -> dict[str, object]:
     for key, role in ROLES:
         values[key] = [o.unit.name for o in event.organizers if o.role == role]
     return values
+
+
+def _id_of(row) -> int | None:
+    return row.id if row is not None else None
 
 
 def _audit_lists(event: Event, before: dict, after: dict) -> None:

@@ -10,6 +10,7 @@ from db.models import Industry, Region, Staff, Unit, UnitKind
 
 from crm.errors import CrmError, NotFound, RuleViolation
 from crm.i18n import pick
+from crm.labels import unit_kind_label
 from crm.rules.units import guess_unit_kind, parse_unit_kind
 from crm.services.values import shown, text_for
 
@@ -86,20 +87,40 @@ def _region_in_name(session: Session, name: str) -> Region | None:
 
 
 def add_unit(session: Session, name: str, *, kind: str, parent: str | None = None, city: str | None = None) -> Unit:
-    """`crm units add`: a unit of a known kind, under a parent unit, in a city."""
+    """`crm units add`: a unit of a known kind, under a parent unit, in a city (`city`, else its parent's,
+    else for a city's unit the one its name says: 南昌市政府). Where it stands is checked (_check_placed)."""
     text = text_for(Unit.__table__.c.name, name, pick("单位名称", "unit name"), required=True)
     unit_kind = parse_unit_kind(kind)
     if unit_kind is None:
         raise CrmError("unknown_unit_kind", value=kind, choices=", ".join(k.value for k in UnitKind))
     if session.scalar(select(Unit.id).where(Unit.name == text)) is not None:
         raise RuleViolation("unit_exists", name=text)
-    unit = Unit(name=text, kind=unit_kind, parent=find_unit(session, parent) if parent else None,
-                region=find_region(session, city) if city else None)
-    if unit.region is None and unit.parent is not None:
-        unit.region = unit.parent.region
+    above = find_unit(session, parent) if parent else None
+    region = find_region(session, city) if city else (above.region if above else None)
+    if region is None and unit_kind == UnitKind.CITY:
+        region = _region_in_name(session, text)
+    _check_placed(text, unit_kind, above, region)
+    unit = Unit(name=text, kind=unit_kind, parent=above, region=region)
     session.add(unit)
     session.flush()
     return unit
+
+
+# The units a park (or county) may stand under.
+_ABOVE_A_PARK = (UnitKind.CITY, UnitKind.PARK)
+
+
+def _check_placed(name: str, kind: UnitKind, above: Unit | None, region: Region | None) -> None:
+    """A park is under a city's unit (or a county's), whose staff see its records (crm.rules.scope); a
+    city's unit is in its city, for a city's events and projects go to the unit standing for the city
+    (crm.rules.scope.city_unit): one in no city would see none of them."""
+    if kind == UnitKind.PARK and above is None:
+        raise RuleViolation("park_needs_parent", name=name)
+    if kind == UnitKind.PARK and above.kind not in _ABOVE_A_PARK:
+        raise RuleViolation("park_parent_not_city", name=name, parent=above.name,
+                            kind=unit_kind_label(above.kind.value))
+    if kind == UnitKind.CITY and region is None:
+        raise RuleViolation("city_unit_needs_city", name=name)
 
 
 def list_units(session: Session) -> list[Unit]:

@@ -23,14 +23,15 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from db.audit import annotate, note_change
 from db.base import utcnow
-from db.models import AuditEntry, Project, PromotionTrip, TripVisit, Unit
+from db.models import AuditEntry, Organization, Project, PromotionTrip, TripVisit, Unit
 
 from crm import dates
 from crm.errors import CrmError, NotFound, RuleViolation
 from crm.i18n import pick
 from crm.rules import trips as rules
 from crm.rules.scope import who
-from crm.services.projects import began, find_or_create_organization
+from crm.services.directory import organization_in_directory
+from crm.services.projects import began
 from crm.services.reference import find_unit
 from crm.services.values import row_id, shown, text_for
 
@@ -146,8 +147,11 @@ def owner_of_trip(session: Session, unit: str | None) -> int:
 
 def add_trip(session: Session, *, unit: str | None, destination: str, starts_on: dt.date, ends_on: dt.date,
              members: str | None = None, purpose: str | None = None, notes: str | None = None,
-             visits: Sequence[VisitInput | str] = ()) -> PromotionTrip:
-    """A trip of `unit`'s team, with the organizations it visited (or is to visit: a trip may be planned)."""
+             visits: Sequence[VisitInput | str] = (),
+             new_organizations: list[Organization] | None = None) -> PromotionTrip:
+    """A trip of `unit`'s team, with the organizations it visited (or is to visit: a trip may be planned).
+    Each is the 客商库's; one it does not hold is refused unless `new_organizations` is given, which then
+    collects those put into the 客商库 (crm.services.directory.organization_in_directory)."""
     rules.check_trip_days(starts_on, ends_on)
     trip = PromotionTrip(
         owner_unit_id=owner_of_trip(session, unit),
@@ -158,7 +162,7 @@ def add_trip(session: Session, *, unit: str | None, destination: str, starts_on:
         notes=text_for(_TRIPS.notes, notes, pick(*FIELDS["notes"])),
     )
     for visit in visits:
-        _append_visit(session, trip, parse_visit(visit) if isinstance(visit, str) else visit)
+        _append_visit(session, trip, parse_visit(visit) if isinstance(visit, str) else visit, new_organizations)
     if trip.visits:  # the creation's entry names them: they are rows of another table
         note_change(trip, "visits", None, _visits_text(trip.visits))
     session.add(trip)
@@ -166,23 +170,26 @@ def add_trip(session: Session, *, unit: str | None, destination: str, starts_on:
     return trip
 
 
-def add_visit(session: Session, ref: str, visit: VisitInput | str) -> TripVisit:
-    """One more organization the trip visited; the trip's trail records it (its version goes up)."""
+def add_visit(session: Session, ref: str, visit: VisitInput | str, *,
+              new_organizations: list[Organization] | None = None) -> TripVisit:
+    """One more organization the trip visited (the 客商库's, or a new one as add_trip takes it); the trip's
+    trail records it (its version goes up)."""
     trip = get_trip(session, ref)
     before = _visits_text(trip.visits)
-    row = _append_visit(session, trip, parse_visit(visit) if isinstance(visit, str) else visit)
+    row = _append_visit(session, trip, parse_visit(visit) if isinstance(visit, str) else visit, new_organizations)
     note_change(trip, "visits", before, _visits_text(trip.visits))
     trip.updated_at = utcnow()  # the row changes too: the change is in its trail
     _flush(session, trip)
     return row
 
 
-def _append_visit(session: Session, trip: PromotionTrip, visit: VisitInput) -> TripVisit:
-    organization = find_or_create_organization(session, visit.organization)
+def _append_visit(session: Session, trip: PromotionTrip, visit: VisitInput,
+                  new_organizations: list[Organization] | None) -> TripVisit:
+    organization = organization_in_directory(session, visit.organization, added=new_organizations)
     rules.check_visit_day(visit.on, trip.starts_on, trip.ends_on, organization.name)
     if any(v.organization_id == organization.id and v.visited_on == visit.on for v in trip.visits):
         raise RuleViolation("visit_recorded", organization=organization.name,
-                            date=visit.on.isoformat() if visit.on else pick("（未注明日期）", "(undated)"))
+                            date=visit.on.isoformat() if visit.on else pick("未注明日期", "undated"))
     row = TripVisit(organization=organization, organization_id=organization.id, visited_on=visit.on,
                     note=text_for(_VISITS.note, visit.note, pick("说明", "note")))
     trip.visits.append(row)
