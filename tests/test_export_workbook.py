@@ -173,6 +173,26 @@ def test_same_data_same_bytes(tmp_path):
     assert read_book(tmp_path / "a.xlsx").xl.properties.created == dt.datetime(2012, 3, 14)
 
 
+def test_zipped_fast_and_xlsxwriter_left_as_it_was(tmp_path):
+    """The book's zip at zlib's fastest level (crm.exporting.workbook._Workbook), and XlsxWriter's own
+    ZipFile back in place for anyone else once it is written."""
+    import zlib
+
+    import xlsxwriter.workbook
+
+    _write(tmp_path / "a.xlsx", [["光伏项目" * 50, 12, dt.date(2012, 1, 2)]] * 200)
+    with zipfile.ZipFile(tmp_path / "a.xlsx") as book:
+        sheet = book.getinfo("xl/worksheets/sheet1.xml")
+        xml = book.read(sheet)
+
+    def deflated(level: int) -> int:
+        packer = zlib.compressobj(level, zlib.DEFLATED, -15)
+        return len(packer.compress(xml) + packer.flush())
+
+    assert sheet.compress_size == deflated(1) != deflated(6)
+    assert xlsxwriter.workbook.ZipFile is zipfile.ZipFile
+
+
 def test_failure_leaves_the_existing_file_and_no_temporary(tmp_path):
     path = tmp_path / "out.xlsx"
     path.write_bytes(b"previous report")
