@@ -203,6 +203,13 @@ def origin_label(origin: str) -> str:
     return pick(*_ORIGINS[origin])
 
 
+def signing_name(project) -> str:
+    """A signed project's name where signings are listed: a capital increase (增资) says it is one."""
+    if project.increase_of_id is None:
+        return project.name
+    return project.name + pick("（增资扩产）", " (capital increase)")
+
+
 def milestone_label(kind: str) -> str:
     return pick(*_MILESTONES[kind])
 
@@ -369,7 +376,7 @@ _FIELDS: dict[str, dict[str, tuple[str, str]]] = {
         "investment_completed": _in_wan("累计完成投资", "investment completed"),
         "currency": ("币种", "currency"), "amount_usd": ("合同外资（万美元）", "contracted (10k USD)"),
         "exchange_rate": ("汇率", "exchange rate"), "trip": ("来源小分队", "from the trip"),
-        "increase_of": ("增资原项目", "capital increase of"), "increases": ("增资扩产", "capital increases"),
+        "increase_of": ("增资原项目", "capital increase of"), "increases": ("其增资扩产项目", "its capital increases"),
         "milestones": ("入库/入规/达产", "milestones"),
     },
     "events": {

@@ -98,3 +98,58 @@ def test_the_weekly_sheet_shows_an_increase_as_such(run, tmp_path):
     assert "共 1 个项目，另有增资扩产 1 项" in sheet["A2"].value
     names = [sheet.cell(row, 2).value for row in range(4, sheet.max_row + 1)]
     assert names == ["光伏组件", "光伏组件二期（增资扩产）"]
+
+
+def test_an_event_counts_its_projects_not_its_increases(run, backend, tmp_path):
+    """Signed at the same event: the original and its increase are one project of two amounts — in the
+    event's panel and summary workbook and document, and in the dashboard's pipeline."""
+    import datetime as dt
+
+    from docx import Document
+    from openpyxl import load_workbook
+
+    from crm.services.dashboard import dashboard
+    from crm.services.event_detail import event_detail
+    from db.session import Database
+
+    run("programmes", "add", "--year", "2026", "--title", "方案")
+    event = run("events", "add", "--programme", "2026", "--title", "光伏推介会", "--level", "provincial",
+                "--when", "2026-03-02", "--json").json()["ref"]
+    original = _add(run, "--name", "光伏组件", "--investor", "某浙商集团", "--industry", "pv", "--city", "南昌",
+                    "--signed-on", "2026-03-02", "--amount", "50000", "--event", event).out.strip()
+    _add(run, "--name", "光伏组件二期", "--increase-of", original, "--signed-on", "2026-03-02", "--amount", "20000",
+         "--event", event)
+    book = tmp_path / "event.xlsx"
+    run("export", "event", event, "--out", str(book))
+    signed = load_workbook(book)["签约项目"]
+    assert "共 1 个，合同引资额 7.00 亿元" in signed["A2"].value
+    assert [signed.cell(row, 2).value for row in (4, 5)] == ["光伏组件", "光伏组件二期（增资扩产）"]
+    document = tmp_path / "summary.docx"
+    run("export", "summary", event, "--format", "docx", "--out", str(document))
+    text = "\n".join(p.text for p in Document(document).paragraphs)
+    assert "活动共签约项目1个，合同引资额7.00亿元" in text
+
+    database = Database(backend.url)
+    try:
+        with database.unit_of_work(write=False) as session:
+            detail = event_detail(session, event, dt.date(2026, 11, 27))
+            pipeline = dashboard(session, dt.date(2026, 11, 27)).pipeline
+    finally:
+        database.dispose()
+    assert len(detail.signed_projects) == 2 and [p.increase_of_id is not None for p in detail.signed_projects] == [
+        False, True]
+    assert sum(row.total for row in pipeline) == 1
+
+
+def test_an_increase_has_an_amount_and_keeps_its_original(run):
+    original = _add(run, "--name", "光伏组件", "--investor", "某浙商集团", "--industry", "pv", "--city", "南昌",
+                    "--signed-on", "2026-03-02", "--amount", "50000").out.strip()
+    assert "增资金额" in _add(run, "--name", "二期", "--increase-of", original, "--signed-on", "2026-09-01",
+                            code=1).err
+    increase = _add(run, "--name", "二期", "--increase-of", original, "--signed-on", "2026-09-01",
+                    "--amount", "20000").out.strip()
+    refused = run("projects", "delete", original, "--reason", "误录", code=1)
+    assert increase in refused.err and refused.err.count("\n") == 1
+    run("projects", "delete", increase, "--reason", "误录")
+    run("projects", "delete", original, "--reason", "误录")
+    assert _kpi(run)["signed_amount"] == 0.0

@@ -31,6 +31,7 @@ from crm.labels import (
     invitation_status_label,
     plan_recipient_label,
     signing_form_label,
+    signing_name,
 )
 from crm.rules import deadlines, kpi
 from crm.rules.stages import stage_label
@@ -223,7 +224,7 @@ def summary_document(report: EventReport) -> OfficialDocument:
     doc.heading(2, pick("跟踪服务情况", "Follow-up so far"))
     doc.paragraph(_follow_up(report))
     for p in projects:
-        doc.item(3, p.name + pick(f"（{p.investor}）" if p.investor else "", f" ({p.investor})" if p.investor else ""),
+        doc.item(3, signing_name(p) + pick(f"（{p.investor}）" if p.investor else "", f" ({p.investor})" if p.investor else ""),
                  _project_progress(report, p))
 
     doc.heading(1, pick("下一步工作", "Next steps"))
@@ -308,23 +309,23 @@ def _signing(report: EventReport) -> str:
     forms = []
     for form in (SigningForm.CONTRACT, SigningForm.AGREEMENT):
         chosen = [p for p in projects if p.signing_form == form]
-        if len(chosen) == len(projects):
+        if len(chosen) == len(projects):  # (capital increases included: they are signed in a form too)
             forms = [pick(f"均为{signing_form_label(form)}", f"all {signing_form_label(form)}s")]
             break
         if chosen:
             amount = sum((p.amount for p in chosen), Decimal(0))
-            forms.append(pick(f"{signing_form_label(form)}{len(chosen)}个、{_yi(amount)}亿元",
-                              f"{len(chosen)} {signing_form_label(form)}s, {_yi(amount)} 亿元"))
+            forms.append(pick(f"{signing_form_label(form)}{kpi.projects_in(chosen)}个、{_yi(amount)}亿元",
+                              f"{kpi.projects_in(chosen)} {signing_form_label(form)}s, {_yi(amount)} 亿元"))
     industries: dict[str, list[ProjectState]] = {}
     for p in projects:
         industries.setdefault(p.industry or pick("未分产业", "no industry"), []).append(p)
     by_industry = pick("；", "; ").join(
-        pick(f"{name}{len(group)}个、{_yi(sum((p.amount for p in group), Decimal(0)))}亿元",
-             f"{name} {len(group)}, {_yi(sum((p.amount for p in group), Decimal(0)))} 亿元")
+        pick(f"{name}{kpi.projects_in(group)}个、{_yi(sum((p.amount for p in group), Decimal(0)))}亿元",
+             f"{name} {kpi.projects_in(group)}, {_yi(sum((p.amount for p in group), Decimal(0)))} 亿元")
         for name, group in industries.items())
     large = [p for p in projects if p.amount >= kpi.SIZE_TIERS_WAN[0]]
-    text = pick(f"活动共签约项目{len(projects)}个，合同引资额{_yi(total)}亿元",
-                f"{len(projects)} projects were signed, contracted investment {_yi(total)} 亿元")
+    text = pick(f"活动共签约项目{kpi.projects_in(projects)}个，合同引资额{_yi(total)}亿元",
+                f"{kpi.projects_in(projects)} projects were signed, contracted investment {_yi(total)} 亿元")
     if len(forms) == 1:
         text += pick(f"，{forms[0]}", f", {forms[0]}")
     elif forms:
@@ -342,8 +343,8 @@ def _follow_up(report: EventReport) -> str:
     if not projects:
         return pick(f"截至{as_of}，本次活动无签约项目需跟踪服务。", f"As of {as_of}, no signed project needs follow-up.")
     k = kpi.compute(projects)
-    n = len(projects)
-    stalled = sum(1 for p in projects if p.status == ProjectStatus.STALLED)
+    n = k.signed  # projects: capital increases are none
+    stalled = sum(1 for p in projects if p.status == ProjectStatus.STALLED and p.increase_of_id is None)
     times = sum(report.followups[p.id] for p in projects)
     text = pick(
         f"截至{as_of}，{n}个签约项目中，已开工{k.started}个、已投产{k.in_production}个、已见效{k.with_results}个，"
@@ -411,8 +412,8 @@ def _next_steps(report: EventReport) -> list[tuple[str, str]]:
     steps = []
     if projects:
         steps.append((pick("做好签约项目跟踪服务", "Follow-up service"), pick(
-            f"对{len(projects)}个签约项目继续开展跟踪服务，落实责任单位，推进签约项目早开工、早投产、早见效。",
-            f"Keep up the follow-up service for the {len(projects)} signed projects, with a responsible unit for "
+            f"对{kpi.projects_in(projects)}个签约项目继续开展跟踪服务，落实责任单位，推进签约项目早开工、早投产、早见效。",
+            f"Keep up the follow-up service for the {kpi.projects_in(projects)} signed projects, with a responsible unit for "
             f"each, so that they start construction, go into production and show results early.")))
     else:
         steps.append((pick("加强项目对接", "Project matchmaking"), pick(
@@ -489,7 +490,7 @@ def _projects_table(doc: OfficialDocument, report: EventReport) -> None:
     ]
     projects = report.projects
     rows = (
-        [n, p.name, p.investor, p.industry, p.city, signing_form_label(p.signing_form), _yi(p.amount),
+        [n, signing_name(p), p.investor, p.industry, p.city, signing_form_label(p.signing_form), _yi(p.amount),
          p.signed_on.isoformat() if p.signed_on else "", *([titles.get(p.signing_event_id)] if several else []),
          _stage_cell(p), _yi(p.funds_in_place)]
         for n, p in enumerate(projects, start=1)
@@ -602,8 +603,8 @@ def _signed_count(projects: list[ProjectState]) -> str:
     if not projects:
         return pick("未签约项目", "no projects signed")
     amount = sum((p.amount for p in projects), Decimal(0))
-    return pick(f"签约项目{len(projects)}个、合同引资额{_yi(amount)}亿元",
-                f"{len(projects)} projects signed, {_yi(amount)} 亿元")
+    count = kpi.projects_in(projects)  # a capital increase adds its amount, not a project
+    return pick(f"签约项目{count}个、合同引资额{_yi(amount)}亿元", f"{count} projects signed, {_yi(amount)} 亿元")
 
 
 def _names(projects: list[ProjectState]) -> str:

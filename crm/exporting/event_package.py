@@ -33,8 +33,9 @@ from crm.labels import (
     organizer_role_label,
     signal_label,
     signing_form_label,
+    signing_name,
 )
-from crm.rules import deadlines
+from crm.rules import deadlines, kpi
 from crm.rules.stages import stage_label
 from crm.services import events as event_service
 from crm.services.event_report import EventReport, event_report
@@ -113,7 +114,7 @@ def _overview_sheet(book: ExportBook, report: EventReport) -> None:
     sheet.field(pick("计划规模（人）", "Planned scale (people)"), event.planned_scale or pick("未定", "not set"), kind=COUNT)
     sheet.field(pick("已确认（人）", "Confirmed (people)"), report.count(InvitationStatus.CONFIRMED), kind=COUNT)
     sheet.field(pick("已出席（人）", "Attended (people)"), report.count(InvitationStatus.ATTENDED), kind=COUNT)
-    sheet.field(pick("签约项目（个）", "Signed projects"), len(report.projects), kind=COUNT)
+    sheet.field(pick("签约项目（个）", "Signed projects"), kpi.projects_in(report.projects), kind=COUNT)
     sheet.field(pick("签约投资（亿元）", "Signed investment (亿元)"),
                 yi(sum((p.amount for p in report.projects), Decimal(0))), kind=YI)
     if event_service.is_meeting(event):
@@ -158,15 +159,15 @@ def _projects_sheet(book: ExportBook, report: EventReport) -> None:
     event = report.event
     total = sum((p.amount for p in report.projects), Decimal(0))
     sheet = book.sheet(pick("签约项目", "Signed projects"), title=pick(f"{event.title}签约项目", f"{event.title}: signed projects"),
-                       subtitle=as_of_line(report, pick(f"　共 {len(report.projects)} 个，合同引资额 {yi(total):,.2f} 亿元",
-                                                        f"   {len(report.projects)} projects, contracted {yi(total):,.2f} 亿元")),
+                       subtitle=as_of_line(report, pick(f"　共 {kpi.projects_in(report.projects)} 个，合同引资额 {yi(total):,.2f} 亿元",
+                                                        f"   {kpi.projects_in(report.projects)} projects, contracted {yi(total):,.2f} 亿元")),
                        width=len(columns), freeze_columns=2)
     sheet.table(columns)
     titles = report.titles
     for n, p in enumerate(report.projects, start=1):
         colour = p.colour(report.as_of)
         sheet.row(
-            [n, p.name, p.investor, p.industry, p.city, signing_form_label(p.signing_form), yi(p.amount), p.signed_on,
+            [n, signing_name(p), p.investor, p.industry, p.city, signing_form_label(p.signing_form), yi(p.amount), p.signed_on,
              *([titles.get(p.signing_event_id)] if several else []), stage_label(p.stage), p.stage_on,
              yi(p.funds_in_place), p.responsible_unit, signal_label(colour, p.status)],
             fills={stage_column: STAGE_FILLS.get(p.stage.value), signal_column: SIGNAL_FILLS[colour]},

@@ -29,7 +29,14 @@ from crm.exporting.workbook import (
     yi,
 )
 from crm.i18n import pick
-from crm.labels import deadline_label, followup_kind_label, indicator_label, order_state_label, signal_label
+from crm.labels import (
+    deadline_label,
+    followup_kind_label,
+    indicator_label,
+    order_state_label,
+    signal_label,
+    signing_name,
+)
 from crm.rules import deadlines
 from crm.rules.targets import CAPPED
 from crm.rules.stages import PIPELINE_STAGES, stage_label
@@ -183,7 +190,7 @@ def _progress_sheet(book: ExportBook, report: WeeklyReport, subtitle: str) -> No
             next_step += pick(f"（{p.next_followup_on.isoformat()}）", f" ({p.next_followup_on.isoformat()})")
         sheet.row(
             (
-                n, p.name if p.increase_of_id is None else p.name + pick("（增资扩产）", " (capital increase)"), p.investor, p.industry, p.city, yi(p.amount), p.signed_on, row.event_title,
+                n, signing_name(p), p.investor, p.industry, p.city, yi(p.amount), p.signed_on, row.event_title,
                 stage_text, p.stage_on,
                 "\n".join(map(_week_line, row.week_items)) if row.week_items else None,
                 "\n".join(map(_problem_line, row.problems)) if row.problems else None,
@@ -224,7 +231,7 @@ def _changes_sheet(book: ExportBook, report: WeeklyReport, subtitle: str) -> Non
         p = change.project
         label = pick("新签约", "signed") if change.stage.value == "signed" else stage_label(change.stage)
         sheet.row(
-            (n, change.happened_on, label, p.name, p.investor, p.industry, p.city, yi(p.amount), change.event_title,
+            (n, change.happened_on, label, signing_name(p), p.investor, p.industry, p.city, yi(p.amount), change.event_title,
              change.note),
             fills={2: _stage_fill(change.stage)},
         )

@@ -175,6 +175,12 @@ class Kpi:
 _COUNTS = tuple(f.name for f in fields(Kpi) if f.name != "tiers")
 
 
+def projects_in(signings: Iterable) -> int:
+    """How many projects a list of signings is: a capital increase (增资) is none (see Kpi.add). Every count
+    of projects signed that is not a Kpi (an event's, the dashboard's pipeline) takes it from here."""
+    return sum(1 for s in signings if s.increase_of_id is None)
+
+
 def compute(facts: Iterable[Facts]) -> Kpi:
     kpi = Kpi()
     for p in facts:

@@ -110,8 +110,9 @@ def _alerts(states: list[ProjectState], as_of: dt.date) -> tuple[list[ProjectAle
 
 
 def _pipeline(states: list[ProjectState]) -> list[PipelineRow]:
+    # Live projects; a capital increase (增资) is no project of its own (crm.rules.kpi.projects_in).
     counts = Counter((s.industry or "", s.stage) for s in states
-                     if s.status != ProjectStatus.TERMINATED and s.stage is not None)
+                     if s.status != ProjectStatus.TERMINATED and s.stage is not None and s.increase_of_id is None)
     industries = sorted({industry for industry, _ in counts})
     return [PipelineRow(industry, {stage: counts[industry, stage] for stage in STAGE_ORDER}) for industry in industries]
 

@@ -12,7 +12,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from db.audit import annotate, set_actor, versioned_in_flush
 from db.base import Base, utcnow
-from db.models import AuditEntry
+from db.models import AuditEntry, Project
 
 from crm.errors import CrmError, RuleViolation, StaleEdit
 from crm.i18n import pick
@@ -59,6 +59,8 @@ def soft_delete(session: Session, record, *, reason: str | None, actor=None, exp
     reason = text_for(_NOTE, reason, pick("删除原因", "the reason for deleting"), required=True)
     if record.deleted_at is not None:
         raise RuleViolation("record_already_deleted", what=record_label(record))
+    if isinstance(record, Project):
+        _check_no_increases(session, record)
     if actor is not None:
         set_actor(session, actor)
     check_version(record, expected_version)
@@ -66,6 +68,14 @@ def soft_delete(session: Session, record, *, reason: str | None, actor=None, exp
     annotate(record, reason)
     flush_checked(session)
     return record
+
+
+def _check_no_increases(session: Session, project: Project) -> None:
+    """A project its capital increases (增资) still name stays: they would count money of a project gone."""
+    increases = list(session.scalars(select(Project.ref).where(Project.increase_of_id == project.id,
+                                                               Project.deleted_at.is_(None)).order_by(Project.id)))
+    if increases:
+        raise RuleViolation("project_has_increases", ref=project.ref, increases="、".join(increases))
 
 
 def restore(session: Session, record, *, note: str | None = None, actor=None):

@@ -53,6 +53,7 @@ class SignedProject:
     signed_on: dt.date | None
     stage: Stage
     status: ProjectStatus
+    increase_of_id: int | None = None  # a capital increase (增资) signed here: its amount counts, not itself
 
 
 @dataclass(frozen=True)
@@ -130,7 +131,8 @@ def event_detail(session: Session, ref: str, as_of: dt.date) -> EventDetail:
     signed = [
         SignedProject(*row)
         for row in session.execute(
-            select(Project.ref, Project.name, Project.contracted_amount, Project.signed_on, Project.stage, Project.status)
+            select(Project.ref, Project.name, Project.contracted_amount, Project.signed_on, Project.stage, Project.status,
+                   Project.increase_of_id)
             .where(Project.signing_event_id.in_(ids), Project.deleted_at.is_(None))
             .order_by(Project.signed_on, Project.id)
         )

@@ -164,6 +164,8 @@ def add_project(session: Session, new: NewProject, *, actor: Staff, today: dt.da
     if signed:
         _check_signed_at(event, new.signed_on)
     original = _increased_project(session, new.increase_of, signed, new.signed_on) if new.increase_of else None
+    if original is not None and amount is None:
+        raise CrmError("increase_needs_amount")  # the increase is all it counts
     region = find_region(session, new.city) if new.city or not original else original.region
     project = Project(
         ref=f"TMP-{uuid.uuid4().hex[:20]}",

@@ -18,6 +18,7 @@ from textual.widgets import DataTable, Header, Static, Tree
 from crm.errors import CrmError
 from crm.i18n import pick
 from crm.labels import category_label, org_kind_label
+from crm.rules.kpi import projects_in
 from crm.rules.when import when_input
 from crm.services.directory import parse_org_kind
 from crm.services.event_detail import Deadline, EventDetail, EventNode, ProgrammeTree, event_detail, programme_tree
@@ -327,8 +328,8 @@ class EventsScreen(WorkbenchScreen):
             (pick("工作总结截止", "summary due"), deadline(d.summary, "summary")),
             (pick("邀请（按状态）", "invitations"), invitations),
             (pick("邀请（按类别）", "by category"), categories),
-            (pick("签约项目", "signed"), Text(pick(f"{len(d.signed_projects)} 个，{text.yi(signed_amount)} 亿元",
-                                                  f"{len(d.signed_projects)}, {text.yi(signed_amount)} 亿元"))),
+            (pick("签约项目", "signed"), Text(pick(f"{projects_in(d.signed_projects)} 个，{text.yi(signed_amount)} 亿元",
+                                                  f"{projects_in(d.signed_projects)}, {text.yi(signed_amount)} 亿元"))),
         ]
         if d.meetings:
             rows.insert(1, (pick("包含会议", "meetings"), names(d.meetings)))
