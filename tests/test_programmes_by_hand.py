@@ -217,6 +217,8 @@ def test_a_park_stands_under_a_city_and_a_citys_unit_in_its_city(cli, db, monkey
                  ("小蓝经济开发区", "--kind", "park", "--parent", "南昌县")):
         result = cli("--db", db, "units", "add", *args)
         assert result.code == 0, (args, result.err)
+    # A park stands under its own city's unit.
+    refused("示例二区", "--kind", "park", "--parent", "南昌市政府", "--city", "九江", words=("示例二区", "九江市"))
     units = {u["name"]: (u["kind"], u["parent"], u["city"]) for u in cli("--db", db, "units", "list", "--json").json()}
     assert units == {"省商务厅": ("department", None, None), "南昌市政府": ("city", None, "南昌市"),
                      "市招商服务中心": ("city", None, "九江市"), "南昌高新区": ("park", "南昌市政府", "南昌市"),
@@ -227,3 +229,36 @@ def test_a_park_stands_under_a_city_and_a_citys_unit_in_its_city(cli, db, monkey
     ref = _add_event(cli, db, "--title", "南昌对接会", "--level", "city", "--city", "南昌")
     monkeypatch.setenv("CRM_USER", "nc")
     assert [e["ref"] for e in cli("--db", db, "events", "list", "--json").json()] == [ref]
+
+
+def test_an_event_held_outside_the_province_is_the_provinces_and_its_place_is_reported(cli, db):
+    """推介会 are held in Shenzhen too: a place the city list does not hold is added as outside the province
+    and said on stderr (a mistyped city shows at once), and an event there belongs to the province — no
+    unit is made for a city that is not the province's."""
+    assert cli("--db", db, "programmes", "add", "--year", "2027", "--title", "方案").code == 0
+    added = cli("--db", db, "events", "add", "--programme", "2027", "--title", "深圳推介会", "--level", "city",
+                "--city", "深圳", "--json")
+    assert added.code == 0 and "已新增省外举办地：深圳" in added.err, added.err
+    ref = added.json()["ref"]
+    again = cli("--db", db, "events", "add", "--programme", "2027", "--title", "深圳推介会二", "--level", "city",
+                "--city", "深圳")
+    assert again.code == 0 and "省外" not in again.err  # known from now on
+    english = cli("--db", db, "--lang", "en", "events", "edit", ref, "--city", "火星")
+    assert english.code == 0 and "places outside the province added: 火星" in english.err
+    units = [u["name"] for u in cli("--db", db, "units", "list", "--json").json()]
+    assert "深圳" not in units and "火星" not in units
+    cities = {c["name"]: c for c in cli("--db", db, "cities", "list", "--json").json()}
+    assert {"深圳", "火星"} <= set(cities)
+    from sqlalchemy import select
+
+    from db.models import Event, Unit, UnitKind
+    from db.session import Database
+
+    database = Database(db)
+    try:
+        with database.unit_of_work(write=False) as session:
+            owners = set(session.scalars(select(Unit.kind).join(Event, Event.owner_unit_id == Unit.id)
+                                         .where(Event.title.like("深圳推介会%"))))
+    finally:
+        database.dispose()
+    assert owners == {UnitKind.PROVINCE}

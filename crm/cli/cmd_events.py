@@ -108,6 +108,8 @@ def _event_input(args):
 def _report_added(added) -> None:
     import sys
 
+    if added.regions:
+        print(t("places_added", names=pick("、", ", ").join(r.name for r in added.regions)), file=sys.stderr)
     if added.units:
         print(t("units_added", names=pick("、", ", ").join(u.name for u in added.units)), file=sys.stderr)
 

@@ -103,13 +103,20 @@ def city_unit(session: Session, region_id: int) -> Unit:
     return unit
 
 
+def _in_province(session: Session, region_id: int | None) -> bool:
+    """A city of the province has a unit of its own; a place outside it (an event held in Shenzhen) none."""
+    from db.models import Region
+
+    return region_id is not None and session.get(Region, region_id).in_province
+
+
 def owner_of_event(session: Session, *, city_level: bool, region_id: int | None) -> int:
     """An event belongs to the unit of staff of a city or park who enter it; otherwise to its city when it is
     held at city level, else to the province."""
     scope = who(session)
     if scope.visible is not None:
         return scope.unit_id
-    if city_level and region_id is not None:
+    if city_level and _in_province(session, region_id):
         return city_unit(session, region_id).id
     return province_unit(session).id
 
@@ -120,7 +127,7 @@ def owner_of_project(session: Session, *, region_id: int | None, signing_event_o
     scope = who(session)
     if scope.visible is not None:
         return scope.unit_id
-    if region_id is not None:
+    if _in_province(session, region_id):
         return city_unit(session, region_id).id
     return signing_event_owner or province_unit(session).id
 

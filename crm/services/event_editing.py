@@ -99,9 +99,21 @@ class Added:
     """What an add or edit put into the reference lists on the way (reported to the user)."""
 
     units: list[Unit] = field(default_factory=list)
+    regions: list[Region] = field(default_factory=list)  # places outside the province, named for the first time
     # None: an unknown industry is refused. A list: it is added to the industry list and collected here
     # (a programme table names industries nobody has entered yet).
     industries: list[Industry] | None = None
+
+
+def _place(session: Session, name: str, added: Added) -> Region:
+    """Where an event is held: a city of the list, or a place outside the province named here for the first
+    time (推介会 are held in Shenzhen and Hong Kong too), added as such and reported."""
+    try:
+        return find_region(session, name)
+    except NotFound:
+        region = find_region(session, name, create=True)
+        added.regions.append(region)
+        return region
 
 
 def find_event(session: Session, programme_id: int, title: str) -> Event | None:
@@ -114,6 +126,7 @@ def add_event(session: Session, data: EventInput, *, added: Added | None = None,
               import_batch_id: int | None = None, coming: Mapping[int, When | None] | None = None) -> Event:
     """A new event; a meeting's time within its activity's (crm.services.events.check_event_time, where
     `coming` is explained)."""
+    added = added if added is not None else Added()
     if not data.programme:
         raise CrmError("programme_needed")
     programme = get_programme(session, data.programme)
@@ -127,7 +140,7 @@ def add_event(session: Session, data: EventInput, *, added: Added | None = None,
         raise CrmError("empty_field", field=pick("活动层级（--level provincial|city）", "the level (--level provincial|city)"))
     when = parse_when(data.when if data.when not in (None, "") else "待定", year=programme.year)
     check_event_time(session, None, title, when, parent, coming=coming)
-    region = find_region(session, data.city, create=True) if data.city else (parent.region if parent else None)
+    region = _place(session, data.city, added) if data.city else (parent.region if parent else None)
     event = Event(
         ref=f"TMP-{uuid.uuid4().hex[:20]}",
         title=title,
@@ -149,7 +162,7 @@ def add_event(session: Session, data: EventInput, *, added: Added | None = None,
         import_batch_id=import_batch_id,
     )
     session.add(event)
-    _set_lists(session, event, data, added or Added(), import_batch_id)
+    _set_lists(session, event, data, added, import_batch_id)
     _audit_lists(event, _LIST_NONE, _values(event))
     session.flush()
     event.ref = free_event_ref(session, event.id)
@@ -164,6 +177,7 @@ def edit_event(session: Session, ref: str, data: EventInput, *, version: int | N
     one the user's edit started from: an event changed since then is refused. A new time or activity is
     checked against the activity, the meetings and the projects signed at the event (crm.services.events.
     check_event_time, where `coming` is explained)."""
+    added = added if added is not None else Added()
     event = get_event(session, ref)
     check_version(event, version)
     programme = event.programme
@@ -187,7 +201,7 @@ def edit_event(session: Session, ref: str, data: EventInput, *, version: int | N
     if data.kind is not None:
         event.kind = event_rules.parse_kind(str(data.kind)) if data.kind else event_rules.kind_from_title(event.title)
     if data.city is not None:
-        event.region = find_region(session, data.city, create=True) if data.city else None
+        event.region = _place(session, data.city, added) if data.city else None
     if data.place is not None:
         event.venue = text_for(Event.__table__.c.venue, data.place, pick("地点", "place"))
     if data.when is not None:
@@ -204,7 +218,7 @@ def edit_event(session: Session, ref: str, data: EventInput, *, version: int | N
         event.invitee_types = _invitee_types(data.invitee_types)
     if data.notes is not None:
         event.description = text_for(Event.__table__.c.description, data.notes, pick("备注", "notes"))
-    _set_lists(session, event, data, added or Added(), import_batch_id)
+    _set_lists(session, event, data, added, import_batch_id)
     if _placing(event) != placed:
         with session.no_autoflush:  # the edit and the move are one change of the event: one version
             _follow_placing(session, event, placed)

@@ -119,6 +119,8 @@ def _check_placed(name: str, kind: UnitKind, above: Unit | None, region: Region 
     if kind == UnitKind.PARK and above.kind not in _ABOVE_A_PARK:
         raise RuleViolation("park_parent_not_city", name=name, parent=above.name,
                             kind=unit_kind_label(above.kind.value))
+    if kind == UnitKind.PARK and region is not None and above.region_id not in (None, region.id):
+        raise RuleViolation("park_in_another_city", name=name, city=region.name, parent=above.name)
     if kind == UnitKind.CITY and region is None:
         raise RuleViolation("city_unit_needs_city", name=name)
 

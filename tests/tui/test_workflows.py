@@ -233,6 +233,13 @@ async def test_sign_a_capital_increase_at_an_event(demo_sqlite):
     with demo_sqlite.unit_of_work(write=False) as session:
         assert get_project(session, ref).increase_of.ref == original_ref
         assert kpi_report(session, TODAY)["signed"] == signed_before  # its amount counts, not a project
+    app = make_app(demo_sqlite, screen="projects")
+    async with app.run_test(size=SIZE) as pilot:  # each project's page names the other
+        await open_project(pilot, ref)
+        assert "增资原项目" in screen_text(app) and original_ref in screen_text(app)
+        await press(pilot, "escape")
+        await open_project(pilot, original_ref)
+        assert "其增资扩产" in screen_text(app) and ref in screen_text(app)
 
 
 async def test_correct_a_stage_step_and_stall_with_a_reason(demo_sqlite):

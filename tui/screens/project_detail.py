@@ -207,6 +207,11 @@ class ProjectDetailScreen(ProjectScreen):
                                                    f"  {d['status_reason']}" if d["status_reason"] else "")),
             (pick("备注", "notes"), text.plain(d["notes"])),
         )
+        # A capital increase (增资扩产) and the project it adds to name each other.
+        if d["increase_of"]:
+            rows += ((pick("增资原项目", "increase of"), text.plain(d["increase_of"])),)
+        if d["increases"]:
+            rows += ((pick("其增资扩产", "its increases"), text.plain("、".join(d["increases"]))),)
         for label, value in rows:
             grid.add_row(Text(label), value)
         return grid
