@@ -344,3 +344,10 @@ def test_row_level_security_keeps_each_citys_trips_to_it(cli, monkeypatch):
         with server.connect() as conn:
             drop_all(conn)
         server.dispose()
+
+
+def test_the_english_summary_says_which_trips_it_counts(cli, backend):
+    everything = cli("--db", backend.url, "--lang", "en", "trips", "summary")
+    assert everything.code == 0 and "Promotion trips (setting out on any day, as of 2026-11-27" in everything.out
+    since = cli("--db", backend.url, "--lang", "en", "trips", "summary", "--from", "2026-01-01")
+    assert "setting out 2026-01-01 to any day" in since.out

@@ -257,8 +257,8 @@ def summary(ctx) -> int:
         return 0
     print(pick(f"招商小分队统计（出发日期 {span['from'] or '不限'} 至 {span['to'] or '不限'}，截至 {ctx.today.isoformat()}；"
                f"计划中的行程不计入批次）",
-               f"Promotion trips (first day {span['from'] or 'any'} to {span['to'] or 'any'}, as of "
-               f"{ctx.today.isoformat()}; planned trips not counted as trips)"))
+               f"Promotion trips ({_english_span(span)}, as of {ctx.today.isoformat()}; planned trips not "
+               f"counted as trips)"))
     by = [pick("周期", "period")] if ctx.args.by else []
     print_table(
         [*by, pick("单位", "unit"), pick("批次", "trips"), pick("计划中", "planned"), pick("外出天数", "days away"),
@@ -268,3 +268,9 @@ def summary(ctx) -> int:
           str(r.visits), str(r.organizations), str(r.leads), str(r.signed), amount_text(r.signed_amount)] for r in rows],
     )
     return 0
+
+
+def _english_span(span: dict) -> str:
+    if not span["from"] and not span["to"]:
+        return "setting out on any day"
+    return f"setting out {span['from'] or 'any day'} to {span['to'] or 'any day'}"
