@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from crm.importing.layout import RowError
 from crm.importing.parse import ParsedFile, SheetReport
-from db.models import ImportBatch
+from db.models import ImportBatch, ImportChange
 
 INVITEES, PROGRAMME = "invitees", "programme"  # ImportBatch.kind, and the command that imports it
 TARGETS = "targets"  # crm targets import
@@ -48,6 +48,18 @@ class BatchResult:
         """--strict refused the file: the counts say what was written, which is nothing."""
         self.created = dict.fromkeys(self.created, 0)
         self.updated = dict.fromkeys(self.updated, 0)
+
+
+def note_changes(session: Session, batch_id: int, entity: str, created: list,
+                 updated: list[tuple[int, dict]]) -> None:
+    """What an import by rows made (each record with the version it left) and changed (id, the values it
+    had), for `crm import undo`."""
+    session.flush()
+    session.add_all([ImportChange(batch_id=batch_id, entity=entity, entity_id=record.id, action="create",
+                                  before={"version": record.version}) for record in created]
+                    + [ImportChange(batch_id=batch_id, entity=entity, entity_id=record_id, action="update",
+                                    before=before) for record_id, before in updated])
+    session.flush()
 
 
 def writes(parsed_errors: list, *, dry_run: bool, strict: bool) -> bool:

@@ -17,7 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from crm.errors import CrmError
-from crm.importing.batch import PROGRAMME, BatchResult, new_batch, settle
+from crm.importing.batch import PROGRAMME, BatchResult, new_batch, note_changes, settle
 from crm.importing.parse import Progress, parse_file
 from crm.importing.programme import ProgrammeRow, ProgrammeRules
 from crm.importing.reader import ReadAhead
@@ -26,7 +26,7 @@ from crm.importing.undo import Entity, UndoRules
 from crm.rules.when import When, parse_when, when_input
 from crm.services.event_editing import ROLES, Added, EventInput, add_event, edit_event, event_when, find_event
 from db.audit import actor_id, annotate, set_actor
-from db.models import Event, ImportChange, Industry, Region, Unit
+from db.models import Event, Industry, Region, Unit
 
 EVENT = "event"
 
@@ -145,13 +145,7 @@ class _Writer:
         return "", place
 
     def finish(self) -> None:
-        self.session.flush()
-        changes = [ImportChange(batch_id=self.batch_id, entity=EVENT, entity_id=event.id, action="create",
-                                before={"version": event.version}) for event in self.created]
-        changes += [ImportChange(batch_id=self.batch_id, entity=EVENT, entity_id=event_id, action="update",
-                                 before=before) for event_id, before in self.changes]
-        self.session.add_all(changes)
-        self.session.flush()
+        note_changes(self.session, self.batch_id, EVENT, self.created, self.changes)
 
     def created_counts(self) -> dict[str, int]:
         return {"events": len(self.created), "units": len(self.added.units),

@@ -19,7 +19,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from crm.errors import CrmError, NotFound
-from crm.importing.batch import TARGETS, BatchResult, new_batch, settle
+from crm.importing.batch import TARGETS, BatchResult, new_batch, note_changes, settle
 from crm.importing.parse import Progress, parse_file
 from crm.importing.reader import ReadAhead
 from crm.importing.targets import COUNTS, WAN, AmountColumn, TargetRow, TargetRules, WatchedRead
@@ -28,7 +28,7 @@ from crm.importing.undo import Entity, UndoRules
 from crm.services.reference import find_industry, find_region, find_unit
 from crm.services.targets import require_province, set_target
 from db.audit import actor_id, set_actor
-from db.models import ImportChange, Target, Unit, UnitKind
+from db.models import Target, Unit, UnitKind
 
 TARGET = "target"  # ImportChange.entity
 # set_target's refusals that concern the unit or the industry, not the value: the column they name.
@@ -145,13 +145,7 @@ class _Writer:
             changes.append((target.id, {"version": before[1], "value": str(before[0])}))
 
     def finish(self) -> None:
-        self.session.flush()
-        changes = [ImportChange(batch_id=self.batch_id, entity=TARGET, entity_id=target.id, action="create",
-                                before={"version": target.version}) for target in self.created]
-        changes += [ImportChange(batch_id=self.batch_id, entity=TARGET, entity_id=target_id, action="update",
-                                 before=before) for target_id, before in self.changes]
-        self.session.add_all(changes)
-        self.session.flush()
+        note_changes(self.session, self.batch_id, TARGET, self.created, self.changes)
 
 
 def unit_named(session: Session, text: str) -> Unit:
